@@ -1,0 +1,8 @@
+// Umbrella header of cellflow::cells.
+#pragma once
+
+#include "cellflow/cells/builtin.hpp"
+#include "cellflow/cells/counter.hpp"
+#include "cellflow/cells/delay.hpp"
+#include "cellflow/cells/fail.hpp"
+#include "cellflow/cells/repeat.hpp"

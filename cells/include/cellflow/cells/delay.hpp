@@ -1,0 +1,30 @@
+#pragma once
+
+#include <random>
+
+#include <nlohmann/json.hpp>
+
+#include "cellflow/cell.hpp"
+#include "cellflow/param.hpp"
+
+namespace cellflow::cells {
+
+/// Passes its input through after sleep_ms (± uniform jitter_ms, never below 0). With busy=true it
+/// spins the CPU for that long instead of sleeping (simulates compute-bound work).
+class Delay final : public Cell {
+ public:
+  Input<nlohmann::json> in{*this, "in"};
+  Output<nlohmann::json> out{*this, "out"};
+  Param<double> sleep_ms{*this, "sleep_ms", 0.0, "milliseconds per item"};
+  Param<double> jitter_ms{*this, "jitter_ms", 0.0, "uniform random ± milliseconds added per item"};
+  Param<bool> busy{*this, "busy", false, "spin the CPU instead of sleeping"};
+  Param<std::int64_t> seed{*this, "seed", 0, "jitter random seed (0: random)"};
+
+  void open() override;
+  void process(Context& ctx) override;
+
+ private:
+  std::mt19937_64 rng_;
+};
+
+}  // namespace cellflow::cells

@@ -1,0 +1,23 @@
+#include "cellflow/cells/builtin.hpp"
+
+#include "cellflow/cells/counter.hpp"
+#include "cellflow/cells/delay.hpp"
+#include "cellflow/cells/fail.hpp"
+#include "cellflow/cells/repeat.hpp"
+
+namespace cellflow::cells {
+
+void register_builtin(Registry& registry) {
+  registry.add<Delay>("Delay", "passes JSON values through after a (jittered) delay");
+  registry.add<Fail>("Fail", "passes JSON values through, throws on the values listed in 'on'");
+  registry.add<Counter>("Counter", "source of the integers 0..count-1");
+  registry.add<Repeat>("Repeat", "emits each input 'times' times");
+}
+
+Registry builtin_registry() {
+  Registry registry;
+  register_builtin(registry);
+  return registry;
+}
+
+}  // namespace cellflow::cells

@@ -1,0 +1,78 @@
+// Cell: the unit of computation. Lifecycle: configure(params) -> open() -> process() once per
+// item (per value on its input; see Pipeline) -> close(). An instance is never entered
+// concurrently, so it may keep state without locks; parallelism comes from clones (ScaleUp).
+//
+//   class Doubler final : public cellflow::Cell {
+//    public:
+//     cellflow::Input<int> in{*this, "in"};
+//     cellflow::Output<int> out{*this, "out"};
+//     cellflow::Param<int> factor{*this, "factor", 2, "multiplier"};
+//     void process(cellflow::Context& ctx) override { ctx.emit(out, ctx.get(in) * *factor); }
+//   };
+//
+// A cell without inputs is a source: process() is called once per item until it calls
+// ctx.end_of_stream().
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+
+#include "cellflow/context.hpp"
+#include "cellflow/port.hpp"
+
+namespace cellflow {
+
+class Pipeline;
+class ParamBase;
+
+class Cell {
+ public:
+  Cell() = default;
+  Cell(const Cell&) = delete;
+  Cell& operator=(const Cell&) = delete;
+  virtual ~Cell();
+
+  /// Applies params to the declared Param members. Unknown keys and wrong types throw Error
+  /// listing every problem. Override to read params yourself (call Cell::configure for members).
+  virtual void configure(const nlohmann::json& params);
+  /// Acquire resources (models, files, devices). Called once before the first item.
+  virtual void open() {}
+  /// Handle one item: read inputs with ctx.get/take, emit with ctx.emit.
+  virtual void process(Context& ctx) = 0;
+  /// Release resources. Called once after the last item, also after a failed start.
+  virtual void close() {}
+
+  const std::string& name() const noexcept { return name_; }
+  /// "outer/inner/name" from the top-level pipeline (the top level itself is not part of it).
+  std::string path() const;
+  Pipeline* parent() const noexcept { return parent_; }
+  const std::vector<PortBase*>& inputs() const noexcept { return inputs_; }
+  const std::vector<PortBase*>& outputs() const noexcept { return outputs_; }
+  const std::vector<ParamBase*>& params() const noexcept { return params_; }
+  PortBase* find_port(const std::string& name) const;
+  bool is_source() const noexcept { return inputs_.empty(); }
+  virtual bool is_pipeline() const noexcept { return false; }
+  /// Problems found while declaring ports and params (duplicate or invalid names).
+  const std::vector<std::string>& declaration_problems() const noexcept { return problems_; }
+
+ private:
+  friend class PortBase;
+  friend class ParamBase;
+  friend class Pipeline;
+  void register_port(PortBase& port);
+  void register_param(ParamBase& param);
+
+  std::string name_;
+  Pipeline* parent_ = nullptr;
+  std::vector<PortBase*> inputs_;
+  std::vector<PortBase*> outputs_;
+  std::vector<ParamBase*> params_;
+  std::vector<std::string> problems_;
+};
+
+/// Checks a cell, port or pipeline name: non-empty, no '.' or '/'. Returns "" when valid.
+std::string name_problem(const std::string& name);
+
+}  // namespace cellflow

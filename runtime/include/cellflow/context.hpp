@@ -1,0 +1,49 @@
+// Context: what a cell sees during one process() call. Read inputs, emit 0..N values per output.
+#pragma once
+
+#include <chrono>
+#include <utility>
+
+#include "cellflow/item.hpp"
+#include "cellflow/port.hpp"
+#include "cellflow/value.hpp"
+
+namespace cellflow {
+
+class Context {
+ public:
+  /// The value on `in` for this call. Valid until process() returns.
+  template <class T>
+  const T& get(const Input<T>& in) const {
+    return input(in).template get<T>();
+  }
+  /// Moves the value out of `in` when no other consumer shares it, otherwise copies it.
+  template <class T>
+  T take(const Input<T>& in) {
+    Value v = take_input(in);
+    return v.template take<T>();
+  }
+  /// Emits one value on `out`; call 0..N times per process() call. Order is preserved.
+  template <class T, class U>
+  void emit(const Output<T>& out, U&& value) {
+    emit_value(out, Value(T(std::forward<U>(value))));
+  }
+
+  const ItemInfo& item() const noexcept { return info(); }
+  /// Index of the clone running this call (0 when the cell is not cloned).
+  virtual int clone_index() const noexcept = 0;
+  /// Sources only: no more items after this call (values emitted in this call still count).
+  virtual void end_of_stream() = 0;
+  /// Sources only: sets the item's timestamp (default: wall clock at ingress).
+  virtual void set_timestamp(std::chrono::nanoseconds timestamp) = 0;
+
+ protected:
+  Context() = default;
+  ~Context() = default;
+  virtual const ItemInfo& info() const noexcept = 0;
+  virtual const Value& input(const PortBase& port) const = 0;
+  virtual Value take_input(const PortBase& port) = 0;
+  virtual void emit_value(const PortBase& port, Value value) = 0;
+};
+
+}  // namespace cellflow

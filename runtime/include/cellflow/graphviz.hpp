@@ -1,0 +1,13 @@
+#pragma once
+
+#include <string>
+
+#include "cellflow/pipeline.hpp"
+
+namespace cellflow {
+
+/// Graphviz DOT of a pipeline: one cluster per nested pipeline, one node per cell (with its clone
+/// count), one edge per connection labelled with the port names and type.
+std::string to_dot(const Pipeline& pipeline);
+
+}  // namespace cellflow

@@ -1,0 +1,16 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+
+namespace cellflow {
+
+/// What every item carries from ingress to completion.
+struct ItemInfo {
+  /// Ingress order, 0-based and dense per run. Outputs leave in this order.
+  std::uint64_t seq = 0;
+  /// Source time: set by the source (e.g. a video frame's position) or the ingress wall clock.
+  std::chrono::nanoseconds timestamp{0};
+};
+
+}  // namespace cellflow

@@ -1,0 +1,28 @@
+// Builds pipelines from the JSON config format (design.md §5):
+//   {"name": "p", "cells": [{"name": "a", "type": "Delay", "params": {...}, "clones": 2},
+//                           {"name": "sub", "pipeline": { ...nested config... }}],
+//    "connections": [["a.out", "b.in"]], "inputs": {"x": "a.in"}, "outputs": {"y": "b.out"},
+//    "max_in_flight": 64}
+// Every problem is collected and thrown as one cellflow::Error, each naming its config path
+// ("cells[1].params.sleep_ms: expected integer, got string \"x\"").
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "cellflow/pipeline.hpp"
+#include "cellflow/registry.hpp"
+
+namespace cellflow {
+
+/// `registry` must outlive the pipeline (clones of nested pipelines are built from it).
+std::unique_ptr<Pipeline> load_pipeline(const nlohmann::json& config, const Registry& registry);
+/// Reads and parses a file; parse errors name the file, line and column.
+std::unique_ptr<Pipeline> load_pipeline_file(const std::string& path, const Registry& registry);
+/// Parses `path=N` clone overrides (e.g. "detect=4", "outer/inner/cell=2") and applies them.
+/// Unknown paths and bad counts are collected into one Error that lists the valid paths.
+void apply_clone_overrides(Pipeline& pipeline, const std::vector<std::string>& overrides);
+
+}  // namespace cellflow

@@ -1,0 +1,103 @@
+// Typed parameters, declared once as members next to the ports:
+//   cellflow::Param<int> sleep_ms{*this, "sleep_ms", 0, "milliseconds to wait per item"};
+// Cell::configure(json) assigns them; a wrong JSON type or an unknown key is a config error that
+// names the parameter. C++ and JSON configs take the same path.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <type_traits>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace cellflow {
+
+class Cell;
+
+class ParamBase {
+ public:
+  ParamBase(const ParamBase&) = delete;
+  ParamBase& operator=(const ParamBase&) = delete;
+  virtual ~ParamBase() = default;
+
+  const std::string& name() const noexcept { return name_; }
+  const std::string& description() const noexcept { return description_; }
+  /// JSON kind expected: "integer", "number", "boolean", "string", "array", "object" or "any".
+  virtual std::string kind() const = 0;
+  virtual nlohmann::json default_json() const = 0;
+  /// Assigns from JSON. Throws std::invalid_argument ("expected integer, got string") on mismatch.
+  virtual void assign(const nlohmann::json& value) = 0;
+
+ protected:
+  ParamBase(Cell& owner, std::string name, std::string description);
+
+ private:
+  std::string name_;
+  std::string description_;
+};
+
+namespace detail {
+template <class T>
+struct IsVector : std::false_type {};
+template <class T>
+struct IsVector<std::vector<T>> : std::true_type {};
+
+template <class T>
+std::string json_kind() {
+  if constexpr (std::is_same_v<T, bool>) return "boolean";
+  else if constexpr (std::is_integral_v<T>) return "integer";
+  else if constexpr (std::is_floating_point_v<T>) return "number";
+  else if constexpr (std::is_same_v<T, std::string>) return "string";
+  else if constexpr (std::is_same_v<T, nlohmann::json>) return "any";
+  else if constexpr (IsVector<T>::value) return "array";
+  else return "object";
+}
+
+template <class T>
+bool json_matches(const nlohmann::json& j) {
+  if constexpr (std::is_same_v<T, bool>) return j.is_boolean();
+  else if constexpr (std::is_unsigned_v<T>) return j.is_number_unsigned();
+  else if constexpr (std::is_integral_v<T>) return j.is_number_integer();
+  else if constexpr (std::is_floating_point_v<T>) return j.is_number();
+  else if constexpr (std::is_same_v<T, std::string>) return j.is_string();
+  else if constexpr (std::is_same_v<T, nlohmann::json>) return true;
+  else if constexpr (IsVector<T>::value) {
+    if (!j.is_array()) return false;
+    for (const auto& e : j)
+      if (!json_matches<typename T::value_type>(e)) return false;
+    return true;
+  } else {
+    return j.is_object();
+  }
+}
+}  // namespace detail
+
+template <class T>
+class Param final : public ParamBase {
+ public:
+  Param(Cell& owner, std::string name, T default_value, std::string description = {})
+      : ParamBase(owner, std::move(name), std::move(description)),
+        default_(default_value),
+        value_(std::move(default_value)) {}
+
+  const T& value() const noexcept { return value_; }
+  const T& operator*() const noexcept { return value_; }
+  const T* operator->() const noexcept { return &value_; }
+
+  std::string kind() const override { return detail::json_kind<T>(); }
+  nlohmann::json default_json() const override { return nlohmann::json(default_); }
+  void assign(const nlohmann::json& j) override {
+    if (!detail::json_matches<T>(j)) {
+      throw std::invalid_argument("expected " + kind() + ", got " + std::string(j.type_name()) +
+                                  " " + j.dump());
+    }
+    value_ = j.get<T>();
+  }
+
+ private:
+  T default_;
+  T value_;
+};
+
+}  // namespace cellflow

@@ -1,0 +1,172 @@
+// Pipeline: a composite cell. It owns child cells and connections and exposes chosen inner ports
+// as its own. Nested pipelines are used exactly like leaf cells.
+//
+//   cellflow::Pipeline p{"demo"};
+//   auto& a = p.add<Doubler>("a", {{"factor", 3}});
+//   auto& b = p.add<Doubler>("b", {}, cellflow::ScaleUp{4});
+//   p.connect(a.out, b.in);                 // Output<int> -> Input<std::string> does not compile
+//   p.expose(a.in, "x");
+//   p.expose(b.out, "y");
+//   p.start({.max_in_flight = 64});
+//   int y = p.submit({{"x", 7}}).get().get<int>("y");    // 42
+//
+// Two modes, chosen by shape: a pipeline with exposed inputs serves requests (submit); a pipeline
+// whose only ingress is sources (cells without inputs) is run as a stream (run).
+//
+// Per item, each cell is called once per value on its input (an upstream cell may emit 0..N). A
+// cell with several inputs is called once per index present on all of them (zip), so an item
+// for which one branch emitted nothing skips the cell instead of stalling it.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <future>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "cellflow/cell.hpp"
+#include "cellflow/result.hpp"
+#include "cellflow/scale_up.hpp"
+
+namespace cellflow {
+
+using CellFactory = std::function<std::unique_ptr<Cell>()>;
+using Inputs = std::map<std::string, Value, std::less<>>;
+using Sink = std::function<void(Result&&)>;
+
+/// What a stream run does when an item fails.
+enum class ErrorPolicy {
+  kFailFast,  ///< stop the sources, drain, rethrow the first error from run()
+  kContinue,  ///< deliver the failed Result to the sink and go on
+};
+
+struct RunOptions {
+  /// Credits: items between ingress and completion. Sources block and submit() waits at the cap.
+  std::size_t max_in_flight = 64;
+  ErrorPolicy on_error = ErrorPolicy::kFailFast;
+};
+
+struct PipelineStats {
+  std::uint64_t submitted = 0;
+  std::uint64_t completed = 0;
+  std::uint64_t failed = 0;
+  std::size_t in_flight = 0;
+};
+
+class Pipeline : public Cell {
+ public:
+  explicit Pipeline(std::string name = "pipeline");
+  ~Pipeline() override;  // stops a running pipeline: drains in-flight items, closes cells
+
+  /// Adds a child built by `new C()` and configured with `params`. The same factory builds
+  /// clones. Config problems are recorded and reported by validate()/start().
+  template <class C>
+  C& add(std::string name, const nlohmann::json& params = nlohmann::json::object(),
+         ScaleUp scale = {}) {
+    static_assert(std::is_base_of_v<Cell, C>, "C must derive from cellflow::Cell");
+    return static_cast<C&>(
+        add(std::move(name), [] { return std::unique_ptr<Cell>(new C()); }, params, scale));
+  }
+  Cell& add(std::string name, CellFactory factory,
+            const nlohmann::json& params = nlohmann::json::object(), ScaleUp scale = {});
+
+  /// Type-checked connection: mismatched T does not compile.
+  template <class T>
+  void connect(const Output<T>& from, const Input<T>& to) {
+    connect_ports(from, to);
+  }
+  /// "cell.port" form (paths allowed: "inner/cell.port" is not; connect through inner's ports).
+  void connect(std::string_view from, std::string_view to);
+
+  /// Exposes an inner port as a new port of this pipeline named `name`.
+  template <class T>
+  Input<T>& expose(const Input<T>& inner, std::string name) {
+    return static_cast<Input<T>&>(expose_port(inner, std::move(name)));
+  }
+  template <class T>
+  Output<T>& expose(const Output<T>& inner, std::string name) {
+    return static_cast<Output<T>&>(expose_port(inner, std::move(name)));
+  }
+  /// Binds a port this pipeline declares as a member to an inner port.
+  template <class T>
+  void expose(const Input<T>& own, const Input<T>& inner) {
+    connect_ports(own, inner);
+  }
+  template <class T>
+  void expose(const Output<T>& inner, const Output<T>& own) {
+    connect_ports(inner, own);
+  }
+  /// String forms for configs: expose "cell.port" as `name`.
+  void expose_input(std::string name, std::string_view inner);
+  void expose_output(std::string name, std::string_view inner);
+
+  /// Typed access to an exposed port by name; throws Error when missing or of another type.
+  template <class T>
+  Input<T>& input(std::string_view name) {
+    return typed_port<Input<T>>(name, PortKind::kInput, typeid(T));
+  }
+  template <class T>
+  Output<T>& output(std::string_view name) {
+    return typed_port<Output<T>>(name, PortKind::kOutput, typeid(T));
+  }
+
+  /// Child by path ("cell" or "inner/cell"); throws Error listing the valid paths.
+  Cell& cell(std::string_view path) const;
+  /// Every cell path below this pipeline, depth first.
+  std::vector<std::string> cell_paths() const;
+  const std::vector<Cell*>& children() const;
+  const ScaleUp& scale_of(const Cell& child) const;
+  /// Changes the clone count of a child before start (config override).
+  void set_clones(std::string_view path, int clones);
+
+  /// Throws Error listing every wiring and config problem (a no-op when there are none).
+  void validate() const;
+  /// Default RunOptions used by start() and run() (e.g. from a JSON config).
+  void set_options(RunOptions options);
+  const RunOptions& options() const;
+
+  /// Validates, opens every cell (and clone) and builds the graph. Throws Error on problems.
+  void start();
+  void start(RunOptions options);
+  /// Stream mode: starts if needed, pulls the sources until exhausted, waits for everything in
+  /// flight, calls `sink` in item order (serially), closes cells. See ErrorPolicy.
+  void run(Sink sink = {});
+  /// Request mode, thread-safe: one item from the exposed inputs. Futures complete in
+  /// submission order; a failed item fails only its future, with a CellFailure.
+  /// Blocks while max_in_flight items are in flight. Throws Error for a wrong input set/type.
+  std::future<Result> submit(Inputs inputs);
+  /// Callback form of submit; `done` runs on a runtime thread, in submission order.
+  void submit(Inputs inputs, std::function<void(Result&&)> done);
+  /// Non-blocking submit: false (and `done` not called) when max_in_flight items are in flight.
+  bool try_submit(Inputs inputs, std::function<void(Result&&)> done);
+  /// Stops sources, completes in-flight items, closes cells. Idempotent.
+  void stop();
+  bool running() const;
+  PipelineStats stats() const;
+
+  bool is_pipeline() const noexcept override { return true; }
+  void process(Context& ctx) override;  // never called: pipelines are flattened
+
+  /// Internal: the runtime's view of the structure.
+  struct Structure;
+  const Structure& structure() const;
+
+ private:
+  void connect_ports(const PortBase& from, const PortBase& to);
+  PortBase& expose_port(const PortBase& inner, std::string name);
+  PortBase& port_for(std::string_view name, PortKind kind, const std::type_info& type);
+  template <class P>
+  P& typed_port(std::string_view name, PortKind kind, const std::type_info& type) {
+    return static_cast<P&>(port_for(name, kind, type));
+  }
+
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace cellflow

@@ -1,0 +1,69 @@
+// Typed ports. Declare them as members of a cell; the member name is the port name:
+//   cellflow::Input<cv::Mat>  in{*this, "in"};
+//   cellflow::Output<cv::Mat> out{*this, "out"};
+// connect(Output<T>&, Input<T>&) only compiles when both T agree.
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <typeinfo>
+
+namespace cellflow {
+
+class Cell;
+
+enum class PortKind { kInput, kOutput };
+
+class PortBase {
+ public:
+  PortBase(const PortBase&) = delete;
+  PortBase& operator=(const PortBase&) = delete;
+  virtual ~PortBase() = default;
+
+  const std::string& name() const noexcept { return name_; }
+  Cell& owner() const noexcept { return *owner_; }
+  PortKind kind() const noexcept { return kind_; }
+  const std::type_info& type() const noexcept { return *type_; }
+  /// Position among the owner's ports of the same kind, in declaration order.
+  std::size_t index() const noexcept { return index_; }
+  /// "path/to/cell.port", for messages.
+  std::string path() const;
+  /// A new port of the same type and kind on `owner` (used to expose inner ports).
+  virtual std::unique_ptr<PortBase> make_like(Cell& owner, std::string name) const = 0;
+
+ protected:
+  PortBase(Cell& owner, std::string name, PortKind kind, const std::type_info& type);
+
+ private:
+  friend class Cell;
+  Cell* owner_;
+  std::string name_;
+  PortKind kind_;
+  const std::type_info* type_;
+  std::size_t index_ = 0;
+};
+
+template <class T>
+class Input final : public PortBase {
+ public:
+  using value_type = T;
+  Input(Cell& owner, std::string name)
+      : PortBase(owner, std::move(name), PortKind::kInput, typeid(T)) {}
+  std::unique_ptr<PortBase> make_like(Cell& owner, std::string name) const override {
+    return std::make_unique<Input<T>>(owner, std::move(name));
+  }
+};
+
+template <class T>
+class Output final : public PortBase {
+ public:
+  using value_type = T;
+  Output(Cell& owner, std::string name)
+      : PortBase(owner, std::move(name), PortKind::kOutput, typeid(T)) {}
+  std::unique_ptr<PortBase> make_like(Cell& owner, std::string name) const override {
+    return std::make_unique<Output<T>>(owner, std::move(name));
+  }
+};
+
+}  // namespace cellflow

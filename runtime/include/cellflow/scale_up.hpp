@@ -1,0 +1,20 @@
+#pragma once
+
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace cellflow {
+
+/// Deployment choice for one cell or nested pipeline: run `clones` independent instances, each
+/// built fresh from the cell's factory with the same params, merged with clone_params[i] for
+/// clone i when given (e.g. {"device": i}). Items go to any free clone; outputs leave in input
+/// order. Clone threads are dedicated, so clones that block (sleep, I/O) still run in parallel.
+struct ScaleUp {
+  /// Upper bound for `clones` (each clone owns a thread).
+  static constexpr int kMaxClones = 256;
+  int clones = 1;
+  std::vector<nlohmann::json> clone_params = {};
+};
+
+}  // namespace cellflow

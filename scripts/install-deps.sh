@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Installs every build/test dependency from Debian packages. Idempotent: quick when already there.
+set -euo pipefail
+packages=(
+  build-essential cmake pkg-config ccache
+  libcpp-httplib-dev nlohmann-json3-dev libtbb-dev libopencv-dev libspdlog-dev prometheus-cpp-dev
+  libcli11-dev googletest libgtest-dev libgmock-dev libbenchmark-dev
+)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  sudo_cmd=""; [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
+  echo "installing: ${missing[*]}" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo_cmd apt-get -o DPkg::Lock::Timeout=600 update -q
+  $sudo_cmd apt-get -o DPkg::Lock::Timeout=600 install -y -q --no-install-recommends "${missing[@]}"
+fi
