@@ -1,0 +1,41 @@
+// The `cellflow` command line as a library function, so an application can ship its own CLI
+// binary with its own cells (and its own JSON printers) registered:
+//
+//   int main(int argc, char** argv) {
+//     cellflow::Registry registry = cellflow::cells::builtin_registry();
+//     registry.add<Blur>("Blur", "gaussian blur");
+//     return cellflow::server::run_cli(argc, argv, registry);
+//   }
+//
+// Subcommands:
+//   run --config FILE [--clones path=N ...] [--max-in-flight N] [--continue-on-error]
+//       Runs a stream pipeline; prints each item's output values on stdout as one compact JSON
+//       object per line keyed by output name ({"y":5}), in item order, flushed per line.
+//   validate --config FILE     prints "ok: <name> (N cells)" or every problem, one per line
+//   cells [TYPE ...] [--json]  lists registered cell types with their ports and params
+//   graph --config FILE        prints the pipeline as Graphviz DOT
+//
+// Exit codes: 0 success; 1 an item or the runtime failed; 2 a usage, config or wiring error
+// (cellflow::Error). Errors are printed on stderr as "error: <message>". Logs and progress go to
+// stderr only; progress only when stderr is a terminal.
+#pragma once
+
+#include "cellflow/registry.hpp"
+#include "cellflow/server/json_converter.hpp"
+
+namespace cellflow::server {
+
+/// Exit codes of run_cli.
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitFailure = 1;  ///< an item or the runtime failed
+inline constexpr int kExitUsage = 2;    ///< bad arguments, config or wiring (cellflow::Error)
+
+/// Parses `argv`, runs the chosen subcommand and returns the process exit code. Never throws.
+/// `registry` provides the cell types for configs; `converter` turns output values into JSON
+/// for printing (types it does not know print as "<TypeName>"). Not reentrant: it configures
+/// the process-wide spdlog default logger (to stderr).
+int run_cli(int argc, char** argv, const Registry& registry, const JsonConverter& converter);
+/// Same, with JsonConverter::with_defaults().
+int run_cli(int argc, char** argv, const Registry& registry);
+
+}  // namespace cellflow::server

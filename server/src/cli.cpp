@@ -1,0 +1,139 @@
+// run_cli: argument parsing (CLI11), dispatch to the subcommands, and the one place where
+// exceptions become "error: ..." on stderr and an exit code.
+#include "cellflow/server/cli.hpp"
+
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <exception>
+#include <string>
+
+#include "cellflow/error.hpp"
+#include "commands.hpp"
+
+#ifndef CELLFLOW_VERSION
+#define CELLFLOW_VERSION "unknown"
+#endif
+
+namespace cellflow::server {
+namespace {
+
+using detail::CellsCommandOptions;
+using detail::ConfigOptions;
+using detail::RunCommandOptions;
+
+void print_error(const std::string& message) {
+  std::fflush(stdout);
+  std::fprintf(stderr, "error: %s\n", message.c_str());
+  std::fflush(stderr);
+}
+
+// One problem: "error: <problem>". Several: a count, then each problem on its own line.
+void print_error(const Error& error) {
+  const auto& problems = error.problems();
+  if (problems.size() <= 1) return print_error(problems.empty() ? error.what() : problems[0]);
+  std::string message = std::to_string(problems.size()) + " problems:";
+  for (const std::string& problem : problems) message += "\n  " + problem;
+  print_error(message);
+}
+
+// Logs never go to stdout, which carries the data.
+void configure_logging(const std::string& level) {
+  constexpr const char* kLogger = "cellflow-cli";
+  auto logger = spdlog::get(kLogger);
+  if (!logger) logger = spdlog::stderr_color_mt(kLogger);
+  spdlog::set_default_logger(logger);
+  spdlog::set_level(spdlog::level::from_str(level));
+}
+
+void add_config_options(CLI::App& command, ConfigOptions& options) {
+  command.add_option("-c,--config", options.config, "pipeline config (JSON)")
+      ->required()
+      ->check(CLI::ExistingFile);
+  command.add_option("--clones", options.clones, "clone count override path=N (repeatable)")
+      ->type_name("PATH=N");
+}
+
+CLI::App* add_run(CLI::App& app, RunCommandOptions& options) {
+  auto* run = app.add_subcommand("run", "run a stream pipeline, print outputs as JSON lines");
+  add_config_options(*run, options.pipeline);
+  run->add_option("--max-in-flight", options.max_in_flight,
+                  "items in flight at most (default: the config's max_in_flight)")
+      ->check(CLI::PositiveNumber);
+  run->add_flag("--continue-on-error", options.continue_on_error,
+                "report failed items on stderr and go on (exit code 1 at the end)");
+  return run;
+}
+
+CLI::App* add_cells(CLI::App& app, CellsCommandOptions& options) {
+  auto* cells = app.add_subcommand("cells", "list cell types with their ports and params");
+  cells->add_option("types", options.types, "only these types");
+  cells->add_flag("--json", options.json, "machine-readable output");
+  return cells;
+}
+
+// Runs a subcommand, turning its exceptions into an error message and an exit code.
+template <class Command>
+int guarded(Command&& command) {
+  try {
+    return command();
+  } catch (const Error& error) {
+    print_error(error);
+    return kExitUsage;
+  } catch (const std::exception& error) {
+    print_error(error.what());
+    return kExitFailure;
+  } catch (...) {
+    print_error("unknown exception");
+    return kExitFailure;
+  }
+}
+
+void configure_app(CLI::App& app, std::string& log_level) {
+  app.require_subcommand(1);
+  app.set_version_flag("--version", CELLFLOW_VERSION);
+  app.add_option("--log-level", log_level, "trace, debug, info, warn, error, critical or off")
+      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}))
+      ->capture_default_str();
+  app.failure_message([](const CLI::App*, const CLI::Error& error) {
+    return "error: " + std::string(error.what()) + "\nRun with --help for more information.\n";
+  });
+}
+
+}  // namespace
+
+int run_cli(int argc, char** argv, const Registry& registry, const JsonConverter& converter) {
+  CLI::App app{"cellflow: run, check and inspect cellflow pipelines", "cellflow"};
+  std::string log_level = "warn";
+  configure_app(app, log_level);
+  RunCommandOptions run_options;
+  CLI::App* run = add_run(app, run_options);
+  ConfigOptions validate_options, graph_options;
+  CLI::App* validate = app.add_subcommand("validate", "check a config, listing every problem");
+  add_config_options(*validate, validate_options);
+  CLI::App* graph = app.add_subcommand("graph", "print a config's pipeline as Graphviz DOT");
+  add_config_options(*graph, graph_options);
+  CellsCommandOptions cells_options;
+  CLI::App* cells = add_cells(app, cells_options);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& error) {
+    return app.exit(error) == 0 ? kExitOk : kExitUsage;
+  }
+  return guarded([&] {
+    configure_logging(log_level);
+    if (run->parsed()) return detail::run_command(run_options, registry, converter);
+    if (validate->parsed()) return detail::validate_command(validate_options, registry);
+    if (graph->parsed()) return detail::graph_command(graph_options, registry);
+    if (cells->parsed()) return detail::cells_command(cells_options, registry);
+    return kExitUsage;  // unreachable: require_subcommand(1)
+  });
+}
+
+int run_cli(int argc, char** argv, const Registry& registry) {
+  return run_cli(argc, argv, registry, JsonConverter::with_defaults());
+}
+
+}  // namespace cellflow::server

@@ -1,0 +1,52 @@
+// The subcommands of run_cli (internal). Each writes its output on stdout and reports problems by
+// throwing: cellflow::Error for usage/config/wiring problems, anything else for runtime
+// failures. run_cli maps the exceptions to "error: ..." on stderr and an exit code.
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cellflow/pipeline.hpp"
+#include "cellflow/registry.hpp"
+#include "cellflow/server/json_converter.hpp"
+
+namespace cellflow::server::detail {
+
+/// Which pipeline to load, and its clone overrides ("path=N").
+struct ConfigOptions {
+  std::string config;
+  std::vector<std::string> clones;
+};
+
+struct RunCommandOptions {
+  ConfigOptions pipeline;
+  std::optional<std::size_t> max_in_flight;  ///< unset: the config's value
+  bool continue_on_error = false;
+};
+
+struct CellsCommandOptions {
+  std::vector<std::string> types;  ///< empty: every registered type
+  bool json = false;
+};
+
+/// Loads `options.config` and applies the clone overrides. Throws Error.
+std::unique_ptr<Pipeline> load_configured(const ConfigOptions& options, const Registry& registry);
+
+/// Runs a stream pipeline, printing outputs as JSON lines. Returns kExitOk, or kExitFailure when
+/// items failed under --continue-on-error. Fail-fast errors propagate from Pipeline::run().
+int run_command(const RunCommandOptions& options, const Registry& registry,
+                const JsonConverter& converter);
+/// Prints "ok: <name> (N cells)" when the pipeline validates; throws Error otherwise.
+int validate_command(const ConfigOptions& options, const Registry& registry);
+/// Lists registered cell types (all, or `options.types`) as text or JSON.
+int cells_command(const CellsCommandOptions& options, const Registry& registry);
+/// Prints the pipeline as Graphviz DOT.
+int graph_command(const ConfigOptions& options, const Registry& registry);
+
+/// Writes `text` and a newline to stdout and flushes, so output can be piped line by line.
+void print_line(const std::string& text);
+
+}  // namespace cellflow::server::detail

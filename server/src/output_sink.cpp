@@ -1,0 +1,33 @@
+#include "output_sink.hpp"
+
+#include <cstdio>
+#include <string>
+
+#include "cellflow/error.hpp"
+#include "commands.hpp"
+
+namespace cellflow::server::detail {
+
+void OutputSink::operator()(Result&& result) {
+  ++done_;
+  progress_.clear();
+  if (!result.ok()) {
+    report_failure(result.item().seq, result.error());
+  } else {
+    try {
+      for (const std::string& line : printer_.lines(result)) print_line(line);
+    } catch (...) {
+      report_failure(result.item().seq, std::current_exception());
+    }
+  }
+  progress_.update(done_, failed_);
+}
+
+void OutputSink::report_failure(std::uint64_t seq, std::exception_ptr error) {
+  ++failed_;
+  std::fprintf(stderr, "error: item %llu: %s\n", static_cast<unsigned long long>(seq),
+               describe(error).c_str());
+  std::fflush(stderr);
+}
+
+}  // namespace cellflow::server::detail

@@ -1,0 +1,38 @@
+// Progress (internal): an in-place "N items, R items/s" line on stderr while a stream runs.
+// Disabled (every call a no-op) unless enabled at construction, which run_cli does only when
+// stderr is a terminal, so redirected or piped runs never see control characters. Not
+// thread-safe: call it from one thread at a time (the pipeline sink is serial).
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+
+namespace cellflow::server::detail {
+
+class Progress {
+ public:
+  explicit Progress(bool enabled);
+  ~Progress();  // finish()
+  Progress(const Progress&) = delete;
+  Progress& operator=(const Progress&) = delete;
+
+  /// Records the totals; redraws at most every 100 ms.
+  void update(std::uint64_t done, std::uint64_t failed);
+  /// Erases the progress line so that other output can be written to the terminal.
+  void clear();
+  /// Draws the final totals and ends the line. Idempotent.
+  void finish();
+
+ private:
+  void draw();
+
+  using Clock = std::chrono::steady_clock;
+  bool enabled_;
+  bool drawn_ = false;
+  std::uint64_t done_ = 0;
+  std::uint64_t failed_ = 0;
+  Clock::time_point start_;
+  Clock::time_point last_draw_;
+};
+
+}  // namespace cellflow::server::detail

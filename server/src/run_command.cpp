@@ -1,0 +1,52 @@
+// `cellflow run`: stream a pipeline built from a config and print its outputs as JSON lines.
+#include <unistd.h>
+
+#include <cstdio>
+#include <string>
+
+#include "cellflow/error.hpp"
+#include "cellflow/server/cli.hpp"
+#include "commands.hpp"
+#include "output_sink.hpp"
+#include "progress.hpp"
+
+namespace cellflow::server::detail {
+namespace {
+
+// `run` needs a stream pipeline: exposed inputs would never receive anything.
+void require_stream_pipeline(const Pipeline& pipeline) {
+  if (pipeline.inputs().empty()) return;
+  std::string names;
+  for (const PortBase* port : pipeline.inputs()) {
+    names += (names.empty() ? "'" : ", '") + port->name() + "'";
+  }
+  throw Error("pipeline '" + pipeline.name() + "' exposes inputs (" + names +
+              "); 'cellflow run' needs a pipeline fed by sources only");
+}
+
+RunOptions run_options(const Pipeline& pipeline, const RunCommandOptions& options) {
+  RunOptions run = pipeline.options();
+  if (options.max_in_flight) run.max_in_flight = *options.max_in_flight;
+  if (options.continue_on_error) run.on_error = ErrorPolicy::kContinue;
+  return run;
+}
+
+}  // namespace
+
+int run_command(const RunCommandOptions& options, const Registry& registry,
+                const JsonConverter& converter) {
+  auto pipeline = load_configured(options.pipeline, registry);
+  require_stream_pipeline(*pipeline);
+  pipeline->set_options(run_options(*pipeline, options));
+  Progress progress(::isatty(STDERR_FILENO) == 1);
+  OutputSink sink(converter, progress);
+  pipeline->run([&sink](Result&& result) { sink(std::move(result)); });
+  progress.finish();
+  if (sink.failed() == 0) return kExitOk;
+  std::fprintf(stderr, "error: %llu of %llu items failed\n",
+               static_cast<unsigned long long>(sink.failed()),
+               static_cast<unsigned long long>(sink.done()));
+  return kExitFailure;
+}
+
+}  // namespace cellflow::server::detail
