@@ -102,6 +102,19 @@ void configure_app(CLI::App& app, std::string& log_level) {
   });
 }
 
+// CLI11 reports "A subcommand is required" for a mistyped command; name it instead.
+bool reject_unknown_command(const CLI::App& app, int argc, char** argv) {
+  if (argc < 2 || argv[1][0] == '-') return false;
+  std::string known;
+  for (const CLI::App* command : app.get_subcommands({})) {
+    if (command->get_name() == argv[1]) return false;
+    known += (known.empty() ? "" : ", ") + command->get_name();
+  }
+  print_error("unknown command '" + std::string(argv[1]) + "' (commands: " + known +
+              ")\nRun with --help for more information.");
+  return true;
+}
+
 }  // namespace
 
 int run_cli(int argc, char** argv, const Registry& registry, const JsonConverter& converter) {
@@ -117,6 +130,7 @@ int run_cli(int argc, char** argv, const Registry& registry, const JsonConverter
   add_config_options(*graph, graph_options);
   CellsCommandOptions cells_options;
   CLI::App* cells = add_cells(app, cells_options);
+  if (reject_unknown_command(app, argc, argv)) return kExitUsage;
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {

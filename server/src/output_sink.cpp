@@ -25,6 +25,7 @@ void OutputSink::operator()(Result&& result) {
 
 void OutputSink::report_failure(std::uint64_t seq, std::exception_ptr error) {
   ++failed_;
+  if (!continue_on_error_) std::rethrow_exception(error);
   std::fprintf(stderr, "error: item %llu: %s\n", static_cast<unsigned long long>(seq),
                describe(error).c_str());
   std::fflush(stderr);

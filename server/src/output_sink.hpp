@@ -1,7 +1,10 @@
-// OutputSink (internal): the sink `cellflow run` passes to Pipeline::run(). It prints each
-// item's values as JSON lines on stdout (flushed per line) and reports failed items
-// (--continue-on-error) on stderr as "error: item <seq>: <message>", counting them. A value the
-// converter cannot print counts as a failed item too. Called serially, in item order.
+// OutputSink (internal): the sink `cellflow run` passes to Pipeline::run(), which must run with
+// ErrorPolicy::kContinue so that failed items reach the sink. It prints each item's values as
+// JSON lines on stdout (flushed per line). A failed item (or a value the converter cannot
+// print) is, with `continue_on_error`, reported on stderr as "error: item <seq>: <message>" and
+// counted; without it, its error is rethrown, which stops the run and leaves Pipeline::run()
+// with that error: a CellFailure naming the cell, where the runtime's own fail-fast policy would
+// rethrow the cell's original exception without it. Called serially, in item order.
 #pragma once
 
 #include <cstdint>
@@ -17,8 +20,8 @@ namespace cellflow::server::detail {
 class OutputSink {
  public:
   /// `converter` and `progress` must outlive the sink.
-  OutputSink(const JsonConverter& converter, Progress& progress)
-      : printer_(converter), progress_(progress) {}
+  OutputSink(const JsonConverter& converter, Progress& progress, bool continue_on_error)
+      : printer_(converter), progress_(progress), continue_on_error_(continue_on_error) {}
 
   void operator()(Result&& result);
 
@@ -30,6 +33,7 @@ class OutputSink {
 
   ResultPrinter printer_;
   Progress& progress_;
+  bool continue_on_error_;
   std::uint64_t done_ = 0;
   std::uint64_t failed_ = 0;
 };

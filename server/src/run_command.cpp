@@ -27,7 +27,7 @@ void require_stream_pipeline(const Pipeline& pipeline) {
 RunOptions run_options(const Pipeline& pipeline, const RunCommandOptions& options) {
   RunOptions run = pipeline.options();
   if (options.max_in_flight) run.max_in_flight = *options.max_in_flight;
-  if (options.continue_on_error) run.on_error = ErrorPolicy::kContinue;
+  run.on_error = ErrorPolicy::kContinue;  // OutputSink implements --continue-on-error or not
   return run;
 }
 
@@ -39,7 +39,7 @@ int run_command(const RunCommandOptions& options, const Registry& registry,
   require_stream_pipeline(*pipeline);
   pipeline->set_options(run_options(*pipeline, options));
   Progress progress(::isatty(STDERR_FILENO) == 1);
-  OutputSink sink(converter, progress);
+  OutputSink sink(converter, progress, options.continue_on_error);
   pipeline->run([&sink](Result&& result) { sink(std::move(result)); });
   progress.finish();
   if (sink.failed() == 0) return kExitOk;

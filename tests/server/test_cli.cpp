@@ -95,6 +95,9 @@ std::vector<int> range(int n) {
   return values;
 }
 
+// One "connections" entry. (A braced list of string pairs would become a JSON object.)
+json edge(const std::string& from, const std::string& to) { return json::array({from, to}); }
+
 // Counter(count) -> Delay(sleep/jitter ms) -> Repeat(times), output "y".
 json counter_delay_repeat(int count, int times, double sleep_ms = 1, double jitter_ms = 1) {
   return {{"name", "counter_repeat"},
@@ -104,7 +107,8 @@ json counter_delay_repeat(int count, int times, double sleep_ms = 1, double jitt
              {"type", "Delay"},
              {"params", {{"sleep_ms", sleep_ms}, {"jitter_ms", jitter_ms}}}},
             {{"name", "repeat"}, {"type", "Repeat"}, {"params", {{"times", times}}}}}},
-          {"connections", {{"counter.out", "delay.in"}, {"delay.out", "repeat.in"}}},
+          {"connections",
+           json::array({edge("counter.out", "delay.in"), edge("delay.out", "repeat.in")})},
           {"outputs", {{"y", "repeat.out"}}}};
 }
 
@@ -114,7 +118,7 @@ json counter_fail(int count, const json& on, const std::string& message) {
           {"cells",
            {{{"name", "counter"}, {"type", "Counter"}, {"params", {{"count", count}}}},
             {{"name", "check"}, {"type", "Fail"}, {"params", {{"on", on}, {"message", message}}}}}},
-          {"connections", {{"counter.out", "check.in"}}},
+          {"connections", json::array({edge("counter.out", "check.in")})},
           {"outputs", {{"y", "check.out"}}}};
 }
 
@@ -207,7 +211,8 @@ TEST_F(CellflowCli, Run_TwoOutputs_LineIHoldsTheIthValueOfEach) {
                         {{{"name", "counter"}, {"type", "Counter"}, {"params", {{"count", 3}}}},
                          {{"name", "delay"}, {"type", "Delay"}},
                          {{"name", "repeat"}, {"type", "Repeat"}, {"params", {{"times", 2}}}}}},
-                       {"connections", {{"counter.out", "delay.in"}, {"counter.out", "repeat.in"}}},
+                       {"connections", json::array({edge("counter.out", "delay.in"),
+                                                    edge("counter.out", "repeat.in")})},
                        {"outputs", {{"a", "delay.out"}, {"b", "repeat.out"}}}};
   const CliRun run = cli({"run", "--config", write_config("p.json", config)});
   EXPECT_EQ(run.exit_code, 0) << run.err;
@@ -324,9 +329,9 @@ int line_containing(const std::string& text, const std::string& part) {
 
 TEST_F(CellflowCli, Validate_ThreeProblems_ListsEachOnItsOwnLine) {
   json config = counter_delay_repeat(3, 1);
-  config["cells"][1]["params"]["sleep_ms"] = "slow";          // wrong param type
-  config["connections"][1] = {"delay.out", "repeat.nosuch"};  // unknown port
-  config["outputs"]["z"] = "ghost.out";                       // unknown cell
+  config["cells"][1]["params"]["sleep_ms"] = "slow";              // wrong param type
+  config["connections"][1] = edge("delay.out", "repeat.nosuch");  // unknown port
+  config["outputs"]["z"] = "ghost.out";                           // unknown cell
   const CliRun run = cli({"validate", "--config", write_config("p.json", config)});
   EXPECT_EQ(run.exit_code, 2);
   EXPECT_EQ(run.out, "");
