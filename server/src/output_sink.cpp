@@ -2,6 +2,7 @@
 
 #include <cstdio>
 #include <string>
+#include <vector>
 
 #include "cellflow/error.hpp"
 #include "commands.hpp"
@@ -10,12 +11,13 @@ namespace cellflow::server::detail {
 
 void OutputSink::operator()(Result&& result) {
   ++done_;
-  progress_.clear();
   if (!result.ok()) {
     report_failure(result.item().seq, result.error());
   } else {
     try {
-      for (const std::string& line : printer_.lines(result)) print_line(line);
+      const std::vector<std::string> lines = printer_.lines(result);
+      if (!lines.empty()) progress_.clear_for_stdout();
+      for (const std::string& line : lines) print_line(line);
     } catch (...) {
       report_failure(result.item().seq, std::current_exception());
     }
@@ -26,6 +28,7 @@ void OutputSink::operator()(Result&& result) {
 void OutputSink::report_failure(std::uint64_t seq, std::exception_ptr error) {
   ++failed_;
   if (!continue_on_error_) std::rethrow_exception(error);
+  progress_.clear();
   std::fprintf(stderr, "error: item %llu: %s\n", static_cast<unsigned long long>(seq),
                describe(error).c_str());
   std::fflush(stderr);

@@ -7,8 +7,11 @@ namespace {
 constexpr auto kRedrawPeriod = std::chrono::milliseconds(100);
 }  // namespace
 
-Progress::Progress(bool enabled)
-    : enabled_(enabled), start_(Clock::now()), last_draw_(Clock::time_point::min()) {}
+Progress::Progress(bool enabled, bool stdout_on_terminal)
+    : enabled_(enabled),
+      stdout_on_terminal_(stdout_on_terminal),
+      start_(Clock::now()),
+      last_draw_(Clock::time_point::min()) {}
 
 Progress::~Progress() { finish(); }
 
@@ -27,6 +30,10 @@ void Progress::clear() {
   std::fputs("\r\033[K", stderr);
   std::fflush(stderr);
   drawn_ = false;
+}
+
+void Progress::clear_for_stdout() {
+  if (stdout_on_terminal_) clear();
 }
 
 void Progress::finish() {

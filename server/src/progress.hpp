@@ -11,15 +11,19 @@ namespace cellflow::server::detail {
 
 class Progress {
  public:
-  explicit Progress(bool enabled);
+  /// `enabled`: stderr is a terminal. `stdout_on_terminal`: stdout shares it, so the progress
+  /// line must be erased before each output line.
+  Progress(bool enabled, bool stdout_on_terminal);
   ~Progress();  // finish()
   Progress(const Progress&) = delete;
   Progress& operator=(const Progress&) = delete;
 
   /// Records the totals; redraws at most every 100 ms.
   void update(std::uint64_t done, std::uint64_t failed);
-  /// Erases the progress line so that other output can be written to the terminal.
+  /// Erases the progress line so that a message can be written to stderr.
   void clear();
+  /// Erases the progress line if stdout shares its terminal (before writing to stdout).
+  void clear_for_stdout();
   /// Draws the final totals and ends the line. Idempotent.
   void finish();
 
@@ -28,6 +32,7 @@ class Progress {
 
   using Clock = std::chrono::steady_clock;
   bool enabled_;
+  bool stdout_on_terminal_;
   bool drawn_ = false;
   std::uint64_t done_ = 0;
   std::uint64_t failed_ = 0;

@@ -38,7 +38,7 @@ int run_command(const RunCommandOptions& options, const Registry& registry,
   auto pipeline = load_configured(options.pipeline, registry);
   require_stream_pipeline(*pipeline);
   pipeline->set_options(run_options(*pipeline, options));
-  Progress progress(::isatty(STDERR_FILENO) == 1);
+  Progress progress(::isatty(STDERR_FILENO) == 1, ::isatty(STDOUT_FILENO) == 1);
   OutputSink sink(converter, progress, options.continue_on_error);
   pipeline->run([&sink](Result&& result) { sink(std::move(result)); });
   progress.finish();
