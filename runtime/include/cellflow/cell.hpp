@@ -26,6 +26,9 @@ namespace cellflow {
 
 class Pipeline;
 class ParamBase;
+namespace detail {
+struct CellAccess;
+}
 
 class Cell {
  public:
@@ -61,6 +64,7 @@ class Cell {
   friend class PortBase;
   friend class ParamBase;
   friend class Pipeline;
+  friend struct detail::CellAccess;
   void register_port(PortBase& port);
   void register_param(ParamBase& param);
 

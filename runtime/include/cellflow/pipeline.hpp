@@ -152,8 +152,9 @@ class Pipeline : public Cell {
   bool is_pipeline() const noexcept override { return true; }
   void process(Context& ctx) override;  // never called: pipelines are flattened
 
-  /// Internal: the runtime's view of the structure.
+  /// Internal: the runtime's view of the structure, and the private state.
   struct Structure;
+  struct Impl;
   const Structure& structure() const;
 
  private:
@@ -165,7 +166,6 @@ class Pipeline : public Cell {
     return static_cast<P&>(port_for(name, kind, type));
   }
 
-  struct Impl;
   std::unique_ptr<Impl> impl_;
 };
 

@@ -1,0 +1,75 @@
+#include "cellflow/cell.hpp"
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+
+#include "cellflow/error.hpp"
+#include "cellflow/param.hpp"
+#include "cellflow/pipeline.hpp"
+
+namespace cellflow {
+namespace {
+
+std::string known_params(const std::vector<ParamBase*>& params) {
+  if (params.empty()) return "this cell takes no params";
+  std::string out = "known: ";
+  for (const auto* p : params) out += (out.size() > 7 ? ", " : "") + p->name();
+  return out;
+}
+
+}  // namespace
+
+std::string name_problem(const std::string& name) {
+  if (name.empty()) return "name is empty";
+  if (name.find_first_of("./") != std::string::npos)
+    return "name '" + name + "' must not contain '.' or '/'";
+  return {};
+}
+
+Cell::~Cell() = default;
+
+void Cell::configure(const nlohmann::json& params) {
+  if (params.is_null()) return;
+  if (!params.is_object()) throw Error("params: expected object, got " + std::string(params.type_name()));
+  std::vector<std::string> problems;
+  for (const auto& [key, value] : params.items()) {
+    auto it = std::find_if(params_.begin(), params_.end(), [&](auto* p) { return p->name() == key; });
+    if (it == params_.end()) {
+      problems.push_back("params." + key + ": unknown parameter (" + known_params(params_) + ")");
+      continue;
+    }
+    try {
+      (*it)->assign(value);
+    } catch (const std::exception& e) {
+      problems.push_back("params." + key + ": " + e.what());
+    }
+  }
+  if (!problems.empty()) throw Error(std::move(problems));
+}
+
+std::string Cell::path() const {
+  if (parent_ == nullptr) return {};
+  const std::string above = parent_->path();
+  return above.empty() ? name_ : above + "/" + name_;
+}
+
+PortBase* Cell::find_port(const std::string& name) const {
+  for (const auto* list : {&inputs_, &outputs_})
+    for (auto* port : *list)
+      if (port->name() == name) return port;
+  return nullptr;
+}
+
+void Cell::register_port(PortBase& port) {
+  if (auto problem = name_problem(port.name()); !problem.empty())
+    problems_.push_back("port " + problem);
+  else if (find_port(port.name()) != nullptr)
+    problems_.push_back("duplicate port name '" + port.name() + "'");
+  auto& list = port.kind() == PortKind::kInput ? inputs_ : outputs_;
+  port.index_ = list.size();
+  list.push_back(&port);
+}
+
+void Cell::register_param(ParamBase& param) { params_.push_back(&param); }
+
+}  // namespace cellflow

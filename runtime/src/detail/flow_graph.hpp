@@ -1,0 +1,44 @@
+// FlowGraph: the oneTBB flow graph of a plan (the only place that includes TBB).
+//   ingress (broadcast) -> unit nodes -> completion (serial, in sequence order)
+// A plain unit is a serial multifunction_node that forwards from inside its body (in order); a cloned unit is an async_node feeding a CloneGroup.
+// A unit with several predecessors sits behind a join gate (per-item countdown) and a
+// sequencer_node, so it sees items in order and exactly once. Stream mode adds
+// input_node -> limiter_node (credits) in front of the ingress.
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <memory>
+
+#include "detail/clone_group.hpp"
+#include "detail/frame.hpp"
+#include "detail/plan.hpp"
+
+namespace cellflow::detail {
+
+class FlowGraph {
+ public:
+  struct Callbacks {
+    std::function<void(std::size_t unit, Frame& frame)> run_unit;  // plain units
+    std::function<CloneGroup*(std::size_t unit)> clone_group;     // nullptr for plain units
+    std::function<void(Frame* frame)> complete;                    // serial, sequence order
+    std::function<Frame*()> next_from_sources;                     // stream mode; nullptr ends
+  };
+
+  FlowGraph(const Plan& plan, Callbacks callbacks, bool stream, std::size_t max_in_flight);
+  ~FlowGraph();
+
+  /// Request-mode ingress. Callers serialize calls and put frames in sequence order.
+  void put(Frame* frame);
+  /// Stream mode: pulls the sources until they end (or next_from_sources returns nullptr) and
+  /// returns when every item has completed. The calling thread works in the graph meanwhile.
+  void run_stream();
+  /// Waits until the graph is idle.
+  void wait();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace cellflow::detail

@@ -1,0 +1,60 @@
+// Frame: the state of one item between ingress and completion. Slots hold the values each leaf
+// output emitted for this item; a slot is cleared once its last reader is done, so big payloads
+// do not outlive their use.
+#pragma once
+
+#include <atomic>
+#include <exception>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "cellflow/item.hpp"
+#include "cellflow/result.hpp"
+#include "cellflow/value.hpp"
+#include "detail/plan.hpp"
+
+namespace cellflow::detail {
+
+struct Frame {
+  ItemInfo info;
+  std::vector<std::vector<Value>> slots;
+  std::unique_ptr<std::atomic<int>[]> readers;  // per slot
+  std::unique_ptr<std::atomic<int>[]> pending;  // per unit (join countdown), last: completion
+  std::atomic<bool> failed{false};
+  std::exception_ptr error;  // written once, by whoever sets `failed`
+  std::string error_cell;
+  std::function<void(Result&&)> done;  // request mode
+
+  /// Records the first failure of this item; later ones are dropped.
+  void fail(const std::string& cell, std::exception_ptr e) {
+    bool expected = false;
+    if (failed.compare_exchange_strong(expected, true)) {
+      error_cell = cell;
+      error = std::move(e);
+    }
+  }
+  /// Done with `slot`: clears it when no other reader is left.
+  void release(std::size_t slot) {
+    if (readers[slot].fetch_sub(1, std::memory_order_acq_rel) == 1) slots[slot].clear();
+  }
+};
+
+/// Recycles frames (slot vectors keep their capacity). Thread-safe.
+class FramePool {
+ public:
+  explicit FramePool(const Plan& plan);
+  Frame* acquire(std::uint64_t seq);
+  void recycle(Frame* frame);
+  ~FramePool();
+
+ private:
+  const Plan& plan_;
+  std::vector<int> join_counts_;
+  std::mutex mutex_;
+  std::vector<Frame*> free_;
+};
+
+}  // namespace cellflow::detail

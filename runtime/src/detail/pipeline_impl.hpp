@@ -1,0 +1,22 @@
+#pragma once
+
+#include <memory>
+#include <condition_variable>
+#include <mutex>
+
+#include "detail/runner.hpp"
+#include "detail/structure.hpp"
+
+namespace cellflow {
+
+struct Pipeline::Impl {
+  Structure structure;
+  RunOptions options;
+  mutable std::mutex lifecycle_mutex;  // start/stop
+  std::shared_ptr<detail::Runner> runner;  // shared: a concurrent submit() keeps it alive
+  bool finished = false;   // a stream run completed; the pipeline is not restartable
+  bool streaming = false;  // run() is in progress
+  std::condition_variable stream_done;
+};
+
+}  // namespace cellflow

@@ -1,0 +1,64 @@
+// Plan: a pipeline flattened into leaf cells and execution units.
+//  - Every leaf output port owns one slot of the per-item Frame; every top-level exposed input
+//    owns one slot too. A leaf input reads the slot of its (resolved) producer.
+//  - A unit is one node of the graph: a single leaf, or a cloned nested pipeline whose leaves a
+//    clone runs in topological order. Units are in topological order.
+#pragma once
+
+#include <cstddef>
+#include <limits>
+#include <string>
+#include <typeinfo>
+#include <vector>
+
+#include "cellflow/pipeline.hpp"
+#include "detail/structure.hpp"
+
+namespace cellflow::detail {
+
+inline constexpr std::size_t kIngress = std::numeric_limits<std::size_t>::max();
+
+struct LeafPlan {
+  Cell* prototype = nullptr;
+  std::string path;
+  std::size_t first_slot = 0;            // slot of outputs()[0]
+  std::vector<std::size_t> input_slots;  // per inputs()[i]
+};
+
+struct UnitPlan {
+  std::string path;
+  std::size_t first_leaf = 0;       // the unit's leaves are [first_leaf, first_leaf + count) in
+  std::size_t leaf_count = 0;       // depth-first order (the order leaves_of() gives)
+  std::vector<std::size_t> leaves;  // the same leaves in topological order
+  const Pipeline::Structure::Child* child = nullptr;  // factory, params, scale
+  int clones = 1;
+  bool source = false;
+  std::vector<std::size_t> predecessors;  // distinct unit indexes, or kIngress
+  std::vector<std::size_t> successors;    // distinct unit indexes
+};
+
+struct ExposedSlot {
+  std::string name;
+  std::size_t slot;
+  const std::type_info* type;
+};
+
+struct Plan {
+  std::vector<LeafPlan> leaves;
+  std::vector<UnitPlan> units;
+  std::size_t slot_count = 0;
+  std::vector<int> readers;  // per slot: consumer ports (+1 when exposed as an output)
+  std::vector<ExposedSlot> inputs;
+  std::vector<ExposedSlot> outputs;
+  std::vector<std::size_t> source_units;
+  std::vector<std::size_t> terminal_units;  // non-source units without successors
+};
+
+/// Flattens a validated pipeline.
+Plan make_plan(const Pipeline& top);
+
+/// The leaf cells of a freshly built clone of a nested pipeline, in the same order as the
+/// prototype's leaves in make_plan (construction is deterministic).
+std::vector<Cell*> leaves_of(const Pipeline& pipeline);
+
+}  // namespace cellflow::detail

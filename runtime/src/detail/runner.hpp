@@ -1,0 +1,73 @@
+// Runner: one started pipeline. Owns the plan, the cell instances (prototypes or clones), the
+// frame pool, the credits and the flow graph; delivers completions in sequence order.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <vector>
+
+#include "cellflow/pipeline.hpp"
+#include "detail/clone_group.hpp"
+#include "detail/credits.hpp"
+#include "detail/flow_graph.hpp"
+#include "detail/frame.hpp"
+#include "detail/plan.hpp"
+
+namespace cellflow::detail {
+
+class Runner {
+ public:
+  /// Opens every cell (and clone); throws Error naming the cell (and clone) that failed to open,
+  /// after closing those already opened.
+  Runner(const Pipeline& top, RunOptions options);
+  ~Runner();
+
+  bool streaming() const { return stream_; }
+  /// Stream mode; returns the first error (fail-fast) or nullptr.
+  std::exception_ptr run(Sink sink);
+  void submit(Inputs inputs, std::function<void(Result&&)> done, bool wait_for_credit, bool& accepted);
+  /// Stops sources / refuses new submits. Non-blocking.
+  void request_stop();
+  /// Drains in-flight items, stops clone threads, closes cells. Idempotent; not from callbacks.
+  void shutdown();
+  PipelineStats stats() const;
+  /// True on a thread that is delivering a completion (sink or submit callback).
+  static bool in_callback();
+
+ private:
+  struct Unit {
+    std::vector<Cell*> cells;  // per leaf of the unit (depth-first order), plain units
+    std::unique_ptr<CloneGroup> clones;
+  };
+
+  void open_all(const Pipeline& top);
+  std::vector<Cell*> make_clone(const UnitPlan& unit, int k);
+  void close_all() noexcept;
+  void check_inputs(const Inputs& inputs) const;
+  Frame* next_from_sources();
+  void complete(Frame* frame);
+  void deliver_stream(Frame* frame, Result&& result);
+
+  RunOptions options_;
+  Plan plan_;
+  bool stream_ = false;
+  FramePool pool_;
+  Credits credits_;
+  std::vector<std::unique_ptr<Cell>> owned_;  // clones
+  std::vector<Cell*> opened_;                 // in open order
+  std::vector<Unit> units_;
+  std::vector<bool> live_sources_;
+  std::unique_ptr<FlowGraph> graph_;
+
+  std::mutex ingress_mutex_;
+  std::uint64_t next_seq_ = 0;
+  std::atomic<bool> stop_requested_{false};
+  bool shut_down_ = false;
+  Sink sink_;
+  std::exception_ptr first_error_;
+  std::atomic<std::uint64_t> submitted_{0}, completed_{0}, failed_{0};
+};
+
+}  // namespace cellflow::detail

@@ -1,0 +1,52 @@
+// The wiring of one pipeline level, as recorded by add/connect/expose.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "cellflow/pipeline.hpp"
+
+namespace cellflow {
+
+struct Pipeline::Structure {
+  struct Child {
+    std::unique_ptr<Cell> cell;  // the prototype: wired, configured; used when not cloned
+    CellFactory factory;
+    nlohmann::json params;
+    ScaleUp scale;
+  };
+  struct Connection {
+    const PortBase* from;  // a child's output, or this pipeline's own input
+    const PortBase* to;    // a child's input, or this pipeline's own output
+  };
+
+  std::vector<Child> children;
+  std::vector<Cell*> cells;  // children[i].cell.get(), for cheap iteration
+  std::vector<Connection> connections;
+  std::vector<std::unique_ptr<PortBase>> exposed_ports;
+  std::vector<std::string> problems;  // recorded while wiring, reported by validate()
+
+  const Child* find(const Cell& cell) const {
+    for (const auto& c : children)
+      if (c.cell.get() == &cell) return &c;
+    return nullptr;
+  }
+  const Connection* producer_of(const PortBase& to) const {
+    for (const auto& c : connections)
+      if (c.to == &to) return &c;
+    return nullptr;
+  }
+};
+
+namespace detail {
+/// Runtime access to a cell's private identity (clones are named like their prototype).
+struct CellAccess {
+  static void set_identity(Cell& cell, std::string name, Pipeline* parent) {
+    cell.name_ = std::move(name);
+    cell.parent_ = parent;
+  }
+};
+}  // namespace detail
+
+}  // namespace cellflow

@@ -1,0 +1,153 @@
+#include "detail/flow_graph.hpp"
+
+#include <tbb/flow_graph.h>
+#include <tbb/task_arena.h>
+
+#include <optional>
+#include <tuple>
+#include <vector>
+
+namespace cellflow::detail {
+namespace flow = tbb::flow;
+
+using Sender = flow::sender<Frame*>;
+using Receiver = flow::receiver<Frame*>;
+using Gate = flow::multifunction_node<Frame*, std::tuple<Frame*>>;
+using Async = flow::async_node<Frame*, Frame*>;
+
+// The graph lives in its own arena: threads outside it (submitters, clone threads) then enqueue
+// work, which TBB guarantees to run, instead of spawning into a pool nobody drains.
+std::unique_ptr<flow::graph> make_graph(tbb::task_arena& arena) {
+  std::unique_ptr<flow::graph> graph;
+  arena.execute([&] { graph = std::make_unique<flow::graph>(); });
+  return graph;
+}
+
+struct FlowGraph::Impl {
+  const Plan& plan;
+  Callbacks callbacks;
+  tbb::task_arena arena{tbb::task_arena::automatic, 1};
+  std::unique_ptr<flow::graph> graph_owner = make_graph(arena);  // destroyed after the nodes
+  flow::graph& graph = *graph_owner;
+  std::vector<std::unique_ptr<flow::graph_node>> nodes;
+  flow::broadcast_node<Frame*> ingress{graph};
+  std::optional<flow::input_node<Frame*>> source;
+  std::optional<flow::limiter_node<Frame*>> limiter;
+  std::optional<flow::sequencer_node<Frame*>> in_order;
+  std::optional<flow::function_node<Frame*, flow::continue_msg>> completion;
+  std::vector<Receiver*> entries;  // per unit
+  std::vector<Sender*> exits;      // per unit
+
+  Impl(const Plan& p, Callbacks c) : plan(p), callbacks(std::move(c)) {}
+
+  template <class Node, class... Args>
+  Node& make(Args&&... args) {
+    auto node = std::make_unique<Node>(graph, std::forward<Args>(args)...);
+    Node& ref = *node;
+    nodes.push_back(std::move(node));
+    return ref;
+  }
+
+  // Countdown per item, then restore sequence order: what joins need.
+  Receiver& join_front(std::size_t counter, Receiver& target) {
+    auto& gate = make<Gate>(flow::unlimited, [counter](Frame* const& f, Gate::output_ports_type& out) {
+      if (f->pending[counter].fetch_sub(1, std::memory_order_acq_rel) == 1) std::get<0>(out).try_put(f);
+    });
+    auto& sequencer = make<flow::sequencer_node<Frame*>>([](Frame* const& f) { return f->info.seq; });
+    flow::make_edge(flow::output_port<0>(gate), sequencer);
+    flow::make_edge(sequencer, target);
+    return gate;
+  }
+
+  void make_unit(std::size_t u) {
+    if (CloneGroup* group = callbacks.clone_group(u)) {
+      auto& node = make<Async>(flow::unlimited, [group](Frame* const& f, Async::gateway_type& gateway) {
+        gateway.reserve_wait();
+        group->push(f);
+      });
+      group->set_emit([&node](Frame* f) {
+        node.gateway().try_put(f);
+        node.gateway().release_wait();
+      });
+      entries.push_back(&node);
+      exits.push_back(&flow::output_port<0>(node));  // async_node refuses edges made from itself
+      return;
+    }
+    // Forwarding from inside the body, while the serial slot is still held, keeps items in
+    // order; function_node would start the next item before forwarding this one.
+    auto& node = make<Gate>(flow::serial, [this, u](Frame* const& f, Gate::output_ports_type& out) {
+      callbacks.run_unit(u, *f);
+      std::get<0>(out).try_put(f);
+    });
+    entries.push_back(&node);
+    exits.push_back(&flow::output_port<0>(node));
+  }
+
+  Sender& exit_of(std::size_t u) { return u == kIngress ? static_cast<Sender&>(ingress) : *exits[u]; }
+
+  void link() {
+    for (std::size_t u = 0; u < plan.units.size(); ++u) {
+      const auto& unit = plan.units[u];
+      if (unit.source) continue;
+      Receiver* front = entries[u];
+      if (unit.predecessors.size() > 1) front = &join_front(u, *front);
+      for (const std::size_t pred : unit.predecessors) flow::make_edge(exit_of(pred), *front);
+    }
+    const auto& terminals = plan.terminal_units;
+    if (terminals.empty()) {
+      flow::make_edge(ingress, *completion);
+    } else if (terminals.size() == 1) {
+      flow::make_edge(*exits[terminals[0]], *completion);
+    } else {
+      Receiver& front = join_front(plan.units.size(), *completion);
+      for (const std::size_t t : terminals) flow::make_edge(*exits[t], front);
+    }
+  }
+};
+
+FlowGraph::FlowGraph(const Plan& plan, Callbacks callbacks, bool stream, std::size_t max_in_flight)
+    : impl_(std::make_unique<Impl>(plan, std::move(callbacks))) {
+  auto& i = *impl_;
+  i.completion.emplace(i.graph, flow::serial, [&i](Frame* f) {
+    i.callbacks.complete(f);
+    return flow::continue_msg();
+  });
+  for (std::size_t u = 0; u < plan.units.size(); ++u) {
+    if (plan.units[u].source) {
+      i.entries.push_back(nullptr);
+      i.exits.push_back(nullptr);
+    } else {
+      i.make_unit(u);
+    }
+  }
+  i.link();
+  if (stream) {
+    i.source.emplace(i.graph, [&i](tbb::flow_control& control) -> Frame* {
+      Frame* f = i.callbacks.next_from_sources();
+      if (!f) control.stop();
+      return f;
+    });
+    i.limiter.emplace(i.graph, max_in_flight);
+    // input_node and limiter_node may swap neighbours when credits come back; restore order once
+    // here, after which serial nodes keep it (they queue or run atomically on arrival).
+    i.in_order.emplace(i.graph, [](Frame* const& f) { return f->info.seq; });
+    flow::make_edge(*i.source, *i.limiter);
+    flow::make_edge(*i.limiter, *i.in_order);
+    flow::make_edge(*i.in_order, i.ingress);
+    flow::make_edge(*i.completion, i.limiter->decrementer());
+  }
+}
+
+FlowGraph::~FlowGraph() { impl_->graph.wait_for_all(); }
+
+
+void FlowGraph::put(Frame* frame) { impl_->ingress.try_put(frame); }
+
+void FlowGraph::run_stream() {
+  impl_->source->activate();
+  impl_->graph.wait_for_all();
+}
+
+void FlowGraph::wait() { impl_->graph.wait_for_all(); }
+
+}  // namespace cellflow::detail

@@ -1,0 +1,49 @@
+#include "detail/frame.hpp"
+
+#include <chrono>
+
+namespace cellflow::detail {
+
+FramePool::FramePool(const Plan& plan) : plan_(plan) {
+  for (const auto& unit : plan.units) join_counts_.push_back(static_cast<int>(unit.predecessors.size()));
+  join_counts_.push_back(static_cast<int>(plan.terminal_units.size()));
+}
+
+FramePool::~FramePool() {
+  for (auto* frame : free_) delete frame;
+}
+
+Frame* FramePool::acquire(std::uint64_t seq) {
+  Frame* frame = nullptr;
+  {
+    std::lock_guard lock(mutex_);
+    if (!free_.empty()) {
+      frame = free_.back();
+      free_.pop_back();
+    }
+  }
+  if (!frame) {
+    frame = new Frame;
+    frame->slots.resize(plan_.slot_count);
+    frame->readers = std::make_unique<std::atomic<int>[]>(plan_.slot_count);
+    frame->pending = std::make_unique<std::atomic<int>[]>(join_counts_.size());
+  }
+  frame->info.seq = seq;
+  frame->info.timestamp = std::chrono::duration_cast<std::chrono::nanoseconds>(
+      std::chrono::system_clock::now().time_since_epoch());
+  for (std::size_t s = 0; s < plan_.slot_count; ++s) frame->readers[s].store(plan_.readers[s], std::memory_order_relaxed);
+  for (std::size_t j = 0; j < join_counts_.size(); ++j) frame->pending[j].store(join_counts_[j], std::memory_order_relaxed);
+  frame->failed.store(false, std::memory_order_relaxed);
+  return frame;
+}
+
+void FramePool::recycle(Frame* frame) {
+  for (auto& slot : frame->slots) slot.clear();
+  frame->error = nullptr;
+  frame->error_cell.clear();
+  frame->done = nullptr;
+  std::lock_guard lock(mutex_);
+  free_.push_back(frame);
+}
+
+}  // namespace cellflow::detail

@@ -1,0 +1,231 @@
+// JSON config -> Pipeline through the same add/connect/expose path as C++. Every problem is
+// collected with its config path and thrown together.
+#include "cellflow/loader.hpp"
+
+#include <algorithm>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "cellflow/error.hpp"
+
+namespace cellflow {
+namespace {
+
+using json = nlohmann::json;
+
+class Loader {
+ public:
+  Loader(const Registry& registry, std::string where) : registry_(registry), where_(std::move(where)) {}
+
+  std::unique_ptr<Pipeline> load(const json& config) {
+    if (!config.is_object()) throw Error(where_ + ": expected a JSON object, got " + config.type_name());
+    check_keys(config);
+    auto pipeline = std::make_unique<Pipeline>(string_at(config, "name", "pipeline"));
+    add_cells(*pipeline, config);
+    add_connections(*pipeline, config);
+    add_exposures(*pipeline, config, "inputs");
+    add_exposures(*pipeline, config, "outputs");
+    apply_options(*pipeline, config);
+    collect(*pipeline);
+    if (!problems_.empty()) throw Error(std::move(problems_));
+    return pipeline;
+  }
+
+ private:
+  std::string at(const std::string& key) const { return where_ + (where_.empty() ? "" : ".") + key; }
+
+  void check_keys(const json& config) {
+    static const std::set<std::string> kKnown = {"name", "cells", "connections", "inputs", "outputs",
+                                                 "max_in_flight", "max_pending", "timeout_ms", "description"};
+    for (const auto& [key, value] : config.items())
+      if (!kKnown.count(key)) problems_.push_back(at(key) + ": unknown key");
+  }
+
+  std::string string_at(const json& object, const std::string& key, std::string fallback) {
+    if (!object.contains(key)) return fallback;
+    if (object[key].is_string()) return object[key].get<std::string>();
+    problems_.push_back(at(key) + ": expected string, got " + object[key].type_name());
+    return fallback;
+  }
+
+  void add_cells(Pipeline& pipeline, const json& config) {
+    if (!config.contains("cells") || !config["cells"].is_array()) {
+      problems_.push_back(at("cells") + ": expected an array of cells");
+      return;
+    }
+    const auto& cells = config["cells"];
+    for (std::size_t i = 0; i < cells.size(); ++i) add_cell(pipeline, cells[i], at("cells[" + std::to_string(i) + "]"));
+  }
+
+  void add_cell(Pipeline& pipeline, const json& entry, const std::string& path) {
+    if (!entry.is_object()) return problems_.push_back(path + ": expected an object");
+    static const std::set<std::string> kKnown = {"name", "type", "pipeline", "params", "clones", "clone_params"};
+    for (const auto& [key, value] : entry.items())
+      if (!kKnown.count(key)) problems_.push_back(path + "." + key + ": unknown key");
+    if (!entry.contains("name") || !entry["name"].is_string()) return problems_.push_back(path + ".name: expected a string");
+    const std::string name = entry["name"];
+    CellFactory factory = factory_for(entry, path);
+    if (!factory) return;
+    const json params = entry.value("params", json::object());
+    if (!params.is_object()) return problems_.push_back(path + ".params: expected an object");
+    const bool params_ok = check_params(factory, params, path);
+    pipeline.add(name, std::move(factory), params_ok ? params : json::object(), scale_of(entry, path));
+  }
+
+  CellFactory factory_for(const json& entry, const std::string& path) {
+    const bool typed = entry.contains("type"), nested = entry.contains("pipeline");
+    if (typed == nested) {
+      problems_.push_back(path + ": needs exactly one of 'type' or 'pipeline'");
+      return {};
+    }
+    if (nested) {
+      const Registry* registry = &registry_;
+      json config = entry["pipeline"];
+      try {
+        Loader(registry_, path + ".pipeline").load(config);  // nested problems, with their paths
+      } catch (const Error& e) {
+        problems_.insert(problems_.end(), e.problems().begin(), e.problems().end());
+        return {};
+      }
+      return [registry, config] { return std::unique_ptr<Cell>(load_pipeline(config, *registry)); };
+    }
+    if (!entry["type"].is_string()) {
+      problems_.push_back(path + ".type: expected a string");
+      return {};
+    }
+    try {
+      return registry_.factory(entry["type"].get<std::string>());
+    } catch (const Error& e) {
+      problems_.push_back(path + ".type: " + e.what());
+      return {};
+    }
+  }
+
+  // Configures a probe instance so that param problems carry the config path.
+  bool check_params(const CellFactory& factory, const json& params, const std::string& path) {
+    try {
+      factory()->configure(params);
+      return true;
+    } catch (const Error& e) {
+      for (const auto& p : e.problems()) problems_.push_back(path + "." + p);
+    } catch (const std::exception& e) {
+      problems_.push_back(path + ".params: " + e.what());
+    }
+    return false;
+  }
+
+  ScaleUp scale_of(const json& entry, const std::string& path) {
+    ScaleUp scale;
+    if (entry.contains("clones")) {
+      if (entry["clones"].is_number_integer()) scale.clones = entry["clones"].get<int>();
+      else problems_.push_back(path + ".clones: expected integer, got " + entry["clones"].type_name());
+    }
+    if (entry.contains("clone_params")) {
+      const auto& list = entry["clone_params"];
+      if (!list.is_array()) problems_.push_back(path + ".clone_params: expected an array of objects");
+      else for (const auto& item : list) scale.clone_params.push_back(item);
+    }
+    return scale;
+  }
+
+  void add_connections(Pipeline& pipeline, const json& config) {
+    if (!config.contains("connections")) return;
+    const auto& list = config["connections"];
+    if (!list.is_array()) return problems_.push_back(at("connections") + ": expected an array of [from, to] pairs");
+    for (std::size_t i = 0; i < list.size(); ++i) {
+      const auto& pair = list[i];
+      if (!pair.is_array() || pair.size() != 2 || !pair[0].is_string() || !pair[1].is_string()) {
+        problems_.push_back(at("connections[" + std::to_string(i) + "]") + ": expected [\"cell.port\", \"cell.port\"]");
+        continue;
+      }
+      pipeline.connect(pair[0].get<std::string>(), pair[1].get<std::string>());
+    }
+  }
+
+  void add_exposures(Pipeline& pipeline, const json& config, const std::string& key) {
+    if (!config.contains(key)) return;
+    if (!config[key].is_object()) return problems_.push_back(at(key) + ": expected an object {name: \"cell.port\"}");
+    for (const auto& [name, ref] : config[key].items()) {
+      if (!ref.is_string()) {
+        problems_.push_back(at(key + "." + name) + ": expected \"cell.port\"");
+        continue;
+      }
+      if (key == "inputs") pipeline.expose_input(name, ref.get<std::string>());
+      else pipeline.expose_output(name, ref.get<std::string>());
+    }
+  }
+
+  void apply_options(Pipeline& pipeline, const json& config) {
+    RunOptions options;
+    if (config.contains("max_in_flight")) {
+      const auto& v = config["max_in_flight"];
+      if (v.is_number_unsigned() && v.get<std::size_t>() > 0) options.max_in_flight = v.get<std::size_t>();
+      else problems_.push_back(at("max_in_flight") + ": expected a positive integer, got " + v.dump());
+    }
+    pipeline.set_options(options);
+  }
+
+  // Wiring problems found by the pipeline itself (names, unconnected inputs, cycles...).
+  void collect(const Pipeline& pipeline) {
+    try {
+      pipeline.validate();
+    } catch (const Error& e) {
+      for (const auto& p : e.problems())
+        if (std::find(problems_.begin(), problems_.end(), p) == problems_.end()) problems_.push_back(where_.empty() ? p : where_ + ": " + p);
+    }
+  }
+
+  const Registry& registry_;
+  std::string where_;
+  std::vector<std::string> problems_;
+};
+
+}  // namespace
+
+std::unique_ptr<Pipeline> load_pipeline(const nlohmann::json& config, const Registry& registry) {
+  return Loader(registry, "").load(config);
+}
+
+std::unique_ptr<Pipeline> load_pipeline_file(const std::string& path, const Registry& registry) {
+  std::ifstream file(path);
+  if (!file) throw Error("cannot open config file '" + path + "'");
+  nlohmann::json config;
+  try {
+    config = nlohmann::json::parse(file);
+  } catch (const nlohmann::json::parse_error& e) {
+    throw Error("config file '" + path + "' is not valid JSON: " + e.what());
+  }
+  try {
+    return load_pipeline(config, registry);
+  } catch (const Error& e) {
+    std::vector<std::string> problems;
+    for (const auto& p : e.problems()) problems.push_back(path + ": " + p);
+    throw Error(std::move(problems));
+  }
+}
+
+void apply_clone_overrides(Pipeline& pipeline, const std::vector<std::string>& overrides) {
+  std::vector<std::string> problems;
+  for (const auto& entry : overrides) {
+    const auto eq = entry.find('=');
+    int clones = 0;
+    try {
+      std::size_t used = 0;
+      if (eq == std::string::npos) throw std::invalid_argument("no '='");
+      clones = std::stoi(entry.substr(eq + 1), &used);
+      if (used != entry.size() - eq - 1) throw std::invalid_argument("trailing characters");
+    } catch (const std::exception&) {
+      problems.push_back("--clones '" + entry + "': expected path=N, e.g. detect=4");
+      continue;
+    }
+    try {
+      pipeline.set_clones(entry.substr(0, eq), clones);
+    } catch (const Error& e) {
+      problems.push_back("--clones '" + entry + "': " + e.what());
+    }
+  }
+  if (!problems.empty()) throw Error(std::move(problems));
+}
+
+}  // namespace cellflow

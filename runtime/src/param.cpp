@@ -1,0 +1,12 @@
+#include "cellflow/param.hpp"
+
+#include "cellflow/cell.hpp"
+
+namespace cellflow {
+
+ParamBase::ParamBase(Cell& owner, std::string name, std::string description)
+    : name_(std::move(name)), description_(std::move(description)) {
+  owner.register_param(*this);
+}
+
+}  // namespace cellflow

@@ -1,0 +1,176 @@
+// Pipeline wiring: add, connect, expose, lookups. Problems are recorded, not thrown, so that
+// validate()/start() can report all of them together.
+#include "cellflow/pipeline.hpp"
+
+#include "cellflow/error.hpp"
+#include "detail/pipeline_impl.hpp"
+#include "detail/port_ref.hpp"
+
+namespace cellflow {
+namespace {
+
+std::string joined(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& item : items) out += (out.empty() ? "" : ", ") + item;
+  return out;
+}
+
+}  // namespace
+
+Pipeline::Pipeline(std::string name) : impl_(std::make_unique<Impl>()) {
+  detail::CellAccess::set_identity(*this, std::move(name), nullptr);
+}
+
+Pipeline::~Pipeline() {
+  try {
+    stop();
+  } catch (...) {  // a destructor must not throw; stop() reports through its callers
+  }
+}
+
+void Pipeline::process(Context&) { throw std::logic_error("Pipeline::process is never called"); }
+
+Cell& Pipeline::add(std::string name, CellFactory factory, const nlohmann::json& params,
+                    ScaleUp scale) {
+  if (running()) throw Error("pipeline '" + this->name() + "' is running: cannot add cell '" + name + "' after start()");
+  auto& s = impl_->structure;
+  auto cell = factory();
+  if (!cell) throw Error("factory for cell '" + name + "' returned nullptr");
+  detail::CellAccess::set_identity(*cell, name, this);
+  try {
+    cell->configure(params);
+  } catch (const Error& e) {
+    for (const auto& p : e.problems()) s.problems.push_back("cell '" + cell->path() + "': " + p);
+  } catch (const std::exception& e) {
+    s.problems.push_back("cell '" + cell->path() + "': params: " + e.what());
+  }
+  Cell& ref = *cell;
+  s.cells.push_back(cell.get());
+  s.children.push_back({std::move(cell), std::move(factory), params, std::move(scale)});
+  return ref;
+}
+
+void Pipeline::connect_ports(const PortBase& from, const PortBase& to) {
+  if (running()) throw Error("pipeline '" + name() + "' is running: cannot connect '" + from.path() + "' -> '" + to.path() + "' after start()");
+  auto& s = impl_->structure;
+  const std::string what = "connection '" + from.path() + "' -> '" + to.path() + "': ";
+  std::vector<std::string> problems;
+  const bool from_ok = (from.kind() == PortKind::kOutput && from.owner().parent() == this) ||
+                       (from.kind() == PortKind::kInput && &from.owner() == this);
+  const bool to_ok = (to.kind() == PortKind::kInput && to.owner().parent() == this) ||
+                     (to.kind() == PortKind::kOutput && &to.owner() == this);
+  if (!from_ok) problems.push_back(what + detail::endpoint_problem(from, *this, true));
+  if (!to_ok) problems.push_back(what + detail::endpoint_problem(to, *this, false));
+  if (from.type() != to.type())
+    problems.push_back(what + "types differ: '" + from.path() + "' is " + type_name(from.type()) +
+                       ", '" + to.path() + "' is " + type_name(to.type()));
+  if (problems.empty()) {
+    if (const auto* existing = s.producer_of(to)) {
+      problems.push_back("input '" + to.path() + "' has a second producer '" + from.path() +
+                         "' (already fed by '" + existing->from->path() + "')");
+    } else {
+      s.connections.push_back({&from, &to});
+    }
+  }
+  s.problems.insert(s.problems.end(), problems.begin(), problems.end());
+}
+
+void Pipeline::connect(std::string_view from, std::string_view to) {
+  auto& s = impl_->structure;
+  const std::string what = "connection '" + std::string(from) + "' -> '" + std::string(to) + "': ";
+  std::string problem;
+  const PortBase* out = detail::resolve_port(*this, from, PortKind::kOutput, problem);
+  if (!out) s.problems.push_back(what + problem);
+  const PortBase* in = detail::resolve_port(*this, to, PortKind::kInput, problem);
+  if (!in) s.problems.push_back(what + problem);
+  if (out && in) connect_ports(*out, *in);
+}
+
+PortBase& Pipeline::expose_port(const PortBase& inner, std::string name) {
+  if (running()) throw Error("pipeline '" + this->name() + "' is running: cannot expose '" + name + "' after start()");
+  auto& s = impl_->structure;
+  s.exposed_ports.push_back(inner.make_like(*this, std::move(name)));
+  PortBase& own = *s.exposed_ports.back();
+  if (inner.kind() == PortKind::kInput)
+    connect_ports(own, inner);
+  else
+    connect_ports(inner, own);
+  return own;
+}
+
+void Pipeline::expose_input(std::string name, std::string_view inner) {
+  std::string problem;
+  if (const auto* port = detail::resolve_port(*this, inner, PortKind::kInput, problem))
+    expose_port(*port, std::move(name));
+  else
+    impl_->structure.problems.push_back("input '" + name + "' -> '" + std::string(inner) + "': " + problem);
+}
+
+void Pipeline::expose_output(std::string name, std::string_view inner) {
+  std::string problem;
+  if (const auto* port = detail::resolve_port(*this, inner, PortKind::kOutput, problem))
+    expose_port(*port, std::move(name));
+  else
+    impl_->structure.problems.push_back("output '" + name + "' <- '" + std::string(inner) + "': " + problem);
+}
+
+PortBase& Pipeline::port_for(std::string_view name, PortKind kind, const std::type_info& type) {
+  const auto& list = kind == PortKind::kInput ? inputs() : outputs();
+  for (auto* port : list) {
+    if (port->name() != name) continue;
+    if (port->type() != type)
+      throw Error("port '" + port->path() + "' is " + type_name(port->type()) + ", not " + type_name(type));
+    return *port;
+  }
+  std::vector<std::string> names;
+  for (auto* port : list) names.push_back(port->name());
+  throw Error("pipeline '" + this->name() + "' has no " + (kind == PortKind::kInput ? "input" : "output") +
+              " named '" + std::string(name) + "' (has: " + joined(names) + ")");
+}
+
+const std::vector<Cell*>& Pipeline::children() const { return impl_->structure.cells; }
+
+const ScaleUp& Pipeline::scale_of(const Cell& child) const {
+  const auto* entry = impl_->structure.find(child);
+  if (!entry) throw Error("'" + child.path() + "' is not a child of '" + name() + "'");
+  return entry->scale;
+}
+
+Cell& Pipeline::cell(std::string_view path) const {
+  const auto slash = path.find('/');
+  const auto head = path.substr(0, slash);
+  for (auto* child : children()) {
+    if (child->name() != head) continue;
+    if (slash == std::string_view::npos) return *child;
+    if (child->is_pipeline()) return static_cast<Pipeline*>(child)->cell(path.substr(slash + 1));
+  }
+  throw Error("no cell at path '" + std::string(path) + "' (cells: " + joined(cell_paths()) + ")");
+}
+
+std::vector<std::string> Pipeline::cell_paths() const {
+  std::vector<std::string> out;
+  for (auto* child : children()) {
+    out.push_back(child->name());
+    if (!child->is_pipeline()) continue;
+    for (auto& inner : static_cast<Pipeline*>(child)->cell_paths()) out.push_back(child->name() + "/" + inner);
+  }
+  return out;
+}
+
+void Pipeline::set_clones(std::string_view path, int clones) {
+  Cell& target = cell(path);
+  auto* owner = target.parent();
+  auto* entry = const_cast<Structure::Child*>(owner->impl_->structure.find(target));
+  if (clones < 1 || clones > ScaleUp::kMaxClones)
+    throw Error("clones for '" + std::string(path) + "' must be between 1 and " +
+                std::to_string(ScaleUp::kMaxClones) + ", got " + std::to_string(clones));
+  if (!entry->factory)
+    throw Error("'" + std::string(path) + "' cannot be cloned: it has no factory");
+  entry->scale.clones = clones;
+}
+
+void Pipeline::set_options(RunOptions options) { impl_->options = options; }
+const RunOptions& Pipeline::options() const { return impl_->options; }
+const Pipeline::Structure& Pipeline::structure() const { return impl_->structure; }
+
+}  // namespace cellflow

@@ -1,0 +1,178 @@
+#include "detail/plan.hpp"
+
+#include <algorithm>
+#include <deque>
+#include <optional>
+#include <unordered_map>
+
+#include "detail/structure.hpp"
+
+namespace cellflow::detail {
+namespace {
+
+class PlanBuilder {
+ public:
+  explicit PlanBuilder(const Pipeline& top) : top_(top) {}
+
+  Plan build() {
+    for (const auto* in : top_.inputs()) {
+      input_slot_[in] = plan_.slot_count;
+      plan_.inputs.push_back({in->name(), plan_.slot_count++, &in->type()});
+    }
+    add_leaves(top_, std::nullopt);
+    plan_.readers.assign(plan_.slot_count, 0);
+    slot_owner_.assign(plan_.slot_count, kIngress);
+    for (std::size_t i = 0; i < plan_.leaves.size(); ++i)
+      for (std::size_t o = 0; o < plan_.leaves[i].prototype->outputs().size(); ++o)
+        slot_owner_[plan_.leaves[i].first_slot + o] = i;
+    wire_inputs();
+    for (const auto* out : top_.outputs()) {
+      const std::size_t slot = resolve(*top_.structure().producer_of(*out)->from);
+      plan_.readers[slot]++;
+      plan_.outputs.push_back({out->name(), slot, &out->type()});
+    }
+    link_units();
+    sort_units();
+    return std::move(plan_);
+  }
+
+ private:
+  void add_leaves(const Pipeline& p, std::optional<std::size_t> unit) {
+    for (const auto& child : p.structure().children) {
+      const Cell* cell = child.cell.get();
+      const bool own_unit = !unit.has_value();
+      if (own_unit && (!cell->is_pipeline() || child.scale.clones > 1 || !child.scale.clone_params.empty())) {
+        UnitPlan u{cell->path(), plan_.leaves.size(), 0, {}, &child, child.scale.clones, cell->is_source(), {}, {}};
+        plan_.units.push_back(std::move(u));
+        add_cell(*cell, plan_.units.size() - 1);
+      } else {
+        add_cell(*cell, unit);
+      }
+    }
+  }
+
+  void add_cell(const Cell& cell, std::optional<std::size_t> unit) {
+    if (cell.is_pipeline()) return add_leaves(static_cast<const Pipeline&>(cell), unit);
+    leaf_of_[&cell] = plan_.leaves.size();
+    unit_of_leaf_.push_back(*unit);
+    plan_.units[*unit].leaf_count++;
+    plan_.leaves.push_back({const_cast<Cell*>(&cell), cell.path(), plan_.slot_count, {}});
+    plan_.slot_count += cell.outputs().size();
+  }
+
+  // The slot holding what `from` produces: follow exposures through nested pipelines.
+  std::size_t resolve(const PortBase& from) const {
+    const Cell& owner = from.owner();
+    if (from.kind() == PortKind::kOutput) {
+      if (!owner.is_pipeline()) return plan_.leaves[leaf_of_.at(&owner)].first_slot + from.index();
+      return resolve(*static_cast<const Pipeline&>(owner).structure().producer_of(from)->from);
+    }
+    if (&owner == &top_) return input_slot_.at(&from);
+    return resolve(*owner.parent()->structure().producer_of(from)->from);
+  }
+
+  void wire_inputs() {
+    for (auto& leaf : plan_.leaves) {
+      const auto& parent = leaf.prototype->parent()->structure();
+      for (const auto* in : leaf.prototype->inputs()) {
+        const std::size_t slot = resolve(*parent.producer_of(*in)->from);
+        leaf.input_slots.push_back(slot);
+        plan_.readers[slot]++;
+      }
+    }
+  }
+
+  // Unit edges; a source unit runs at ingress, so its consumers hang off the ingress.
+  void link_units() {
+    for (std::size_t u = 0; u < plan_.units.size(); ++u) {
+      auto& unit = plan_.units[u];
+      for (std::size_t l = unit.first_leaf; l < unit.first_leaf + unit.leaf_count; ++l) {
+        for (const std::size_t slot : plan_.leaves[l].input_slots) {
+          const std::size_t owner = slot_owner_[slot];
+          std::size_t pred = owner == kIngress ? kIngress : unit_of_leaf_[owner];
+          if (pred == u) continue;
+          if (pred != kIngress && plan_.units[pred].source) pred = kIngress;
+          if (std::find(unit.predecessors.begin(), unit.predecessors.end(), pred) == unit.predecessors.end())
+            unit.predecessors.push_back(pred);
+        }
+      }
+      for (const std::size_t pred : unit.predecessors)
+        if (pred != kIngress) plan_.units[pred].successors.push_back(u);
+      order_leaves(unit);
+    }
+  }
+
+  // Topological order of a unit's own leaves (a cloned nested pipeline runs them in sequence).
+  void order_leaves(UnitPlan& unit) const {
+    std::vector<std::size_t> pending(unit.leaf_count);
+    for (std::size_t i = 0; i < unit.leaf_count; ++i) pending[i] = unit.first_leaf + i;
+    while (!pending.empty()) {
+      auto ready = std::find_if(pending.begin(), pending.end(), [&](std::size_t l) {
+        return std::all_of(plan_.leaves[l].input_slots.begin(), plan_.leaves[l].input_slots.end(), [&](std::size_t s) {
+          const std::size_t owner = slot_owner_[s];
+          return owner == kIngress || unit_of_leaf_[owner] != unit_of_leaf_[l] ||
+                 std::find(unit.leaves.begin(), unit.leaves.end(), owner) != unit.leaves.end();
+        });
+      });
+      unit.leaves.push_back(*ready);
+      pending.erase(ready);
+    }
+  }
+
+  // Kahn's algorithm over units; renumbers every unit reference.
+  void sort_units() {
+    const std::size_t n = plan_.units.size();
+    std::vector<std::size_t> indegree(n, 0), order;
+    for (const auto& unit : plan_.units)
+      for (const std::size_t s : unit.successors) indegree[s]++;
+    std::deque<std::size_t> ready;
+    for (std::size_t u = 0; u < n; ++u)
+      if (indegree[u] == 0) ready.push_back(u);
+    while (!ready.empty()) {
+      const std::size_t u = ready.front();
+      ready.pop_front();
+      order.push_back(u);
+      for (const std::size_t s : plan_.units[u].successors)
+        if (--indegree[s] == 0) ready.push_back(s);
+    }
+    std::vector<std::size_t> rank(n);
+    for (std::size_t i = 0; i < n; ++i) rank[order[i]] = i;
+    std::vector<UnitPlan> sorted;
+    for (const std::size_t u : order) sorted.push_back(std::move(plan_.units[u]));
+    for (auto& unit : sorted) {
+      for (auto& p : unit.predecessors) p = p == kIngress ? kIngress : rank[p];
+      for (auto& s : unit.successors) s = rank[s];
+    }
+    plan_.units = std::move(sorted);
+    for (std::size_t u = 0; u < n; ++u) {
+      if (plan_.units[u].source) plan_.source_units.push_back(u);
+      else if (plan_.units[u].successors.empty()) plan_.terminal_units.push_back(u);
+    }
+  }
+
+  const Pipeline& top_;
+  Plan plan_;
+  std::unordered_map<const Cell*, std::size_t> leaf_of_;
+  std::unordered_map<const PortBase*, std::size_t> input_slot_;
+  std::vector<std::size_t> unit_of_leaf_;
+  std::vector<std::size_t> slot_owner_;
+};
+
+void collect_leaves(const Pipeline& p, std::vector<Cell*>& out) {
+  for (auto* child : p.children()) {
+    if (child->is_pipeline()) collect_leaves(static_cast<const Pipeline&>(*child), out);
+    else out.push_back(child);
+  }
+}
+
+}  // namespace
+
+Plan make_plan(const Pipeline& top) { return PlanBuilder(top).build(); }
+
+std::vector<Cell*> leaves_of(const Pipeline& pipeline) {
+  std::vector<Cell*> out;
+  collect_leaves(pipeline, out);
+  return out;
+}
+
+}  // namespace cellflow::detail

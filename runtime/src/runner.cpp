@@ -1,0 +1,233 @@
+#include "detail/runner.hpp"
+
+#include "cellflow/error.hpp"
+#include "detail/leaf_runner.hpp"
+#include "detail/structure.hpp"
+
+namespace cellflow::detail {
+namespace {
+
+nlohmann::json merged(nlohmann::json params, const nlohmann::json& overrides) {
+  if (params.is_null()) params = nlohmann::json::object();
+  if (overrides.is_object()) params.update(overrides);
+  return params;
+}
+
+thread_local bool t_in_callback = false;
+
+struct CallbackScope {
+  CallbackScope() { t_in_callback = true; }
+  ~CallbackScope() { t_in_callback = false; }
+};
+
+bool needs_own_instances(const UnitPlan& unit) {
+  return unit.clones > 1 || !unit.child->scale.clone_params.empty();
+}
+
+}  // namespace
+
+Runner::Runner(const Pipeline& top, RunOptions options)
+    : options_(options), plan_(make_plan(top)), pool_(plan_), credits_(options.max_in_flight) {
+  if (options_.max_in_flight == 0) throw Error("max_in_flight must be at least 1");
+  const bool has_inputs = !plan_.inputs.empty(), has_sources = !plan_.source_units.empty();
+  if (has_inputs == has_sources)
+    throw Error(has_inputs ? "pipeline '" + top.name() + "' has both exposed inputs and sources; use one or the other"
+                           : "pipeline '" + top.name() + "' has neither exposed inputs nor sources: nothing drives it");
+  stream_ = has_sources;
+  open_all(top);
+  live_sources_.assign(plan_.units.size(), true);
+  FlowGraph::Callbacks callbacks{
+      [this](std::size_t u, Frame& f) {
+        const auto& unit = plan_.units[u];
+        for (const std::size_t leaf : unit.leaves)
+          run_leaf(plan_.leaves[leaf], *units_[u].cells[leaf - unit.first_leaf], f, 0);
+      },
+      [this](std::size_t u) { return units_[u].clones.get(); },
+      [this](Frame* f) { complete(f); },
+      [this] { return next_from_sources(); }};
+  graph_ = std::make_unique<FlowGraph>(plan_, std::move(callbacks), stream_, options_.max_in_flight);
+}
+
+Runner::~Runner() { shutdown(); }
+
+std::vector<Cell*> Runner::make_clone(const UnitPlan& unit, int k) {
+  const auto& child = *unit.child;
+  auto cell = child.factory();
+  CellAccess::set_identity(*cell, child.cell->name(), child.cell->parent());
+  const auto& overrides = child.scale.clone_params;
+  cell->configure(merged(child.params, overrides.empty() ? nlohmann::json() : overrides[k]));
+  std::vector<Cell*> leaves = cell->is_pipeline() ? leaves_of(static_cast<Pipeline&>(*cell))
+                                                  : std::vector<Cell*>{cell.get()};
+  owned_.push_back(std::move(cell));
+  return leaves;
+}
+
+void Runner::open_all(const Pipeline&) {
+  units_.resize(plan_.units.size());
+  for (std::size_t u = 0; u < plan_.units.size(); ++u) {
+    const auto& unit = plan_.units[u];
+    const int clones = needs_own_instances(unit) ? unit.clones : 0;
+    std::vector<std::vector<Cell*>> instances;
+    for (int k = 0; k < std::max(clones, 1); ++k) {
+      std::vector<Cell*> cells;
+      const std::string who = "cell '" + unit.path + "'" + (clones ? " clone " + std::to_string(k) : "");
+      try {
+        if (clones) {
+          cells = make_clone(unit, k);
+        } else {
+          for (std::size_t l = 0; l < unit.leaf_count; ++l) cells.push_back(plan_.leaves[unit.first_leaf + l].prototype);
+        }
+        for (auto* cell : cells) {
+          cell->open();
+          opened_.push_back(cell);
+        }
+      } catch (const std::exception& e) {
+        close_all();
+        throw Error(who + " failed to open: " + e.what());
+      }
+      instances.push_back(std::move(cells));
+    }
+    if (clones) units_[u].clones = std::make_unique<CloneGroup>(plan_, unit, std::move(instances));
+    else units_[u].cells = std::move(instances[0]);
+  }
+}
+
+void Runner::close_all() noexcept {
+  for (auto it = opened_.rbegin(); it != opened_.rend(); ++it) {
+    try {
+      (*it)->close();
+    } catch (...) {  // close() failures cannot be reported to anyone waiting; keep closing
+    }
+  }
+  opened_.clear();
+}
+
+Frame* Runner::next_from_sources() {
+  if (stop_requested_.load()) return nullptr;
+  Frame* frame = pool_.acquire(next_seq_);
+  bool any_live = false, any_value = false;
+  for (const std::size_t u : plan_.source_units) {
+    if (!live_sources_[u]) continue;
+    const auto& leaf = plan_.leaves[plan_.units[u].first_leaf];
+    live_sources_[u] = run_leaf(leaf, *units_[u].cells[0], *frame, 0);
+    any_live = any_live || live_sources_[u];
+    for (std::size_t o = 0; o < leaf.prototype->outputs().size(); ++o)
+      any_value = any_value || !frame->slots[leaf.first_slot + o].empty();
+  }
+  if (!any_live && !any_value && !frame->failed.load()) {
+    pool_.recycle(frame);
+    return nullptr;
+  }
+  ++next_seq_;
+  ++submitted_;
+  return frame;
+}
+
+std::exception_ptr Runner::run(Sink sink) {
+  if (!stream_) throw Error("run() needs a pipeline driven by sources; this one has exposed inputs: use submit()");
+  sink_ = std::move(sink);
+  graph_->run_stream();
+  return first_error_;
+}
+
+void Runner::check_inputs(const Inputs& inputs) const {
+  std::vector<std::string> problems;
+  for (const auto& in : plan_.inputs) {
+    auto it = inputs.find(in.name);
+    if (it == inputs.end()) problems.push_back("missing input '" + in.name + "'");
+    else if (it->second.type() != *in.type)
+      problems.push_back("input '" + in.name + "' expects " + type_name(*in.type) + ", got " + type_name(it->second.type()));
+  }
+  for (const auto& [name, value] : inputs) {
+    bool known = false;
+    for (const auto& in : plan_.inputs) known = known || in.name == name;
+    if (!known) problems.push_back("unknown input '" + name + "'");
+  }
+  if (!problems.empty()) throw Error(std::move(problems));
+}
+
+void Runner::submit(Inputs inputs, std::function<void(Result&&)> done, bool wait_for_credit, bool& accepted) {
+  if (stream_) throw Error("submit() needs a pipeline with exposed inputs; this one is driven by sources: use run()");
+  check_inputs(inputs);
+  accepted = wait_for_credit ? credits_.acquire() : credits_.try_acquire();
+  if (!accepted) {
+    if (stop_requested_) throw Error("pipeline is stopped");
+    return;
+  }
+  std::lock_guard lock(ingress_mutex_);
+  if (stop_requested_) {
+    credits_.release();
+    throw Error("pipeline is stopped");
+  }
+  Frame* frame = pool_.acquire(next_seq_++);
+  for (const auto& in : plan_.inputs) frame->slots[in.slot].push_back(std::move(inputs.find(in.name)->second));
+  frame->done = std::move(done);
+  ++submitted_;
+  graph_->put(frame);
+}
+
+bool Runner::in_callback() { return t_in_callback; }
+
+void Runner::complete(Frame* frame) {
+  CallbackScope scope;
+  Result::Outputs outputs;
+  outputs.reserve(plan_.outputs.size());
+  for (const auto& out : plan_.outputs) outputs.emplace_back(out.name, std::move(frame->slots[out.slot]));
+  std::exception_ptr error;
+  if (frame->failed.load()) {
+    error = std::make_exception_ptr(CellFailure(frame->error_cell, frame->error));
+    ++failed_;
+  }
+  Result result(frame->info, std::move(outputs), error);
+  if (stream_) {
+    deliver_stream(frame, std::move(result));
+  } else {
+    try {
+      frame->done(std::move(result));
+    } catch (...) {  // a completion callback must not break the graph; the item is done
+    }
+  }
+  pool_.recycle(frame);
+  ++completed_;
+  if (!stream_) credits_.release();
+}
+
+void Runner::deliver_stream(Frame* frame, Result&& result) {
+  if (first_error_) return;  // fail-fast: nothing after the first failure is delivered
+  if (!result.ok() && options_.on_error == ErrorPolicy::kFailFast) {
+    first_error_ = frame->error;
+    stop_requested_ = true;
+    return;
+  }
+  try {
+    if (sink_) sink_(std::move(result));
+  } catch (...) {
+    first_error_ = std::current_exception();
+    stop_requested_ = true;
+  }
+}
+
+void Runner::request_stop() {
+  stop_requested_ = true;
+  if (!stream_) credits_.close();
+}
+
+void Runner::shutdown() {
+  if (shut_down_) return;
+  shut_down_ = true;
+  request_stop();
+  credits_.wait_idle();
+  graph_->wait();
+  for (auto& unit : units_)
+    if (unit.clones) unit.clones->stop();
+  graph_.reset();
+  close_all();
+}
+
+PipelineStats Runner::stats() const {
+  const auto done = completed_.load();
+  const auto in = submitted_.load();
+  return {in, done, failed_.load(), static_cast<std::size_t>(in - done)};
+}
+
+}  // namespace cellflow::detail
