@@ -6,6 +6,8 @@
 #include <memory>
 #include <utility>
 
+#include <nlohmann/json.hpp>
+
 namespace cellflow {
 namespace {
 
@@ -14,24 +16,31 @@ void replace_all(std::string& text, const std::string& from, const std::string& 
     text.replace(pos, from.size(), to);
 }
 
-}  // namespace
+// Drops ", std::allocator<...>" template arguments: they only add noise to messages.
+void drop_allocators(std::string& name) {
+  const std::string marker = ", std::allocator<";
+  for (auto pos = name.find(marker); pos != std::string::npos; pos = name.find(marker)) {
+    int depth = 0;
+    std::size_t end = pos + marker.size() - 1;
+    for (; end < name.size(); ++end) {
+      if (name[end] == '<') ++depth;
+      if (name[end] == '>' && --depth == 0) break;
+    }
+    name.erase(pos, end + 1 - pos);
+  }
+  replace_all(name, " >", ">");
+}
 
 std::string type_name(const std::type_info& type) {
+  if (type == typeid(nlohmann::json)) return "nlohmann::json";
+  if (type == typeid(std::string)) return "std::string";
   int status = 0;
   std::unique_ptr<char, void (*)(void*)> demangled(
       abi::__cxa_demangle(type.name(), nullptr, nullptr, &status), std::free);
   std::string name = status == 0 ? demangled.get() : type.name();
-  static const std::pair<const char*, const char*> kAliases[] = {
-      {"std::__cxx11::basic_string<char, std::char_traits<char>, std::allocator<char> >",
-       "std::string"},
-      {"nlohmann::json_abi_v3_11_2::", "nlohmann::"},
-      {"nlohmann::basic_json<std::map, std::vector, std::string, bool, long, unsigned long, "
-       "double, std::allocator, nlohmann::adl_serializer, std::vector<unsigned char, "
-       "std::allocator<unsigned char> >, void>",
-       "nlohmann::json"},
-      {"std::__cxx11::", "std::"},
-  };
-  for (const auto& [from, to] : kAliases) replace_all(name, from, to);
+  replace_all(name, "std::__cxx11::basic_string<char, std::char_traits<char>, std::allocator<char> >", "std::string");
+  replace_all(name, "std::__cxx11::", "std::");
+  drop_allocators(name);
   return name;
 }
 
