@@ -31,6 +31,8 @@ void drop_allocators(std::string& name) {
   replace_all(name, " >", ">");
 }
 
+}  // namespace
+
 std::string type_name(const std::type_info& type) {
   if (type == typeid(nlohmann::json)) return "nlohmann::json";
   if (type == typeid(std::string)) return "std::string";
