@@ -31,9 +31,9 @@ struct FlowGraph::Impl {
   flow::graph& graph = *graph_owner;
   std::vector<std::unique_ptr<flow::graph_node>> nodes;
   flow::broadcast_node<Frame*> ingress{graph};
-  std::optional<flow::input_node<Frame*>> source;
-  std::optional<flow::limiter_node<Frame*>> limiter;
-  std::optional<flow::sequencer_node<Frame*>> in_order;
+  using Pump = flow::multifunction_node<flow::continue_msg, std::tuple<Frame*>>;
+  std::optional<Pump> pump;
+  std::size_t credits = 0;
   std::optional<flow::function_node<Frame*, flow::continue_msg>> completion;
   std::vector<Receiver*> entries;  // per unit
   std::vector<Sender*> exits;      // per unit
@@ -61,7 +61,7 @@ struct FlowGraph::Impl {
 
   void make_unit(std::size_t u) {
     if (CloneGroup* group = callbacks.clone_group(u)) {
-      auto& node = make<Async>(flow::unlimited, [group](Frame* const& f, Async::gateway_type& gateway) {
+      auto& node = make<Async>(flow::serial, [group](Frame* const& f, Async::gateway_type& gateway) {
         gateway.reserve_wait();
         group->push(f);
       });
@@ -122,19 +122,15 @@ FlowGraph::FlowGraph(const Plan& plan, Callbacks callbacks, bool stream, std::si
   }
   i.link();
   if (stream) {
-    i.source.emplace(i.graph, [&i](tbb::flow_control& control) -> Frame* {
-      Frame* f = i.callbacks.next_from_sources();
-      if (!f) control.stop();
-      return f;
+    // Credits as tokens: the pump pulls the sources once per token, and every completion sends
+    // its token back. The sources are only called with a credit in hand, so at most
+    // max_in_flight items exist at any time, and the serial pump emits them in order.
+    i.credits = max_in_flight;
+    i.pump.emplace(i.graph, flow::serial, [&i](const flow::continue_msg&, Impl::Pump::output_ports_type& out) {
+      if (Frame* f = i.callbacks.next_from_sources()) std::get<0>(out).try_put(f);
     });
-    i.limiter.emplace(i.graph, max_in_flight);
-    // input_node and limiter_node may swap neighbours when credits come back; restore order once
-    // here, after which serial nodes keep it (they queue or run atomically on arrival).
-    i.in_order.emplace(i.graph, [](Frame* const& f) { return f->info.seq; });
-    flow::make_edge(*i.source, *i.limiter);
-    flow::make_edge(*i.limiter, *i.in_order);
-    flow::make_edge(*i.in_order, i.ingress);
-    flow::make_edge(*i.completion, i.limiter->decrementer());
+    flow::make_edge(flow::output_port<0>(*i.pump), i.ingress);
+    flow::make_edge(*i.completion, *i.pump);
   }
 }
 
@@ -144,7 +140,7 @@ FlowGraph::~FlowGraph() { impl_->graph.wait_for_all(); }
 void FlowGraph::put(Frame* frame) { impl_->ingress.try_put(frame); }
 
 void FlowGraph::run_stream() {
-  impl_->source->activate();
+  for (std::size_t c = 0; c < impl_->credits; ++c) impl_->pump->try_put(flow::continue_msg());
   impl_->graph.wait_for_all();
 }
 

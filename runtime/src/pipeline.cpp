@@ -137,14 +137,19 @@ const ScaleUp& Pipeline::scale_of(const Cell& child) const {
 }
 
 Cell& Pipeline::cell(std::string_view path) const {
-  const auto slash = path.find('/');
-  const auto head = path.substr(0, slash);
-  for (auto* child : children()) {
-    if (child->name() != head) continue;
-    if (slash == std::string_view::npos) return *child;
-    if (child->is_pipeline()) return static_cast<Pipeline*>(child)->cell(path.substr(slash + 1));
+  const Pipeline* level = this;
+  for (std::string_view rest = path;;) {
+    const auto slash = rest.find('/');
+    const auto head = rest.substr(0, slash);
+    Cell* found = nullptr;
+    for (auto* child : level->children())
+      if (child->name() == head) found = child;
+    if (found && slash == std::string_view::npos) return *found;
+    if (!found || !found->is_pipeline()) break;
+    level = static_cast<const Pipeline*>(found);
+    rest = rest.substr(slash + 1);
   }
-  throw Error("no cell at path '" + std::string(path) + "' (cells: " + joined(cell_paths()) + ")");
+  throw Error("no cell at path '" + std::string(path) + "' (valid paths: " + joined(cell_paths()) + ")");
 }
 
 std::vector<std::string> Pipeline::cell_paths() const {

@@ -36,6 +36,7 @@ void Pipeline::run(Sink sink) {
     std::lock_guard lock(impl_->lifecycle_mutex);
     done = std::move(impl_->runner);
     impl_->finished = runner->streaming();
+    impl_->last_stats = runner->stats();
     impl_->streaming = false;
   }
   done.reset();  // drains and closes cells
@@ -88,7 +89,9 @@ void Pipeline::stop() {
   }
   auto runner = std::move(impl_->runner);
   lock.unlock();
-  runner.reset();
+  runner->shutdown();
+  std::lock_guard relock(impl_->lifecycle_mutex);
+  impl_->last_stats = runner->stats();
 }
 
 bool Pipeline::running() const {
@@ -98,7 +101,7 @@ bool Pipeline::running() const {
 
 PipelineStats Pipeline::stats() const {
   std::lock_guard lock(impl_->lifecycle_mutex);
-  return impl_->runner ? impl_->runner->stats() : PipelineStats{};
+  return impl_->runner ? impl_->runner->stats() : impl_->last_stats;
 }
 
 }  // namespace cellflow

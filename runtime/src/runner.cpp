@@ -103,7 +103,7 @@ void Runner::close_all() noexcept {
 }
 
 Frame* Runner::next_from_sources() {
-  if (stop_requested_.load()) return nullptr;
+  if (stop_requested_.load() || sources_done_) return nullptr;
   Frame* frame = pool_.acquire(next_seq_);
   bool any_live = false, any_value = false;
   for (const std::size_t u : plan_.source_units) {
@@ -114,7 +114,8 @@ Frame* Runner::next_from_sources() {
     for (std::size_t o = 0; o < leaf.prototype->outputs().size(); ++o)
       any_value = any_value || !frame->slots[leaf.first_slot + o].empty();
   }
-  if (!any_live && !any_value && !frame->failed.load()) {
+  sources_done_ = !any_live;
+  if (!any_value && !frame->failed.load() && sources_done_) {
     pool_.recycle(frame);
     return nullptr;
   }
@@ -179,6 +180,7 @@ void Runner::complete(Frame* frame) {
     ++failed_;
   }
   Result result(frame->info, std::move(outputs), error);
+  ++completed_;  // before delivery: whoever sees the result also sees it counted
   if (stream_) {
     deliver_stream(frame, std::move(result));
   } else {
@@ -188,7 +190,6 @@ void Runner::complete(Frame* frame) {
     }
   }
   pool_.recycle(frame);
-  ++completed_;
   if (!stream_) credits_.release();
 }
 

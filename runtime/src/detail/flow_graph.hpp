@@ -2,8 +2,8 @@
 //   ingress (broadcast) -> unit nodes -> completion (serial, in sequence order)
 // A plain unit is a serial multifunction_node that forwards from inside its body (in order); a cloned unit is an async_node feeding a CloneGroup.
 // A unit with several predecessors sits behind a join gate (per-item countdown) and a
-// sequencer_node, so it sees items in order and exactly once. Stream mode adds
-// input_node -> limiter_node (credits) in front of the ingress.
+// sequencer_node, so it sees items in order and exactly once. Stream mode adds a serial pump in
+// front of the ingress that calls the sources once per credit token; completions return tokens.
 #pragma once
 
 #include <cstddef>

@@ -59,6 +59,7 @@ class Runner {
   std::vector<Cell*> opened_;                 // in open order
   std::vector<Unit> units_;
   std::vector<bool> live_sources_;
+  bool sources_done_ = false;  // pump thread only
   std::unique_ptr<FlowGraph> graph_;
 
   std::mutex ingress_mutex_;
