@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# The README's test command: installs dependencies, builds everything (tests, examples,
+# benchmarks) and runs the whole suite with ctest. `--sanitize` does the same under
+# AddressSanitizer + UndefinedBehaviorSanitizer in build-asan/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/install-deps.sh
+
+build=build
+flags=(-DCMAKE_BUILD_TYPE=RelWithDebInfo)
+if [[ "${1:-}" == "--sanitize" ]]; then
+  build=build-asan
+  flags=(-DCMAKE_BUILD_TYPE=Debug -DCELLFLOW_SANITIZE=ON -DCELLFLOW_BUILD_BENCHMARKS=OFF)
+  export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:strict_string_checks=1"
+  export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:suppressions=$PWD/.ci/ubsan.supp"
+  export LSAN_OPTIONS="suppressions=$PWD/.ci/lsan.supp"
+fi
+cmake -S . -B "$build" "${flags[@]}"
+cmake --build "$build" -j"$(nproc)"
+ctest --test-dir "$build" --output-on-failure -j"$(nproc)" --timeout 300
