@@ -23,6 +23,7 @@
 #include <cstdint>
 #include <cstdlib>
 #include <deque>
+#include <fstream>
 #include <functional>
 #include <future>
 #include <iostream>
@@ -52,6 +53,13 @@ struct Options {
 
 double seconds_since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+/// Cores and 1-minute load average: the machine is shared, so every run records how busy it was.
+json machine() {
+  double load = -1;
+  std::ifstream("/proc/loadavg") >> load;
+  return {{"cores", std::thread::hardware_concurrency()}, {"loadavg_1min", load}};
 }
 
 double median(std::vector<double> v) {
@@ -289,7 +297,12 @@ Options parse(int argc, char** argv) {
   return o;
 }
 
+void print_machine(const char* when) {
+  std::cout << json{{"bench", "overhead"}, {when, machine()}}.dump() << std::endl;
+}
+
 void run_all(const Options& o) {
+  print_machine("machine_before");
   std::vector<Variant> variants = {
       {"raw_tbb", run_raw_tbb, {}},
       {"cellflow_int", run_cellflow_int, {}},
