@@ -1,48 +1,96 @@
 #include "detail/clone_group.hpp"
 
+#include <algorithm>
+
 #include "detail/leaf_runner.hpp"
 
 namespace cellflow::detail {
 
-CloneGroup::CloneGroup(const Plan& plan, const UnitPlan& unit,
-                       std::vector<std::vector<Cell*>> instances)
-    : plan_(plan), unit_(unit), instances_(std::move(instances)) {
-  for (int k = 0; k < static_cast<int>(instances_.size()); ++k) threads_.emplace_back([this, k] { work(k); });
-}
+CloneGroup::CloneGroup(const Plan& plan, const UnitPlan& unit) : plan_(plan), unit_(unit) {}
 
 CloneGroup::~CloneGroup() { stop(); }
+
+int CloneGroup::size() const {
+  std::lock_guard lock(queue_mutex_);
+  return static_cast<int>(clones_.size()) - retire_;
+}
+
+std::vector<Cell*> CloneGroup::resize(int n, const MakeClone& make) {
+  std::lock_guard resizing(resize_mutex_);
+  const int current = size();
+  for (int k = current; k < n; ++k) {
+    const int index = free_index();
+    auto clone = std::make_unique<Clone>(Clone{index, make(index), {}, false});
+    Clone& ref = *clone;
+    std::lock_guard lock(queue_mutex_);
+    clones_.push_back(std::move(clone));
+    ref.thread = std::thread([this, &ref] { work(ref); });
+  }
+  std::vector<Cell*> retired;
+  if (n >= current) return retired;
+  std::unique_lock lock(queue_mutex_);
+  retire_ += current - n;
+  queue_changed_.notify_all();
+  queue_changed_.wait(lock, [&] { return retire_ == 0; });
+  for (auto it = clones_.begin(); it != clones_.end();) {
+    if (!(*it)->retired) {
+      ++it;
+      continue;
+    }
+    (*it)->thread.join();  // it has left its loop already
+    retired.insert(retired.end(), (*it)->cells.begin(), (*it)->cells.end());
+    it = clones_.erase(it);
+  }
+  return retired;
+}
+
+// Clone indexes stay dense (0..n-1) across resizes, so clone_params[index] stays meaningful.
+int CloneGroup::free_index() const {
+  std::lock_guard lock(queue_mutex_);
+  for (int index = 0;; ++index) {
+    const bool used = std::any_of(clones_.begin(), clones_.end(), [&](const auto& c) { return c->index == index && !c->retired; });
+    if (!used) return index;
+  }
+}
 
 void CloneGroup::push(Frame* frame) {
   {
     std::lock_guard lock(queue_mutex_);
     queue_.push_back(frame);
   }
-  queue_ready_.notify_one();
+  queue_changed_.notify_one();
 }
 
 void CloneGroup::stop() {
+  std::vector<std::unique_ptr<Clone>> clones;
   {
     std::lock_guard lock(queue_mutex_);
     stopping_ = true;
+    clones.swap(clones_);
   }
-  queue_ready_.notify_all();
-  for (auto& t : threads_)
-    if (t.joinable()) t.join();
+  queue_changed_.notify_all();
+  for (auto& clone : clones)
+    if (clone->thread.joinable()) clone->thread.join();
 }
 
-void CloneGroup::work(int clone) {
-  auto& cells = instances_[clone];
+void CloneGroup::work(Clone& clone) {
   for (;;) {
     Frame* frame = nullptr;
     {
       std::unique_lock lock(queue_mutex_);
-      queue_ready_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
-      if (queue_.empty()) return;
+      queue_changed_.wait(lock, [&] { return stopping_ || retire_ > 0 || !queue_.empty(); });
+      if (retire_ > 0 && !clone.retired) {
+        --retire_;
+        clone.retired = true;
+        queue_changed_.notify_all();
+        return;
+      }
+      if (queue_.empty()) return;  // stopping, and nothing left
       frame = queue_.front();
       queue_.pop_front();
     }
     for (const std::size_t leaf : unit_.leaves)
-      run_leaf(plan_.leaves[leaf], *cells[leaf - unit_.first_leaf], *frame, clone);
+      run_leaf(plan_.leaves[leaf], *clone.cells[leaf - unit_.first_leaf], *frame, clone.index);
     finish(frame);
   }
 }

@@ -27,7 +27,7 @@ void emit_level(const Pipeline& p, std::ostringstream& out, const std::string& i
     out << indent << node_of(*port, p) << " [shape=cds, label=" << quoted(port->name()) << "];\n";
   for (const auto& child : p.structure().children) {
     const Cell& cell = *child.cell;
-    const std::string clones = child.scale.clones > 1 ? " ×" + std::to_string(child.scale.clones) : "";
+    const std::string clones = child.scaled ? " ×" + std::to_string(child.scale.clones) : "";
     if (cell.is_pipeline()) {
       out << indent << "subgraph " << quoted("cluster_" + cell.path()) << " {\n"
           << indent << "  label=" << quoted(cell.name() + clones) << ";\n";

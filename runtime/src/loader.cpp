@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -115,8 +116,11 @@ class Loader {
     return false;
   }
 
-  ScaleUp scale_of(const json& entry, const std::string& path) {
+  std::optional<ScaleUp> scale_of(const json& entry, const std::string& path) {
+    if (!entry.contains("clones") && !entry.contains("clone_params")) return std::nullopt;
     ScaleUp scale;
+    if (entry.contains("clone_params") && !entry.contains("clones") && entry["clone_params"].is_array())
+      scale.clones = static_cast<int>(entry["clone_params"].size());
     if (entry.contains("clones")) {
       if (entry["clones"].is_number_integer()) scale.clones = entry["clones"].get<int>();
       else problems_.push_back(path + ".clones: expected integer, got " + entry["clones"].type_name());

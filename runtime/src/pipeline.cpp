@@ -31,7 +31,7 @@ Pipeline::~Pipeline() {
 void Pipeline::process(Context&) { throw std::logic_error("Pipeline::process is never called"); }
 
 Cell& Pipeline::add(std::string name, CellFactory factory, const nlohmann::json& params,
-                    ScaleUp scale) {
+                    std::optional<ScaleUp> scale) {
   if (running()) throw Error("pipeline '" + this->name() + "' is running: cannot add cell '" + name + "' after start()");
   auto& s = impl_->structure;
   auto cell = factory();
@@ -46,7 +46,7 @@ Cell& Pipeline::add(std::string name, CellFactory factory, const nlohmann::json&
   }
   Cell& ref = *cell;
   s.cells.push_back(cell.get());
-  s.children.push_back({std::move(cell), std::move(factory), params, std::move(scale)});
+  s.children.push_back({std::move(cell), std::move(factory), params, scale.value_or(ScaleUp{}), scale.has_value()});
   return ref;
 }
 
@@ -172,6 +172,18 @@ void Pipeline::set_clones(std::string_view path, int clones) {
   if (!entry->factory)
     throw Error("'" + std::string(path) + "' cannot be cloned: it has no factory");
   entry->scale.clones = clones;
+  entry->scaled = true;
+}
+
+void Pipeline::scale(std::string_view path, int clones) {
+  std::shared_ptr<detail::Runner> runner;
+  {
+    std::lock_guard lock(impl_->lifecycle_mutex);
+    runner = impl_->runner;
+  }
+  if (!runner) return set_clones(path, clones);
+  cell(path);  // unknown paths: Error listing the valid ones
+  runner->scale(path, clones);
 }
 
 void Pipeline::set_options(RunOptions options) { impl_->options = options; }

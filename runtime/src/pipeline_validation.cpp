@@ -74,7 +74,7 @@ void check_scale(const Pipeline& p, const Structure& s, std::vector<std::string>
     if (scale.clones < 1 || scale.clones > ScaleUp::kMaxClones)
       out.push_back(where + "clones must be between 1 and " + std::to_string(ScaleUp::kMaxClones) +
                     ", got " + std::to_string(scale.clones));
-    if (scale.clones > 1 && child.cell->is_source())
+    if (child.scaled && scale.clones > 1 && child.cell->is_source())
       out.push_back(where + "a source cannot be cloned (it has no input to share out)");
     if (!scale.clone_params.empty() && scale.clone_params.size() != static_cast<size_t>(scale.clones))
       out.push_back(where + "clone_params has " + std::to_string(scale.clone_params.size()) +

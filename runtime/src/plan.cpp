@@ -41,8 +41,9 @@ class PlanBuilder {
     for (const auto& child : p.structure().children) {
       const Cell* cell = child.cell.get();
       const bool own_unit = !unit.has_value();
-      if (own_unit && (!cell->is_pipeline() || child.scale.clones > 1 || !child.scale.clone_params.empty())) {
-        UnitPlan u{cell->path(), plan_.leaves.size(), 0, {}, &child, child.scale.clones, cell->is_source(), {}, {}};
+      if (own_unit && (!cell->is_pipeline() || child.scaled)) {
+        const bool cloned = child.scaled && !cell->is_source();
+        UnitPlan u{cell->path(), plan_.leaves.size(), 0, {}, &child, child.scale.clones, cloned, cell->is_source(), {}, {}};
         plan_.units.push_back(std::move(u));
         add_cell(*cell, plan_.units.size() - 1);
       } else {

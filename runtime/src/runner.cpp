@@ -20,9 +20,7 @@ struct CallbackScope {
   ~CallbackScope() { t_in_callback = false; }
 };
 
-bool needs_own_instances(const UnitPlan& unit) {
-  return unit.clones > 1 || !unit.child->scale.clone_params.empty();
-}
+bool needs_own_instances(const UnitPlan& unit) { return unit.cloned; }
 
 }  // namespace
 
@@ -34,7 +32,7 @@ Runner::Runner(const Pipeline& top, RunOptions options)
     throw Error(has_inputs ? "pipeline '" + top.name() + "' has both exposed inputs and sources; use one or the other"
                            : "pipeline '" + top.name() + "' has neither exposed inputs nor sources: nothing drives it");
   stream_ = has_sources;
-  open_all(top);
+  open_all();
   live_sources_.assign(plan_.units.size(), true);
   FlowGraph::Callbacks callbacks{
       [this](std::size_t u, Frame& f) {
@@ -62,33 +60,77 @@ std::vector<Cell*> Runner::make_clone(const UnitPlan& unit, int k) {
   return leaves;
 }
 
-void Runner::open_all(const Pipeline&) {
-  units_.resize(plan_.units.size());
-  for (std::size_t u = 0; u < plan_.units.size(); ++u) {
-    const auto& unit = plan_.units[u];
-    const int clones = needs_own_instances(unit) ? unit.clones : 0;
-    std::vector<std::vector<Cell*>> instances;
-    for (int k = 0; k < std::max(clones, 1); ++k) {
-      std::vector<Cell*> cells;
-      const std::string who = "cell '" + unit.path + "'" + (clones ? " clone " + std::to_string(k) : "");
-      try {
-        if (clones) {
-          cells = make_clone(unit, k);
-        } else {
-          for (std::size_t l = 0; l < unit.leaf_count; ++l) cells.push_back(plan_.leaves[unit.first_leaf + l].prototype);
-        }
-        for (auto* cell : cells) {
-          cell->open();
-          opened_.push_back(cell);
-        }
-      } catch (const std::exception& e) {
-        close_all();
-        throw Error(who + " failed to open: " + e.what());
-      }
-      instances.push_back(std::move(cells));
+// Makes and opens clone k; Error names the cell and the clone when open() throws.
+std::vector<Cell*> Runner::open_clone(const UnitPlan& unit, int k) {
+  try {
+    auto cells = make_clone(unit, k);
+    for (auto* cell : cells) {
+      cell->open();
+      opened_.push_back(cell);
     }
-    if (clones) units_[u].clones = std::make_unique<CloneGroup>(plan_, unit, std::move(instances));
-    else units_[u].cells = std::move(instances[0]);
+    return cells;
+  } catch (const std::exception& e) {
+    throw Error("cell '" + unit.path + "' clone " + std::to_string(k) + " failed to open: " + e.what());
+  }
+}
+
+void Runner::open_all() {
+  units_.resize(plan_.units.size());
+  try {
+    for (std::size_t u = 0; u < plan_.units.size(); ++u) {
+      const auto& unit = plan_.units[u];
+      if (needs_own_instances(unit)) {
+        units_[u].clones = std::make_unique<CloneGroup>(plan_, unit);
+        units_[u].clones->resize(unit.clones, [&](int k) { return open_clone(unit, k); });
+        continue;
+      }
+      for (std::size_t l = 0; l < unit.leaf_count; ++l) {
+        Cell* cell = plan_.leaves[unit.first_leaf + l].prototype;
+        try {
+          cell->open();
+        } catch (const std::exception& e) {
+          throw Error("cell '" + plan_.leaves[unit.first_leaf + l].path + "' failed to open: " + e.what());
+        }
+        opened_.push_back(cell);
+        units_[u].cells.push_back(cell);
+      }
+    }
+  } catch (...) {
+    for (auto& unit : units_)
+      if (unit.clones) unit.clones->stop();
+    close_all();
+    throw;
+  }
+}
+
+std::size_t Runner::clone_unit(std::string_view path) const {
+  for (std::size_t u = 0; u < plan_.units.size(); ++u) {
+    if (plan_.units[u].path != path) continue;
+    if (units_[u].clones) return u;
+    throw Error("cell '" + std::string(path) + "' was started without ScaleUp; give it ScaleUp{1} (\"clones\": 1 in config) to rescale it while running");
+  }
+  std::string groups;
+  for (std::size_t u = 0; u < plan_.units.size(); ++u)
+    if (units_[u].clones) groups += (groups.empty() ? "" : ", ") + plan_.units[u].path;
+  throw Error("'" + std::string(path) + "' is not a clone group (clone groups: " + (groups.empty() ? "none" : groups) + ")");
+}
+
+void Runner::scale(std::string_view path, int clones) {
+  const std::size_t u = clone_unit(path);
+  const auto& unit = plan_.units[u];
+  const auto& overrides = unit.child->scale.clone_params;
+  if (clones < 1 || clones > ScaleUp::kMaxClones)
+    throw Error("clones for '" + unit.path + "' must be between 1 and " + std::to_string(ScaleUp::kMaxClones) + ", got " + std::to_string(clones));
+  if (!overrides.empty() && clones > static_cast<int>(overrides.size()))
+    throw Error("cell '" + unit.path + "' has clone_params for " + std::to_string(overrides.size()) + " clones, cannot scale to " + std::to_string(clones));
+  std::lock_guard lock(instances_mutex_);
+  if (shut_down_) throw Error("pipeline is stopped: cannot scale '" + unit.path + "'");
+  for (Cell* cell : units_[u].clones->resize(clones, [&](int k) { return open_clone(unit, k); })) {
+    try {
+      cell->close();
+    } catch (...) {  // a retired clone's close() failure has no one to report to
+    }
+    std::erase(opened_, cell);
   }
 }
 
@@ -215,10 +257,11 @@ void Runner::request_stop() {
 
 void Runner::shutdown() {
   if (shut_down_) return;
-  shut_down_ = true;
   request_stop();
   credits_.wait_idle();
   graph_->wait();
+  std::lock_guard lock(instances_mutex_);
+  shut_down_ = true;
   for (auto& unit : units_)
     if (unit.clones) unit.clones->stop();
   graph_.reset();

@@ -23,6 +23,7 @@
 #include <future>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -64,16 +65,19 @@ class Pipeline : public Cell {
   ~Pipeline() override;  // stops a running pipeline: drains in-flight items, closes cells
 
   /// Adds a child built by `new C()` and configured with `params`. The same factory builds
-  /// clones. Config problems are recorded and reported by validate()/start().
+  /// clones. Config problems are recorded and reported by validate()/start(). With a ScaleUp
+  /// (even ScaleUp{1}) the child runs as a clone group on dedicated threads and can be rescaled
+  /// while running; without one it is a plain serial node of the graph.
   template <class C>
   C& add(std::string name, const nlohmann::json& params = nlohmann::json::object(),
-         ScaleUp scale = {}) {
+         std::optional<ScaleUp> scale = std::nullopt) {
     static_assert(std::is_base_of_v<Cell, C>, "C must derive from cellflow::Cell");
     return static_cast<C&>(
         add(std::move(name), [] { return std::unique_ptr<Cell>(new C()); }, params, scale));
   }
   Cell& add(std::string name, CellFactory factory,
-            const nlohmann::json& params = nlohmann::json::object(), ScaleUp scale = {});
+            const nlohmann::json& params = nlohmann::json::object(),
+            std::optional<ScaleUp> scale = std::nullopt);
 
   /// Type-checked connection: mismatched T does not compile.
   template <class T>
@@ -121,8 +125,12 @@ class Pipeline : public Cell {
   std::vector<std::string> cell_paths() const;
   const std::vector<Cell*>& children() const;
   const ScaleUp& scale_of(const Cell& child) const;
-  /// Changes the clone count of a child before start (config override).
+  /// Changes the clone count of a child before start (config override); the child becomes a
+  /// clone group. Throws Error for an unknown path (listing the valid ones) or a bad count.
   void set_clones(std::string_view path, int clones);
+  /// Rescales a clone group. Before start: same as set_clones. While running: adds or retires
+  /// clones between items; no item is lost, duplicated or reordered. Thread-safe.
+  void scale(std::string_view path, int clones);
 
   /// Throws Error listing every wiring and config problem (a no-op when there are none).
   void validate() const;

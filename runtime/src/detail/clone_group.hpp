@@ -1,6 +1,8 @@
 // CloneGroup: N instances of one unit, each on its own thread, so clones that block (sleep, I/O,
 // accelerators) still run in parallel on a 2-core machine where TBB has 2 threads. Frames go to
-// whichever clone is free; finished frames leave through `emit` in sequence order.
+// whichever clone is free (one shared FIFO queue); finished frames leave through `emit` in
+// sequence order. Clones can be added or retired while frames flow: a retiring clone finishes its
+// current frame and takes no other, so nothing is lost, duplicated or reordered.
 #pragma once
 
 #include <condition_variable>
@@ -22,31 +24,45 @@ namespace cellflow::detail {
 class CloneGroup {
  public:
   using Emit = std::function<void(Frame*)>;
-  /// `instances[k]` holds clone k's leaf cells, in the unit's depth-first leaf order.
-  CloneGroup(const Plan& plan, const UnitPlan& unit, std::vector<std::vector<Cell*>> instances);
+  /// Builds and opens clone k's leaf cells (in the unit's depth-first leaf order).
+  using MakeClone = std::function<std::vector<Cell*>(int k)>;
+
+  CloneGroup(const Plan& plan, const UnitPlan& unit);
   ~CloneGroup();
 
   /// Must be set before the first push; called with frames in sequence order, serially.
   void set_emit(Emit emit) { emit_ = std::move(emit); }
+  /// Grows to `n` clones (making new ones with `make`) or retires clones down to `n`. Returns the
+  /// retired clones' cells, which no thread uses any more (the caller closes them).
+  std::vector<Cell*> resize(int n, const MakeClone& make);
+  int size() const;
   /// Hands a frame to a free clone. Any thread.
   void push(Frame* frame);
-  /// Joins the clone threads once their queue is empty.
+  /// Lets the clones finish the queue, then joins their threads.
   void stop();
 
  private:
-  void work(int clone);
+  struct Clone {
+    int index;
+    std::vector<Cell*> cells;
+    std::thread thread;
+    bool retired = false;
+  };
+  void work(Clone& clone);
+  int free_index() const;
   void finish(Frame* frame);
 
   const Plan& plan_;
   const UnitPlan& unit_;
-  std::vector<std::vector<Cell*>> instances_;
   Emit emit_;
+  std::mutex resize_mutex_;  // one resize at a time
 
-  std::mutex queue_mutex_;
-  std::condition_variable queue_ready_;
+  mutable std::mutex queue_mutex_;
+  std::condition_variable queue_changed_;
   std::deque<Frame*> queue_;
+  std::vector<std::unique_ptr<Clone>> clones_;  // active ones
+  int retire_ = 0;                              // clones asked to leave
   bool stopping_ = false;
-  std::vector<std::thread> threads_;
 
   std::mutex order_mutex_;
   std::map<std::uint64_t, Frame*> done_;  // finished out of order, waiting for their turn

@@ -32,6 +32,7 @@ struct UnitPlan {
   std::vector<std::size_t> leaves;  // the same leaves in topological order
   const Pipeline::Structure::Child* child = nullptr;  // factory, params, scale
   int clones = 1;
+  bool cloned = false;  // a clone group (dedicated threads, rescalable), not a plain node
   bool source = false;
   std::vector<std::size_t> predecessors;  // distinct unit indexes, or kIngress
   std::vector<std::size_t> successors;    // distinct unit indexes

@@ -33,6 +33,8 @@ class Runner {
   /// Drains in-flight items, stops clone threads, closes cells. Idempotent; not from callbacks.
   void shutdown();
   PipelineStats stats() const;
+  /// Rescales the clone group at `path`; throws Error when it is not one or n is out of range.
+  void scale(std::string_view path, int clones);
   /// True on a thread that is delivering a completion (sink or submit callback).
   static bool in_callback();
 
@@ -42,8 +44,10 @@ class Runner {
     std::unique_ptr<CloneGroup> clones;
   };
 
-  void open_all(const Pipeline& top);
+  void open_all();
   std::vector<Cell*> make_clone(const UnitPlan& unit, int k);
+  std::vector<Cell*> open_clone(const UnitPlan& unit, int k);
+  std::size_t clone_unit(std::string_view path) const;
   void close_all() noexcept;
   void check_inputs(const Inputs& inputs) const;
   Frame* next_from_sources();
@@ -55,6 +59,7 @@ class Runner {
   bool stream_ = false;
   FramePool pool_;
   Credits credits_;
+  std::mutex instances_mutex_;                // owned_, opened_ (scale() vs shutdown())
   std::vector<std::unique_ptr<Cell>> owned_;  // clones
   std::vector<Cell*> opened_;                 // in open order
   std::vector<Unit> units_;
@@ -65,7 +70,7 @@ class Runner {
   std::mutex ingress_mutex_;
   std::uint64_t next_seq_ = 0;
   std::atomic<bool> stop_requested_{false};
-  bool shut_down_ = false;
+  std::atomic<bool> shut_down_{false};
   Sink sink_;
   std::exception_ptr first_error_;
   std::atomic<std::uint64_t> submitted_{0}, completed_{0}, failed_{0};

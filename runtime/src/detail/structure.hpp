@@ -15,6 +15,7 @@ struct Pipeline::Structure {
     CellFactory factory;
     nlohmann::json params;
     ScaleUp scale;
+    bool scaled = false;  // runs as a clone group (a ScaleUp was given, or "clones" in config)
   };
   struct Connection {
     const PortBase* from;  // a child's output, or this pipeline's own input
