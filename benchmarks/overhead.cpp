@@ -13,7 +13,7 @@
 //   request_*       request mode (information only): exposed x -> 3 no-op -> y, submit() from
 //                   1 or 4 threads, callback form and future form.
 //
-// Usage: bench_overhead [items=200000] [reps=5] [max_in_flight=64]
+// Usage: bench_overhead [items=200000] [reps=7] [max_in_flight=64]
 // Prints one JSON object per line.
 #include <tbb/flow_graph.h>
 
@@ -47,7 +47,7 @@ constexpr double kTargetVsPyPipeline = 100.0;
 
 struct Options {
   int items = 200000;
-  int reps = 5;
+  int reps = 7;
   std::size_t max_in_flight = 64;
 };
 
@@ -260,6 +260,12 @@ struct Variant {
 
 double items_per_second(const Variant& v, const Options& o) { return o.items / median(v.seconds); }
 
+// The best run is the least disturbed one on a shared machine: its ratio is the runtime's own
+// cost; the median's ratio is what a user sees under the same noise.
+double best_items_per_second(const Variant& v, const Options& o) {
+  return o.items / *std::min_element(v.seconds.begin(), v.seconds.end());
+}
+
 void print_variant(const Variant& v, const Options& o) {
   json runs = json::array();
   for (double s : v.seconds) runs.push_back(std::round(o.items / s));
@@ -271,19 +277,36 @@ void print_variant(const Variant& v, const Options& o) {
                     {"max_in_flight", o.max_in_flight},
                     {"items_per_s", std::round(ips)},
                     {"us_per_item", std::round(1e7 / ips) / 10},
+                    {"best_items_per_s", std::round(best_items_per_second(v, o))},
                     {"runs_items_per_s", runs}}
                    .dump()
             << std::endl;
 }
 
-void print_ratio(const std::string& name, double value, double target) {
+// `value` is the ratio of medians (the one checked against the target), `best` of best runs.
+void print_ratio(const std::string& name, double value, double best, double target) {
   std::cout << json{{"bench", "overhead"},
                     {"ratio", name},
                     {"value", std::round(value * 1000) / 1000},
+                    {"best", std::round(best * 1000) / 1000},
                     {"target", target},
                     {"met", value >= target}}
                    .dump()
             << std::endl;
+}
+
+void print_ratios(const std::vector<Variant>& variants, const Options& o) {
+  const Variant& raw = variants[0];
+  for (std::size_t i = 1; i < 3; ++i) {
+    const Variant& v = variants[i];
+    print_ratio(v.name + "/raw_tbb", items_per_second(v, o) / items_per_second(raw, o),
+                best_items_per_second(v, o) / best_items_per_second(raw, o), kTargetVsRaw);
+  }
+  for (std::size_t i = 1; i < 3; ++i) {
+    const Variant& v = variants[i];
+    print_ratio(v.name + "/pypipeline", items_per_second(v, o) / kPyPipelineItemsPerSecond,
+                best_items_per_second(v, o) / kPyPipelineItemsPerSecond, kTargetVsPyPipeline);
+  }
 }
 
 Options parse(int argc, char** argv) {
@@ -317,13 +340,8 @@ void run_all(const Options& o) {
     for (auto& v : variants) v.seconds.push_back(v.run(o));
   }
   for (const auto& v : variants) print_variant(v, o);
-  const double raw = items_per_second(variants[0], o);
-  const double cf_int = items_per_second(variants[1], o);
-  const double cf_json = items_per_second(variants[2], o);
-  print_ratio("cellflow_int/raw_tbb", cf_int / raw, kTargetVsRaw);
-  print_ratio("cellflow_json/raw_tbb", cf_json / raw, kTargetVsRaw);
-  print_ratio("cellflow_int/pypipeline", cf_int / kPyPipelineItemsPerSecond, kTargetVsPyPipeline);
-  print_ratio("cellflow_json/pypipeline", cf_json / kPyPipelineItemsPerSecond, kTargetVsPyPipeline);
+  print_ratios(variants, o);
+  print_machine("machine_after");
 }
 
 }  // namespace
