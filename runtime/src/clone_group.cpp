@@ -12,7 +12,7 @@ CloneGroup::~CloneGroup() { stop(); }
 
 int CloneGroup::size() const {
   std::lock_guard lock(queue_mutex_);
-  return static_cast<int>(clones_.size()) - retire_;
+  return static_cast<int>(clones_.size());
 }
 
 std::vector<Cell*> CloneGroup::resize(int n, const MakeClone& make) {
@@ -28,19 +28,19 @@ std::vector<Cell*> CloneGroup::resize(int n, const MakeClone& make) {
   }
   std::vector<Cell*> retired;
   if (n >= current) return retired;
+  // The highest indexes leave, so the remaining clones keep indexes 0..n-1.
   std::unique_lock lock(queue_mutex_);
-  retire_ += current - n;
+  std::sort(clones_.begin(), clones_.end(), [](const auto& a, const auto& b) { return a->index < b->index; });
+  for (int k = n; k < current; ++k) clones_[k]->retiring = true;
   queue_changed_.notify_all();
-  queue_changed_.wait(lock, [&] { return retire_ == 0; });
-  for (auto it = clones_.begin(); it != clones_.end();) {
-    if (!(*it)->retired) {
-      ++it;
-      continue;
-    }
-    (*it)->thread.join();  // it has left its loop already
-    retired.insert(retired.end(), (*it)->cells.begin(), (*it)->cells.end());
-    it = clones_.erase(it);
+  queue_changed_.wait(lock, [&] {
+    return std::all_of(clones_.begin() + n, clones_.end(), [](const auto& c) { return c->retired; });
+  });
+  for (int k = n; k < current; ++k) {
+    clones_[k]->thread.join();  // it has left its loop already
+    retired.insert(retired.end(), clones_[k]->cells.begin(), clones_[k]->cells.end());
   }
+  clones_.resize(n);
   return retired;
 }
 
@@ -48,7 +48,7 @@ std::vector<Cell*> CloneGroup::resize(int n, const MakeClone& make) {
 int CloneGroup::free_index() const {
   std::lock_guard lock(queue_mutex_);
   for (int index = 0;; ++index) {
-    const bool used = std::any_of(clones_.begin(), clones_.end(), [&](const auto& c) { return c->index == index && !c->retired; });
+    const bool used = std::any_of(clones_.begin(), clones_.end(), [&](const auto& c) { return c->index == index; });
     if (!used) return index;
   }
 }
@@ -78,9 +78,8 @@ void CloneGroup::work(Clone& clone) {
     Frame* frame = nullptr;
     {
       std::unique_lock lock(queue_mutex_);
-      queue_changed_.wait(lock, [&] { return stopping_ || retire_ > 0 || !queue_.empty(); });
-      if (retire_ > 0 && !clone.retired) {
-        --retire_;
+      queue_changed_.wait(lock, [&] { return stopping_ || clone.retiring || !queue_.empty(); });
+      if (clone.retiring) {
         clone.retired = true;
         queue_changed_.notify_all();
         return;

@@ -46,7 +46,8 @@ class CloneGroup {
     int index;
     std::vector<Cell*> cells;
     std::thread thread;
-    bool retired = false;
+    bool retiring = false;  // asked to leave after its current frame
+    bool retired = false;   // has left its loop
   };
   void work(Clone& clone);
   int free_index() const;
@@ -60,8 +61,7 @@ class CloneGroup {
   mutable std::mutex queue_mutex_;
   std::condition_variable queue_changed_;
   std::deque<Frame*> queue_;
-  std::vector<std::unique_ptr<Clone>> clones_;  // active ones
-  int retire_ = 0;                              // clones asked to leave
+  std::vector<std::unique_ptr<Clone>> clones_;
   bool stopping_ = false;
 
   std::mutex order_mutex_;
