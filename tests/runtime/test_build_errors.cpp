@@ -182,8 +182,9 @@ TEST(BuildErrors, AddAfterStart_throwsImmediately) {
   Pipeline p{"p"};
   build_doubler(p);
   p.start();
-  const auto text = error_text_of([&] { p.add<Scale>("late"); });
-  EXPECT_FALSE(text.empty());
+  const auto problems = problems_of([&] { p.add<Scale>("late"); });
+  EXPECT_TRUE(has_problem(problems, {}, "start|running"));
+  EXPECT_THROW(p.expose_output("late_y", "twice.out"), Error);
   // The pipeline still serves.
   EXPECT_EQ(p.submit({{"x", 21}}).get().get<int>("y"), 42);
   p.stop();

@@ -284,6 +284,16 @@ TEST(Loader, Clones_invalidInConfig_isError) {
   EXPECT_TRUE(has_problem(problems, {"clones"}));
 }
 
+TEST(Graphviz, Dot_nestedConfig_clustersCellsAndEdges) {
+  const auto registry = cells::builtin_registry();
+  json config = nested_config();
+  config["cells"][2]["clones"] = 3;
+  auto p = load_pipeline(config, registry);
+  const std::string dot = to_dot(*p);
+  EXPECT_TRUE(contains_all(dot, {"digraph", "cluster", "src", "rep", "last", "3"}));
+  EXPECT_NE(dot.find("->"), std::string::npos);
+}
+
 // Registry
 TEST(Registry, Builtin_typesSorted) {
   const auto registry = cells::builtin_registry();
