@@ -9,7 +9,8 @@ namespace cellflow::cells {
 
 void Fail::configure(const nlohmann::json& params) {
   Cell::configure(params);
-  if (!on->is_array()) throw Error("param 'on': expected array, got " + std::string(on->type_name()));
+  if (!on->is_array())
+    throw Error("param 'on': expected array, got " + std::string(on->type_name()));
 }
 
 void Fail::process(Context& ctx) {

@@ -30,11 +30,13 @@ std::vector<Cell*> CloneGroup::resize(int n, const MakeClone& make) {
   if (n >= current) return retired;
   // The highest indexes leave, so the remaining clones keep indexes 0..n-1.
   std::unique_lock lock(queue_mutex_);
-  std::sort(clones_.begin(), clones_.end(), [](const auto& a, const auto& b) { return a->index < b->index; });
+  std::sort(clones_.begin(), clones_.end(),
+            [](const auto& a, const auto& b) { return a->index < b->index; });
   for (int k = n; k < current; ++k) clones_[k]->retiring = true;
   queue_changed_.notify_all();
   queue_changed_.wait(lock, [&] {
-    return std::all_of(clones_.begin() + n, clones_.end(), [](const auto& c) { return c->retired; });
+    return std::all_of(clones_.begin() + n, clones_.end(),
+                       [](const auto& c) { return c->retired; });
   });
   for (int k = n; k < current; ++k) {
     clones_[k]->thread.join();  // it has left its loop already
@@ -48,7 +50,8 @@ std::vector<Cell*> CloneGroup::resize(int n, const MakeClone& make) {
 int CloneGroup::free_index() const {
   std::lock_guard lock(queue_mutex_);
   for (int index = 0;; ++index) {
-    const bool used = std::any_of(clones_.begin(), clones_.end(), [&](const auto& c) { return c->index == index; });
+    const bool used = std::any_of(clones_.begin(), clones_.end(),
+                                  [&](const auto& c) { return c->index == index; });
     if (!used) return index;
   }
 }

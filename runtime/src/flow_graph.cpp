@@ -50,10 +50,13 @@ struct FlowGraph::Impl {
 
   // Countdown per item, then restore sequence order: what joins need.
   Receiver& join_front(std::size_t counter, Receiver& target) {
-    auto& gate = make<Gate>(flow::unlimited, [counter](Frame* const& f, Gate::output_ports_type& out) {
-      if (f->pending[counter].fetch_sub(1, std::memory_order_acq_rel) == 1) std::get<0>(out).try_put(f);
-    });
-    auto& sequencer = make<flow::sequencer_node<Frame*>>([](Frame* const& f) { return f->info.seq; });
+    auto& gate =
+        make<Gate>(flow::unlimited, [counter](Frame* const& f, Gate::output_ports_type& out) {
+          if (f->pending[counter].fetch_sub(1, std::memory_order_acq_rel) == 1)
+            std::get<0>(out).try_put(f);
+        });
+    auto& sequencer =
+        make<flow::sequencer_node<Frame*>>([](Frame* const& f) { return f->info.seq; });
     flow::make_edge(flow::output_port<0>(gate), sequencer);
     flow::make_edge(sequencer, target);
     return gate;
@@ -61,10 +64,11 @@ struct FlowGraph::Impl {
 
   void make_unit(std::size_t u) {
     if (CloneGroup* group = callbacks.clone_group(u)) {
-      auto& node = make<Async>(flow::serial, [group](Frame* const& f, Async::gateway_type& gateway) {
-        gateway.reserve_wait();
-        group->push(f);
-      });
+      auto& node =
+          make<Async>(flow::serial, [group](Frame* const& f, Async::gateway_type& gateway) {
+            gateway.reserve_wait();
+            group->push(f);
+          });
       group->set_emit([&node](Frame* f) {
         node.gateway().try_put(f);
         node.gateway().release_wait();
@@ -83,7 +87,9 @@ struct FlowGraph::Impl {
     exits.push_back(&flow::output_port<0>(node));
   }
 
-  Sender& exit_of(std::size_t u) { return u == kIngress ? static_cast<Sender&>(ingress) : *exits[u]; }
+  Sender& exit_of(std::size_t u) {
+    return u == kIngress ? static_cast<Sender&>(ingress) : *exits[u];
+  }
 
   void link() {
     for (std::size_t u = 0; u < plan.units.size(); ++u) {
@@ -126,16 +132,16 @@ FlowGraph::FlowGraph(const Plan& plan, Callbacks callbacks, bool stream, std::si
     // its token back. The sources are only called with a credit in hand, so at most
     // max_in_flight items exist at any time, and the serial pump emits them in order.
     i.credits = max_in_flight;
-    i.pump.emplace(i.graph, flow::serial, [&i](const flow::continue_msg&, Impl::Pump::output_ports_type& out) {
-      if (Frame* f = i.callbacks.next_from_sources()) std::get<0>(out).try_put(f);
-    });
+    i.pump.emplace(i.graph, flow::serial,
+                   [&i](const flow::continue_msg&, Impl::Pump::output_ports_type& out) {
+                     if (Frame* f = i.callbacks.next_from_sources()) std::get<0>(out).try_put(f);
+                   });
     flow::make_edge(flow::output_port<0>(*i.pump), i.ingress);
     flow::make_edge(*i.completion, *i.pump);
   }
 }
 
 FlowGraph::~FlowGraph() { impl_->graph.wait_for_all(); }
-
 
 void FlowGraph::put(Frame* frame) { impl_->ingress.try_put(frame); }
 

@@ -1,11 +1,12 @@
-#include "detail/frame.hpp"
-
 #include <chrono>
+
+#include "detail/frame.hpp"
 
 namespace cellflow::detail {
 
 FramePool::FramePool(const Plan& plan) : plan_(plan) {
-  for (const auto& unit : plan.units) join_counts_.push_back(static_cast<int>(unit.predecessors.size()));
+  for (const auto& unit : plan.units)
+    join_counts_.push_back(static_cast<int>(unit.predecessors.size()));
   join_counts_.push_back(static_cast<int>(plan.terminal_units.size()));
 }
 
@@ -31,8 +32,10 @@ Frame* FramePool::acquire(std::uint64_t seq) {
   frame->info.seq = seq;
   frame->info.timestamp = std::chrono::duration_cast<std::chrono::nanoseconds>(
       std::chrono::system_clock::now().time_since_epoch());
-  for (std::size_t s = 0; s < plan_.slot_count; ++s) frame->readers[s].store(plan_.readers[s], std::memory_order_relaxed);
-  for (std::size_t j = 0; j < join_counts_.size(); ++j) frame->pending[j].store(join_counts_[j], std::memory_order_relaxed);
+  for (std::size_t s = 0; s < plan_.slot_count; ++s)
+    frame->readers[s].store(plan_.readers[s], std::memory_order_relaxed);
+  for (std::size_t j = 0; j < join_counts_.size(); ++j)
+    frame->pending[j].store(join_counts_[j], std::memory_order_relaxed);
   frame->failed.store(false, std::memory_order_relaxed);
   return frame;
 }

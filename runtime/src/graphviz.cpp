@@ -34,12 +34,15 @@ void emit_level(const Pipeline& p, std::ostringstream& out, const std::string& i
       emit_level(static_cast<const Pipeline&>(cell), out, indent + "  ");
       out << indent << "}\n";
     } else {
-      out << indent << quoted(cell.path()) << " [shape=box, label=" << quoted(cell.name() + clones) << "];\n";
+      out << indent << quoted(cell.path()) << " [shape=box, label=" << quoted(cell.name() + clones)
+          << "];\n";
     }
   }
   for (const auto& c : p.structure().connections) {
-    const std::string label = c.from->name() + " → " + c.to->name() + " (" + type_name(c.from->type()) + ")";
-    out << indent << node_of(*c.from, p) << " -> " << node_of(*c.to, p) << " [label=" << quoted(label) << "];\n";
+    const std::string label =
+        c.from->name() + " → " + c.to->name() + " (" + type_name(c.from->type()) + ")";
+    out << indent << node_of(*c.from, p) << " -> " << node_of(*c.to, p)
+        << " [label=" << quoted(label) << "];\n";
   }
 }
 

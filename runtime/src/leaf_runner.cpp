@@ -44,8 +44,10 @@ class LeafContext final : public Context {
   std::size_t slot_of(const PortBase& port, PortKind kind) const {
     if (&port.owner() != &instance_ || port.kind() != kind)
       throw std::logic_error("port '" + port.path() + "' is not an " +
-                             (kind == PortKind::kInput ? "input" : "output") + " of cell '" + leaf_.path + "'");
-    return kind == PortKind::kInput ? leaf_.input_slots[port.index()] : leaf_.first_slot + port.index();
+                             (kind == PortKind::kInput ? "input" : "output") + " of cell '" +
+                             leaf_.path + "'");
+    return kind == PortKind::kInput ? leaf_.input_slots[port.index()]
+                                    : leaf_.first_slot + port.index();
   }
 
   const LeafPlan& leaf_;

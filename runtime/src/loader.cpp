@@ -17,10 +17,12 @@ using json = nlohmann::json;
 
 class Loader {
  public:
-  Loader(const Registry& registry, std::string where) : registry_(registry), where_(std::move(where)) {}
+  Loader(const Registry& registry, std::string where)
+      : registry_(registry), where_(std::move(where)) {}
 
   std::unique_ptr<Pipeline> load(const json& config) {
-    if (!config.is_object()) throw Error(where_ + ": expected a JSON object, got " + config.type_name());
+    if (!config.is_object())
+      throw Error(where_ + ": expected a JSON object, got " + config.type_name());
     check_keys(config);
     auto pipeline = std::make_unique<Pipeline>(string_at(config, "name", "pipeline"));
     add_cells(*pipeline, config);
@@ -34,11 +36,14 @@ class Loader {
   }
 
  private:
-  std::string at(const std::string& key) const { return where_ + (where_.empty() ? "" : ".") + key; }
+  std::string at(const std::string& key) const {
+    return where_ + (where_.empty() ? "" : ".") + key;
+  }
 
   void check_keys(const json& config) {
-    static const std::set<std::string> kKnown = {"name", "cells", "connections", "inputs", "outputs",
-                                                 "max_in_flight", "max_pending", "timeout_ms", "description"};
+    static const std::set<std::string> kKnown = {"name",        "cells",      "connections",
+                                                 "inputs",      "outputs",    "max_in_flight",
+                                                 "max_pending", "timeout_ms", "description"};
     for (const auto& [key, value] : config.items())
       if (!kKnown.count(key)) problems_.push_back(at(key) + ": unknown key");
   }
@@ -56,22 +61,26 @@ class Loader {
       return;
     }
     const auto& cells = config["cells"];
-    for (std::size_t i = 0; i < cells.size(); ++i) add_cell(pipeline, cells[i], at("cells[" + std::to_string(i) + "]"));
+    for (std::size_t i = 0; i < cells.size(); ++i)
+      add_cell(pipeline, cells[i], at("cells[" + std::to_string(i) + "]"));
   }
 
   void add_cell(Pipeline& pipeline, const json& entry, const std::string& path) {
     if (!entry.is_object()) return problems_.push_back(path + ": expected an object");
-    static const std::set<std::string> kKnown = {"name", "type", "pipeline", "params", "clones", "clone_params"};
+    static const std::set<std::string> kKnown = {"name",   "type",   "pipeline",
+                                                 "params", "clones", "clone_params"};
     for (const auto& [key, value] : entry.items())
       if (!kKnown.count(key)) problems_.push_back(path + "." + key + ": unknown key");
-    if (!entry.contains("name") || !entry["name"].is_string()) return problems_.push_back(path + ".name: expected a string");
+    if (!entry.contains("name") || !entry["name"].is_string())
+      return problems_.push_back(path + ".name: expected a string");
     const std::string name = entry["name"];
     CellFactory factory = factory_for(entry, path);
     if (!factory) return;
     const json params = entry.value("params", json::object());
     if (!params.is_object()) return problems_.push_back(path + ".params: expected an object");
     const bool params_ok = check_params(factory, params, path);
-    pipeline.add(name, std::move(factory), params_ok ? params : json::object(), scale_of(entry, path));
+    pipeline.add(name, std::move(factory), params_ok ? params : json::object(),
+                 scale_of(entry, path));
   }
 
   CellFactory factory_for(const json& entry, const std::string& path) {
@@ -119,16 +128,21 @@ class Loader {
   std::optional<ScaleUp> scale_of(const json& entry, const std::string& path) {
     if (!entry.contains("clones") && !entry.contains("clone_params")) return std::nullopt;
     ScaleUp scale;
-    if (entry.contains("clone_params") && !entry.contains("clones") && entry["clone_params"].is_array())
+    if (entry.contains("clone_params") && !entry.contains("clones") &&
+        entry["clone_params"].is_array())
       scale.clones = static_cast<int>(entry["clone_params"].size());
     if (entry.contains("clones")) {
-      if (entry["clones"].is_number_integer()) scale.clones = entry["clones"].get<int>();
-      else problems_.push_back(path + ".clones: expected integer, got " + entry["clones"].type_name());
+      if (entry["clones"].is_number_integer())
+        scale.clones = entry["clones"].get<int>();
+      else
+        problems_.push_back(path + ".clones: expected integer, got " + entry["clones"].type_name());
     }
     if (entry.contains("clone_params")) {
       const auto& list = entry["clone_params"];
-      if (!list.is_array()) problems_.push_back(path + ".clone_params: expected an array of objects");
-      else for (const auto& item : list) scale.clone_params.push_back(item);
+      if (!list.is_array())
+        problems_.push_back(path + ".clone_params: expected an array of objects");
+      else
+        for (const auto& item : list) scale.clone_params.push_back(item);
     }
     return scale;
   }
@@ -136,11 +150,13 @@ class Loader {
   void add_connections(Pipeline& pipeline, const json& config) {
     if (!config.contains("connections")) return;
     const auto& list = config["connections"];
-    if (!list.is_array()) return problems_.push_back(at("connections") + ": expected an array of [from, to] pairs");
+    if (!list.is_array())
+      return problems_.push_back(at("connections") + ": expected an array of [from, to] pairs");
     for (std::size_t i = 0; i < list.size(); ++i) {
       const auto& pair = list[i];
       if (!pair.is_array() || pair.size() != 2 || !pair[0].is_string() || !pair[1].is_string()) {
-        problems_.push_back(at("connections[" + std::to_string(i) + "]") + ": expected [\"cell.port\", \"cell.port\"]");
+        problems_.push_back(at("connections[" + std::to_string(i) + "]") +
+                            ": expected [\"cell.port\", \"cell.port\"]");
         continue;
       }
       pipeline.connect(pair[0].get<std::string>(), pair[1].get<std::string>());
@@ -149,14 +165,17 @@ class Loader {
 
   void add_exposures(Pipeline& pipeline, const json& config, const std::string& key) {
     if (!config.contains(key)) return;
-    if (!config[key].is_object()) return problems_.push_back(at(key) + ": expected an object {name: \"cell.port\"}");
+    if (!config[key].is_object())
+      return problems_.push_back(at(key) + ": expected an object {name: \"cell.port\"}");
     for (const auto& [name, ref] : config[key].items()) {
       if (!ref.is_string()) {
         problems_.push_back(at(key + "." + name) + ": expected \"cell.port\"");
         continue;
       }
-      if (key == "inputs") pipeline.expose_input(name, ref.get<std::string>());
-      else pipeline.expose_output(name, ref.get<std::string>());
+      if (key == "inputs")
+        pipeline.expose_input(name, ref.get<std::string>());
+      else
+        pipeline.expose_output(name, ref.get<std::string>());
     }
   }
 
@@ -164,8 +183,10 @@ class Loader {
     RunOptions options;
     if (config.contains("max_in_flight")) {
       const auto& v = config["max_in_flight"];
-      if (v.is_number_unsigned() && v.get<std::size_t>() > 0) options.max_in_flight = v.get<std::size_t>();
-      else problems_.push_back(at("max_in_flight") + ": expected a positive integer, got " + v.dump());
+      if (v.is_number_unsigned() && v.get<std::size_t>() > 0)
+        options.max_in_flight = v.get<std::size_t>();
+      else
+        problems_.push_back(at("max_in_flight") + ": expected a positive integer, got " + v.dump());
     }
     pipeline.set_options(options);
   }
@@ -176,7 +197,8 @@ class Loader {
       pipeline.validate();
     } catch (const Error& e) {
       for (const auto& p : e.problems())
-        if (std::find(problems_.begin(), problems_.end(), p) == problems_.end()) problems_.push_back(where_.empty() ? p : where_ + ": " + p);
+        if (std::find(problems_.begin(), problems_.end(), p) == problems_.end())
+          problems_.push_back(where_.empty() ? p : where_ + ": " + p);
     }
   }
 

@@ -32,7 +32,9 @@ void Pipeline::process(Context&) { throw std::logic_error("Pipeline::process is 
 
 Cell& Pipeline::add(std::string name, CellFactory factory, const nlohmann::json& params,
                     std::optional<ScaleUp> scale) {
-  if (running()) throw Error("pipeline '" + this->name() + "' is running: cannot add cell '" + name + "' after start()");
+  if (running())
+    throw Error("pipeline '" + this->name() + "' is running: cannot add cell '" + name +
+                "' after start()");
   auto& s = impl_->structure;
   auto cell = factory();
   if (!cell) throw Error("factory for cell '" + name + "' returned nullptr");
@@ -46,12 +48,15 @@ Cell& Pipeline::add(std::string name, CellFactory factory, const nlohmann::json&
   }
   Cell& ref = *cell;
   s.cells.push_back(cell.get());
-  s.children.push_back({std::move(cell), std::move(factory), params, scale.value_or(ScaleUp{}), scale.has_value()});
+  s.children.push_back(
+      {std::move(cell), std::move(factory), params, scale.value_or(ScaleUp{}), scale.has_value()});
   return ref;
 }
 
 void Pipeline::connect_ports(const PortBase& from, const PortBase& to) {
-  if (running()) throw Error("pipeline '" + name() + "' is running: cannot connect '" + from.path() + "' -> '" + to.path() + "' after start()");
+  if (running())
+    throw Error("pipeline '" + name() + "' is running: cannot connect '" + from.path() + "' -> '" +
+                to.path() + "' after start()");
   auto& s = impl_->structure;
   const std::string what = "connection '" + from.path() + "' -> '" + to.path() + "': ";
   std::vector<std::string> problems;
@@ -87,7 +92,9 @@ void Pipeline::connect(std::string_view from, std::string_view to) {
 }
 
 PortBase& Pipeline::expose_port(const PortBase& inner, std::string name) {
-  if (running()) throw Error("pipeline '" + this->name() + "' is running: cannot expose '" + name + "' after start()");
+  if (running())
+    throw Error("pipeline '" + this->name() + "' is running: cannot expose '" + name +
+                "' after start()");
   auto& s = impl_->structure;
   s.exposed_ports.push_back(inner.make_like(*this, std::move(name)));
   PortBase& own = *s.exposed_ports.back();
@@ -103,7 +110,8 @@ void Pipeline::expose_input(std::string name, std::string_view inner) {
   if (const auto* port = detail::resolve_port(*this, inner, PortKind::kInput, problem))
     expose_port(*port, std::move(name));
   else
-    impl_->structure.problems.push_back("input '" + name + "' -> '" + std::string(inner) + "': " + problem);
+    impl_->structure.problems.push_back("input '" + name + "' -> '" + std::string(inner) +
+                                        "': " + problem);
 }
 
 void Pipeline::expose_output(std::string name, std::string_view inner) {
@@ -111,7 +119,8 @@ void Pipeline::expose_output(std::string name, std::string_view inner) {
   if (const auto* port = detail::resolve_port(*this, inner, PortKind::kOutput, problem))
     expose_port(*port, std::move(name));
   else
-    impl_->structure.problems.push_back("output '" + name + "' <- '" + std::string(inner) + "': " + problem);
+    impl_->structure.problems.push_back("output '" + name + "' <- '" + std::string(inner) +
+                                        "': " + problem);
 }
 
 PortBase& Pipeline::port_for(std::string_view name, PortKind kind, const std::type_info& type) {
@@ -119,13 +128,15 @@ PortBase& Pipeline::port_for(std::string_view name, PortKind kind, const std::ty
   for (auto* port : list) {
     if (port->name() != name) continue;
     if (port->type() != type)
-      throw Error("port '" + port->path() + "' is " + type_name(port->type()) + ", not " + type_name(type));
+      throw Error("port '" + port->path() + "' is " + type_name(port->type()) + ", not " +
+                  type_name(type));
     return *port;
   }
   std::vector<std::string> names;
   for (auto* port : list) names.push_back(port->name());
-  throw Error("pipeline '" + this->name() + "' has no " + (kind == PortKind::kInput ? "input" : "output") +
-              " named '" + std::string(name) + "' (has: " + joined(names) + ")");
+  throw Error("pipeline '" + this->name() + "' has no " +
+              (kind == PortKind::kInput ? "input" : "output") + " named '" + std::string(name) +
+              "' (has: " + joined(names) + ")");
 }
 
 const std::vector<Cell*>& Pipeline::children() const { return impl_->structure.cells; }
@@ -149,7 +160,8 @@ Cell& Pipeline::cell(std::string_view path) const {
     level = static_cast<const Pipeline*>(found);
     rest = rest.substr(slash + 1);
   }
-  throw Error("no cell at path '" + std::string(path) + "' (valid paths: " + joined(cell_paths()) + ")");
+  throw Error("no cell at path '" + std::string(path) + "' (valid paths: " + joined(cell_paths()) +
+              ")");
 }
 
 std::vector<std::string> Pipeline::cell_paths() const {
@@ -157,7 +169,8 @@ std::vector<std::string> Pipeline::cell_paths() const {
   for (auto* child : children()) {
     out.push_back(child->name());
     if (!child->is_pipeline()) continue;
-    for (auto& inner : static_cast<Pipeline*>(child)->cell_paths()) out.push_back(child->name() + "/" + inner);
+    for (auto& inner : static_cast<Pipeline*>(child)->cell_paths())
+      out.push_back(child->name() + "/" + inner);
   }
   return out;
 }

@@ -9,9 +9,11 @@ void Pipeline::start() { start(impl_->options); }
 
 void Pipeline::start(RunOptions options) {
   std::lock_guard lock(impl_->lifecycle_mutex);
-  if (parent() != nullptr) throw Error("pipeline '" + path() + "' is nested: start its top-level pipeline");
+  if (parent() != nullptr)
+    throw Error("pipeline '" + path() + "' is nested: start its top-level pipeline");
   if (impl_->runner) throw Error("pipeline '" + name() + "' is already started");
-  if (impl_->finished) throw Error("pipeline '" + name() + "' has finished its stream run; build a new one");
+  if (impl_->finished)
+    throw Error("pipeline '" + name() + "' has finished its stream run; build a new one");
   validate();
   impl_->runner = std::make_shared<detail::Runner>(*this, options);
 }
@@ -53,8 +55,10 @@ std::shared_ptr<detail::Runner> runner_of(Pipeline::Impl& impl, const std::strin
 
 std::function<void(Result&&)> fulfil(std::shared_ptr<std::promise<Result>> promise) {
   return [promise = std::move(promise)](Result&& r) {
-    if (r.ok()) promise->set_value(std::move(r));
-    else promise->set_exception(r.error());
+    if (r.ok())
+      promise->set_value(std::move(r));
+    else
+      promise->set_exception(r.error());
   };
 }
 }  // namespace

@@ -32,11 +32,14 @@ void check_coverage(const Pipeline& p, const Structure& s, std::vector<std::stri
     for (const auto* in : child->inputs())
       if (!s.producer_of(*in)) out.push_back("unconnected input '" + in->path() + "'");
   for (const auto* own : p.outputs())
-    if (!s.producer_of(*own)) out.push_back("output '" + own->path() + "' of pipeline '" + p.name() + "' has no producer");
+    if (!s.producer_of(*own))
+      out.push_back("output '" + own->path() + "' of pipeline '" + p.name() + "' has no producer");
   for (const auto* own : p.inputs()) {
     bool used = false;
     for (const auto& c : s.connections) used = used || c.from == own;
-    if (!used) out.push_back("input '" + own->path() + "' of pipeline '" + p.name() + "' feeds no inner port");
+    if (!used)
+      out.push_back("input '" + own->path() + "' of pipeline '" + p.name() +
+                    "' feeds no inner port");
   }
 }
 
@@ -44,7 +47,8 @@ void check_coverage(const Pipeline& p, const Structure& s, std::vector<std::stri
 void check_cycles(const Pipeline& p, const Structure& s, std::vector<std::string>& out) {
   std::map<const Cell*, std::vector<const Cell*>> next;
   for (const auto& c : s.connections)
-    if (&c.from->owner() != &p && &c.to->owner() != &p) next[&c.from->owner()].push_back(&c.to->owner());
+    if (&c.from->owner() != &p && &c.to->owner() != &p)
+      next[&c.from->owner()].push_back(&c.to->owner());
   std::map<const Cell*, int> state;  // 0 new, 1 on stack, 2 done
   std::vector<const Cell*> stack;
   std::function<void(const Cell*)> visit = [&](const Cell* cell) {
@@ -76,7 +80,8 @@ void check_scale(const Pipeline& p, const Structure& s, std::vector<std::string>
                     ", got " + std::to_string(scale.clones));
     if (child.scaled && scale.clones > 1 && child.cell->is_source())
       out.push_back(where + "a source cannot be cloned (it has no input to share out)");
-    if (!scale.clone_params.empty() && scale.clone_params.size() != static_cast<size_t>(scale.clones))
+    if (!scale.clone_params.empty() &&
+        scale.clone_params.size() != static_cast<size_t>(scale.clones))
       out.push_back(where + "clone_params has " + std::to_string(scale.clone_params.size()) +
                     " entries for " + std::to_string(scale.clones) + " clones");
   }

@@ -43,7 +43,8 @@ class PlanBuilder {
       const bool own_unit = !unit.has_value();
       if (own_unit && (!cell->is_pipeline() || child.scaled)) {
         const bool cloned = child.scaled && !cell->is_source();
-        UnitPlan u{cell->path(), plan_.leaves.size(), 0, {}, &child, child.scale.clones, cloned, cell->is_source(), {}, {}};
+        UnitPlan u{cell->path(), plan_.leaves.size(), 0,  {}, &child, child.scale.clones,
+                   cloned,       cell->is_source(),   {}, {}};
         plan_.units.push_back(std::move(u));
         add_cell(*cell, plan_.units.size() - 1);
       } else {
@@ -93,7 +94,8 @@ class PlanBuilder {
           std::size_t pred = owner == kIngress ? kIngress : unit_of_leaf_[owner];
           if (pred == u) continue;
           if (pred != kIngress && plan_.units[pred].source) pred = kIngress;
-          if (std::find(unit.predecessors.begin(), unit.predecessors.end(), pred) == unit.predecessors.end())
+          if (std::find(unit.predecessors.begin(), unit.predecessors.end(), pred) ==
+              unit.predecessors.end())
             unit.predecessors.push_back(pred);
         }
       }
@@ -109,11 +111,13 @@ class PlanBuilder {
     for (std::size_t i = 0; i < unit.leaf_count; ++i) pending[i] = unit.first_leaf + i;
     while (!pending.empty()) {
       auto ready = std::find_if(pending.begin(), pending.end(), [&](std::size_t l) {
-        return std::all_of(plan_.leaves[l].input_slots.begin(), plan_.leaves[l].input_slots.end(), [&](std::size_t s) {
-          const std::size_t owner = slot_owner_[s];
-          return owner == kIngress || unit_of_leaf_[owner] != unit_of_leaf_[l] ||
-                 std::find(unit.leaves.begin(), unit.leaves.end(), owner) != unit.leaves.end();
-        });
+        return std::all_of(plan_.leaves[l].input_slots.begin(), plan_.leaves[l].input_slots.end(),
+                           [&](std::size_t s) {
+                             const std::size_t owner = slot_owner_[s];
+                             return owner == kIngress || unit_of_leaf_[owner] != unit_of_leaf_[l] ||
+                                    std::find(unit.leaves.begin(), unit.leaves.end(), owner) !=
+                                        unit.leaves.end();
+                           });
       });
       unit.leaves.push_back(*ready);
       pending.erase(ready);
@@ -146,8 +150,10 @@ class PlanBuilder {
     }
     plan_.units = std::move(sorted);
     for (std::size_t u = 0; u < n; ++u) {
-      if (plan_.units[u].source) plan_.source_units.push_back(u);
-      else if (plan_.units[u].successors.empty()) plan_.terminal_units.push_back(u);
+      if (plan_.units[u].source)
+        plan_.source_units.push_back(u);
+      else if (plan_.units[u].successors.empty())
+        plan_.terminal_units.push_back(u);
     }
   }
 
@@ -161,8 +167,10 @@ class PlanBuilder {
 
 void collect_leaves(const Pipeline& p, std::vector<Cell*>& out) {
   for (auto* child : p.children()) {
-    if (child->is_pipeline()) collect_leaves(static_cast<const Pipeline&>(*child), out);
-    else out.push_back(child);
+    if (child->is_pipeline())
+      collect_leaves(static_cast<const Pipeline&>(*child), out);
+    else
+      out.push_back(child);
   }
 }
 

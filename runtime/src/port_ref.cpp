@@ -28,17 +28,20 @@ const PortBase* resolve_port(const Pipeline& pipeline, std::string_view ref, Por
     cells += (cells.empty() ? "" : ", ") + child->name();
   }
   if (!cell) {
-    problem = "unknown cell '" + cell_name + "' in pipeline '" + pipeline.name() + "' (cells: " + cells + ")";
+    problem = "unknown cell '" + cell_name + "' in pipeline '" + pipeline.name() +
+              "' (cells: " + cells + ")";
     return nullptr;
   }
   const PortBase* port = cell->find_port(port_name);
   if (!port) {
-    problem = "cell '" + cell_name + "' has no port '" + port_name + "' (ports: " + port_names(*cell) + ")";
+    problem = "cell '" + cell_name + "' has no port '" + port_name +
+              "' (ports: " + port_names(*cell) + ")";
     return nullptr;
   }
   if (port->kind() != kind) {
-    problem = "'" + std::string(ref) + "' is an " + (port->kind() == PortKind::kInput ? "input" : "output") +
-              ", expected an " + (kind == PortKind::kInput ? "input" : "output");
+    problem = "'" + std::string(ref) + "' is an " +
+              (port->kind() == PortKind::kInput ? "input" : "output") + ", expected an " +
+              (kind == PortKind::kInput ? "input" : "output");
     return nullptr;
   }
   return port;

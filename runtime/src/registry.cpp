@@ -30,7 +30,8 @@ Registry& Registry::operator=(Registry&&) noexcept = default;
 Registry& Registry::add(std::string type, CellFactory factory, std::string description) {
   if (auto problem = name_problem(type); !problem.empty()) throw Error("cell type " + problem);
   if (!factory) throw Error("cell type '" + type + "' has no factory");
-  if (impl_->entries.count(type) != 0) throw Error("cell type '" + type + "' is already registered");
+  if (impl_->entries.count(type) != 0)
+    throw Error("cell type '" + type + "' is already registered");
   impl_->entries.emplace(std::move(type), Impl::Entry{std::move(factory), std::move(description)});
   return *this;
 }

@@ -29,8 +29,10 @@ Runner::Runner(const Pipeline& top, RunOptions options)
   if (options_.max_in_flight == 0) throw Error("max_in_flight must be at least 1");
   const bool has_inputs = !plan_.inputs.empty(), has_sources = !plan_.source_units.empty();
   if (has_inputs == has_sources)
-    throw Error(has_inputs ? "pipeline '" + top.name() + "' has both exposed inputs and sources; use one or the other"
-                           : "pipeline '" + top.name() + "' has neither exposed inputs nor sources: nothing drives it");
+    throw Error(has_inputs ? "pipeline '" + top.name() +
+                                 "' has both exposed inputs and sources; use one or the other"
+                           : "pipeline '" + top.name() +
+                                 "' has neither exposed inputs nor sources: nothing drives it");
   stream_ = has_sources;
   open_all();
   live_sources_.assign(plan_.units.size(), true);
@@ -40,10 +42,10 @@ Runner::Runner(const Pipeline& top, RunOptions options)
         for (const std::size_t leaf : unit.leaves)
           run_leaf(plan_.leaves[leaf], *units_[u].cells[leaf - unit.first_leaf], f, 0);
       },
-      [this](std::size_t u) { return units_[u].clones.get(); },
-      [this](Frame* f) { complete(f); },
+      [this](std::size_t u) { return units_[u].clones.get(); }, [this](Frame* f) { complete(f); },
       [this] { return next_from_sources(); }};
-  graph_ = std::make_unique<FlowGraph>(plan_, std::move(callbacks), stream_, options_.max_in_flight);
+  graph_ =
+      std::make_unique<FlowGraph>(plan_, std::move(callbacks), stream_, options_.max_in_flight);
 }
 
 Runner::~Runner() { shutdown(); }
@@ -70,7 +72,8 @@ std::vector<Cell*> Runner::open_clone(const UnitPlan& unit, int k) {
     }
     return cells;
   } catch (const std::exception& e) {
-    throw Error("cell '" + unit.path + "' clone " + std::to_string(k) + " failed to open: " + e.what());
+    throw Error("cell '" + unit.path + "' clone " + std::to_string(k) +
+                " failed to open: " + e.what());
   }
 }
 
@@ -89,7 +92,8 @@ void Runner::open_all() {
         try {
           cell->open();
         } catch (const std::exception& e) {
-          throw Error("cell '" + plan_.leaves[unit.first_leaf + l].path + "' failed to open: " + e.what());
+          throw Error("cell '" + plan_.leaves[unit.first_leaf + l].path +
+                      "' failed to open: " + e.what());
         }
         opened_.push_back(cell);
         units_[u].cells.push_back(cell);
@@ -107,12 +111,15 @@ std::size_t Runner::clone_unit(std::string_view path) const {
   for (std::size_t u = 0; u < plan_.units.size(); ++u) {
     if (plan_.units[u].path != path) continue;
     if (units_[u].clones) return u;
-    throw Error("cell '" + std::string(path) + "' was started without ScaleUp; give it ScaleUp{1} (\"clones\": 1 in config) to rescale it while running");
+    throw Error("cell '" + std::string(path) +
+                "' was started without ScaleUp; give it ScaleUp{1} (\"clones\": 1 in config) to "
+                "rescale it while running");
   }
   std::string groups;
   for (std::size_t u = 0; u < plan_.units.size(); ++u)
     if (units_[u].clones) groups += (groups.empty() ? "" : ", ") + plan_.units[u].path;
-  throw Error("'" + std::string(path) + "' is not a clone group (clone groups: " + (groups.empty() ? "none" : groups) + ")");
+  throw Error("'" + std::string(path) +
+              "' is not a clone group (clone groups: " + (groups.empty() ? "none" : groups) + ")");
 }
 
 void Runner::scale(std::string_view path, int clones) {
@@ -120,9 +127,12 @@ void Runner::scale(std::string_view path, int clones) {
   const auto& unit = plan_.units[u];
   const auto& overrides = unit.child->scale.clone_params;
   if (clones < 1 || clones > ScaleUp::kMaxClones)
-    throw Error("clones for '" + unit.path + "' must be between 1 and " + std::to_string(ScaleUp::kMaxClones) + ", got " + std::to_string(clones));
+    throw Error("clones for '" + unit.path + "' must be between 1 and " +
+                std::to_string(ScaleUp::kMaxClones) + ", got " + std::to_string(clones));
   if (!overrides.empty() && clones > static_cast<int>(overrides.size()))
-    throw Error("cell '" + unit.path + "' has clone_params for " + std::to_string(overrides.size()) + " clones, cannot scale to " + std::to_string(clones));
+    throw Error("cell '" + unit.path + "' has clone_params for " +
+                std::to_string(overrides.size()) + " clones, cannot scale to " +
+                std::to_string(clones));
   std::lock_guard lock(instances_mutex_);
   if (shut_down_) throw Error("pipeline is stopped: cannot scale '" + unit.path + "'");
   for (Cell* cell : units_[u].clones->resize(clones, [&](int k) { return open_clone(unit, k); })) {
@@ -167,7 +177,9 @@ Frame* Runner::next_from_sources() {
 }
 
 std::exception_ptr Runner::run(Sink sink) {
-  if (!stream_) throw Error("run() needs a pipeline driven by sources; this one has exposed inputs: use submit()");
+  if (!stream_)
+    throw Error(
+        "run() needs a pipeline driven by sources; this one has exposed inputs: use submit()");
   sink_ = std::move(sink);
   graph_->run_stream();
   return first_error_;
@@ -177,9 +189,11 @@ void Runner::check_inputs(const Inputs& inputs) const {
   std::vector<std::string> problems;
   for (const auto& in : plan_.inputs) {
     auto it = inputs.find(in.name);
-    if (it == inputs.end()) problems.push_back("missing input '" + in.name + "'");
+    if (it == inputs.end())
+      problems.push_back("missing input '" + in.name + "'");
     else if (it->second.type() != *in.type)
-      problems.push_back("input '" + in.name + "' expects " + type_name(*in.type) + ", got " + type_name(it->second.type()));
+      problems.push_back("input '" + in.name + "' expects " + type_name(*in.type) + ", got " +
+                         type_name(it->second.type()));
   }
   for (const auto& [name, value] : inputs) {
     bool known = false;
@@ -189,8 +203,11 @@ void Runner::check_inputs(const Inputs& inputs) const {
   if (!problems.empty()) throw Error(std::move(problems));
 }
 
-void Runner::submit(Inputs inputs, std::function<void(Result&&)> done, bool wait_for_credit, bool& accepted) {
-  if (stream_) throw Error("submit() needs a pipeline with exposed inputs; this one is driven by sources: use run()");
+void Runner::submit(Inputs inputs, std::function<void(Result&&)> done, bool wait_for_credit,
+                    bool& accepted) {
+  if (stream_)
+    throw Error(
+        "submit() needs a pipeline with exposed inputs; this one is driven by sources: use run()");
   check_inputs(inputs);
   accepted = wait_for_credit ? credits_.acquire() : credits_.try_acquire();
   if (!accepted) {
@@ -203,7 +220,8 @@ void Runner::submit(Inputs inputs, std::function<void(Result&&)> done, bool wait
     throw Error("pipeline is stopped");
   }
   Frame* frame = pool_.acquire(next_seq_++);
-  for (const auto& in : plan_.inputs) frame->slots[in.slot].push_back(std::move(inputs.find(in.name)->second));
+  for (const auto& in : plan_.inputs)
+    frame->slots[in.slot].push_back(std::move(inputs.find(in.name)->second));
   frame->done = std::move(done);
   ++submitted_;
   graph_->put(frame);
@@ -215,7 +233,8 @@ void Runner::complete(Frame* frame) {
   CallbackScope scope;
   Result::Outputs outputs;
   outputs.reserve(plan_.outputs.size());
-  for (const auto& out : plan_.outputs) outputs.emplace_back(out.name, std::move(frame->slots[out.slot]));
+  for (const auto& out : plan_.outputs)
+    outputs.emplace_back(out.name, std::move(frame->slots[out.slot]));
   std::exception_ptr error;
   if (frame->failed.load()) {
     error = std::make_exception_ptr(CellFailure(frame->error_cell, frame->error));

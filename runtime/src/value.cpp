@@ -4,9 +4,8 @@
 
 #include <cstdlib>
 #include <memory>
-#include <utility>
-
 #include <nlohmann/json.hpp>
+#include <utility>
 
 namespace cellflow {
 namespace {
@@ -40,7 +39,9 @@ std::string type_name(const std::type_info& type) {
   std::unique_ptr<char, void (*)(void*)> demangled(
       abi::__cxa_demangle(type.name(), nullptr, nullptr, &status), std::free);
   std::string name = status == 0 ? demangled.get() : type.name();
-  replace_all(name, "std::__cxx11::basic_string<char, std::char_traits<char>, std::allocator<char> >", "std::string");
+  replace_all(name,
+              "std::__cxx11::basic_string<char, std::char_traits<char>, std::allocator<char> >",
+              "std::string");
   replace_all(name, "std::__cxx11::", "std::");
   drop_allocators(name);
   return name;

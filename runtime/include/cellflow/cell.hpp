@@ -14,10 +14,9 @@
 // ctx.end_of_stream().
 #pragma once
 
+#include <nlohmann/json_fwd.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json_fwd.hpp>
 
 #include "cellflow/context.hpp"
 #include "cellflow/port.hpp"

@@ -5,11 +5,10 @@
 #pragma once
 
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <type_traits>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 namespace cellflow {
 
@@ -45,23 +44,36 @@ struct IsVector<std::vector<T>> : std::true_type {};
 
 template <class T>
 std::string json_kind() {
-  if constexpr (std::is_same_v<T, bool>) return "boolean";
-  else if constexpr (std::is_integral_v<T>) return "integer";
-  else if constexpr (std::is_floating_point_v<T>) return "number";
-  else if constexpr (std::is_same_v<T, std::string>) return "string";
-  else if constexpr (std::is_same_v<T, nlohmann::json>) return "any";
-  else if constexpr (IsVector<T>::value) return "array";
-  else return "object";
+  if constexpr (std::is_same_v<T, bool>)
+    return "boolean";
+  else if constexpr (std::is_integral_v<T>)
+    return "integer";
+  else if constexpr (std::is_floating_point_v<T>)
+    return "number";
+  else if constexpr (std::is_same_v<T, std::string>)
+    return "string";
+  else if constexpr (std::is_same_v<T, nlohmann::json>)
+    return "any";
+  else if constexpr (IsVector<T>::value)
+    return "array";
+  else
+    return "object";
 }
 
 template <class T>
 bool json_matches(const nlohmann::json& j) {
-  if constexpr (std::is_same_v<T, bool>) return j.is_boolean();
-  else if constexpr (std::is_unsigned_v<T>) return j.is_number_unsigned();
-  else if constexpr (std::is_integral_v<T>) return j.is_number_integer();
-  else if constexpr (std::is_floating_point_v<T>) return j.is_number();
-  else if constexpr (std::is_same_v<T, std::string>) return j.is_string();
-  else if constexpr (std::is_same_v<T, nlohmann::json>) return true;
+  if constexpr (std::is_same_v<T, bool>)
+    return j.is_boolean();
+  else if constexpr (std::is_unsigned_v<T>)
+    return j.is_number_unsigned();
+  else if constexpr (std::is_integral_v<T>)
+    return j.is_number_integer();
+  else if constexpr (std::is_floating_point_v<T>)
+    return j.is_number();
+  else if constexpr (std::is_same_v<T, std::string>)
+    return j.is_string();
+  else if constexpr (std::is_same_v<T, nlohmann::json>)
+    return true;
   else if constexpr (IsVector<T>::value) {
     if (!j.is_array()) return false;
     for (const auto& e : j)

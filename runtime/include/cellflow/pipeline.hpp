@@ -23,12 +23,11 @@
 #include <future>
 #include <map>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "cellflow/cell.hpp"
 #include "cellflow/result.hpp"
@@ -72,8 +71,8 @@ class Pipeline : public Cell {
   C& add(std::string name, const nlohmann::json& params = nlohmann::json::object(),
          std::optional<ScaleUp> scale = std::nullopt) {
     static_assert(std::is_base_of_v<Cell, C>, "C must derive from cellflow::Cell");
-    return static_cast<C&>(
-        add(std::move(name), [] { return std::unique_ptr<Cell>(new C()); }, params, scale));
+    return static_cast<C&>(add(
+        std::move(name), [] { return std::unique_ptr<Cell>(new C()); }, params, scale));
   }
   Cell& add(std::string name, CellFactory factory,
             const nlohmann::json& params = nlohmann::json::object(),

@@ -24,8 +24,8 @@ class Registry {
 
   template <class C>
   Registry& add(std::string type, std::string description = {}) {
-    return add(std::move(type), [] { return std::unique_ptr<Cell>(new C()); },
-               std::move(description));
+    return add(
+        std::move(type), [] { return std::unique_ptr<Cell>(new C()); }, std::move(description));
   }
   /// Throws Error when `type` is already registered or is not a valid name.
   Registry& add(std::string type, CellFactory factory, std::string description = {});

@@ -24,8 +24,7 @@ class Value {
  public:
   Value() = default;
   /// Wraps any value (copied or moved in). Implicit, like std::any, but move-only types work.
-  template <class T, class D = std::decay_t<T>,
-            class = std::enable_if_t<!std::is_same_v<D, Value>>>
+  template <class T, class D = std::decay_t<T>, class = std::enable_if_t<!std::is_same_v<D, Value>>>
   Value(T&& value)  // NOLINT(google-explicit-constructor)
       : box_(std::make_shared<D>(std::forward<T>(value))), type_(&typeid(D)) {}
 

@@ -1,9 +1,10 @@
 // FlowGraph: the oneTBB flow graph of a plan (the only place that includes TBB).
 //   ingress (broadcast) -> unit nodes -> completion (serial, in sequence order)
-// A plain unit is a serial multifunction_node that forwards from inside its body (in order); a cloned unit is an async_node feeding a CloneGroup.
-// A unit with several predecessors sits behind a join gate (per-item countdown) and a
-// sequencer_node, so it sees items in order and exactly once. Stream mode adds a serial pump in
-// front of the ingress that calls the sources once per credit token; completions return tokens.
+// A plain unit is a serial multifunction_node that forwards from inside its body (in order); a
+// cloned unit is an async_node feeding a CloneGroup. A unit with several predecessors sits behind a
+// join gate (per-item countdown) and a sequencer_node, so it sees items in order and exactly once.
+// Stream mode adds a serial pump in front of the ingress that calls the sources once per credit
+// token; completions return tokens.
 #pragma once
 
 #include <cstddef>
@@ -20,7 +21,7 @@ class FlowGraph {
  public:
   struct Callbacks {
     std::function<void(std::size_t unit, Frame& frame)> run_unit;  // plain units
-    std::function<CloneGroup*(std::size_t unit)> clone_group;     // nullptr for plain units
+    std::function<CloneGroup*(std::size_t unit)> clone_group;      // nullptr for plain units
     std::function<void(Frame* frame)> complete;                    // serial, sequence order
     std::function<Frame*()> next_from_sources;                     // stream mode; nullptr ends
   };

@@ -1,7 +1,7 @@
 #pragma once
 
-#include <memory>
 #include <condition_variable>
+#include <memory>
 #include <mutex>
 
 #include "detail/runner.hpp"
@@ -12,10 +12,10 @@ namespace cellflow {
 struct Pipeline::Impl {
   Structure structure;
   RunOptions options;
-  mutable std::mutex lifecycle_mutex;  // start/stop
+  mutable std::mutex lifecycle_mutex;      // start/stop
   std::shared_ptr<detail::Runner> runner;  // shared: a concurrent submit() keeps it alive
-  bool finished = false;   // a stream run completed; the pipeline is not restartable
-  bool streaming = false;  // run() is in progress
+  bool finished = false;     // a stream run completed; the pipeline is not restartable
+  bool streaming = false;    // run() is in progress
   PipelineStats last_stats;  // of the last runner, once it is gone
   std::condition_variable stream_done;
 };

@@ -27,7 +27,8 @@ class Runner {
   bool streaming() const { return stream_; }
   /// Stream mode; returns the first error (fail-fast) or nullptr.
   std::exception_ptr run(Sink sink);
-  void submit(Inputs inputs, std::function<void(Result&&)> done, bool wait_for_credit, bool& accepted);
+  void submit(Inputs inputs, std::function<void(Result&&)> done, bool wait_for_credit,
+              bool& accepted);
   /// Stops sources / refuses new submits. Non-blocking.
   void request_stop();
   /// Drains in-flight items, stops clone threads, closes cells. Idempotent; not from callbacks.

@@ -1,8 +1,7 @@
 #pragma once
 
-#include <random>
-
 #include <nlohmann/json.hpp>
+#include <random>
 
 #include "cellflow/cell.hpp"
 #include "cellflow/param.hpp"
