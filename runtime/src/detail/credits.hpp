@@ -26,11 +26,14 @@ class Credits {
     return true;
   }
   void release() {
+    bool idle = false;
     {
       std::lock_guard lock(mutex_);
-      --used_;
+      idle = --used_ == 0;
     }
-    changed_.notify_all();
+    // One credit frees one waiter; only wait_idle() needs everyone to look.
+    if (idle) changed_.notify_all();
+    else changed_.notify_one();
   }
   void close() {
     {
