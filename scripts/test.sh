@@ -13,7 +13,6 @@ if [[ "${1:-}" == "--sanitize" ]]; then
   flags=(-DCMAKE_BUILD_TYPE=Debug -DCELLFLOW_SANITIZE=ON -DCELLFLOW_BUILD_BENCHMARKS=OFF)
   export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:strict_string_checks=1"
   export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:suppressions=$PWD/.ci/ubsan.supp"
-  export LSAN_OPTIONS="suppressions=$PWD/.ci/lsan.supp"
 fi
 cmake -S . -B "$build" "${flags[@]}"
 cmake --build "$build" -j"$(nproc)"
