@@ -10,7 +10,8 @@
 namespace cellflow::testing {
 namespace {
 
-// Keywords (case-insensitive regexes) that an error of each kind is expected to use.
+// Keywords (case-insensitive, "|"-separated alternatives) that an error of each kind is expected to
+// use.
 const char* const kUnconnected = "connect|producer";
 const char* const kDuplicate = "duplicate|already|twice|more than once|not unique";
 const char* const kSecondProducer = "producer|already|second|more than one|twice|multiple";
