@@ -33,13 +33,14 @@
 #include <thread>
 #include <vector>
 
+#include "bench_support.hpp"
 #include "cellflow/cellflow.hpp"
 #include "cellflow/cells.hpp"
 
 namespace {
 
+using bench::Clock;
 using nlohmann::json;
-using Clock = std::chrono::steady_clock;
 
 constexpr double kPyPipelineItemsPerSecond = 11600.0;  // design.md §11
 constexpr double kTargetVsRaw = 0.7;
@@ -51,16 +52,9 @@ struct Options {
   std::size_t max_in_flight = 64;
 };
 
-double seconds_since(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
-
-/// Cores and 1-minute load average: the machine is shared, so every run records how busy it was.
-json machine() {
-  double load = -1;
-  std::ifstream("/proc/loadavg") >> load;
-  return {{"cores", std::thread::hardware_concurrency()}, {"loadavg_1min", load}};
-}
+using bench::IntSource;
+using bench::machine;
+using bench::seconds_since;
 
 double median(std::vector<double> v) {
   std::sort(v.begin(), v.end());
@@ -114,21 +108,6 @@ double run_raw_tbb(const Options& o) {
 }
 
 // ---- cellflow, typed int cells ----
-
-/// Emits 0..count-1, one per item.
-class IntSource final : public cellflow::Cell {
- public:
-  cellflow::Output<int> out{*this, "out"};
-  cellflow::Param<int> count{*this, "count", 0, "number of items"};
-
-  void process(cellflow::Context& ctx) override {
-    ctx.emit(out, next_++);
-    if (next_ >= *count) ctx.end_of_stream();
-  }
-
- private:
-  int next_ = 0;
-};
 
 /// Passes its input through (moves it: this cell is the only reader).
 class PassInt final : public cellflow::Cell {

@@ -23,28 +23,22 @@
 #include <thread>
 #include <vector>
 
+#include "bench_support.hpp"
 #include "cellflow/cellflow.hpp"
 #include "cellflow/cells.hpp"
 
 namespace {
 
+using bench::Clock;
 using nlohmann::json;
-using Clock = std::chrono::steady_clock;
 
 constexpr double kTargetEfficiency = 0.9;  // up to N = 32
 constexpr double kTargetJitter = 0.85;
 constexpr double kTargetCpu = 1.7;
 
-double seconds_since(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
-
-/// Cores and 1-minute load average: the machine is shared, so every run records how busy it was.
-json machine() {
-  double load = -1;
-  std::ifstream("/proc/loadavg") >> load;
-  return {{"cores", std::thread::hardware_concurrency()}, {"loadavg_1min", load}};
-}
+using bench::IntSource;
+using bench::machine;
+using bench::seconds_since;
 
 double round3(double v) { return std::round(v * 1000) / 1000; }
 
@@ -179,19 +173,6 @@ std::chrono::microseconds hashed_sleep(std::uint64_t i) {
   z ^= z >> 31;
   return std::chrono::microseconds(z % 20001);
 }
-
-class IntSource final : public cellflow::Cell {
- public:
-  cellflow::Output<int> out{*this, "out"};
-  cellflow::Param<int> count{*this, "count", 0, "number of items"};
-  void process(cellflow::Context& ctx) override {
-    ctx.emit(out, next_++);
-    if (next_ >= *count) ctx.end_of_stream();
-  }
-
- private:
-  int next_ = 0;
-};
 
 /// Sleeps hashed_sleep(input), then passes the input on.
 class HashedSleep final : public cellflow::Cell {
