@@ -6,7 +6,8 @@
 
 namespace cellflow::detail {
 
-CloneGroup::CloneGroup(const Plan& plan, const UnitPlan& unit) : plan_(plan), unit_(unit) {}
+CloneGroup::CloneGroup(const Plan& plan, const UnitPlan& unit, PipelineObserver* observer)
+    : plan_(plan), unit_(unit), observer_(observer) {}
 
 CloneGroup::~CloneGroup() { stop(); }
 
@@ -59,7 +60,7 @@ int CloneGroup::free_index() const {
 void CloneGroup::push(Frame* frame) {
   {
     std::lock_guard lock(queue_mutex_);
-    queue_.push_back(frame);
+    queue_.push_back({frame, std::chrono::steady_clock::now()});
   }
   queue_changed_.notify_one();
 }
@@ -79,6 +80,7 @@ void CloneGroup::stop() {
 void CloneGroup::work(Clone& clone) {
   for (;;) {
     Frame* frame = nullptr;
+    std::chrono::nanoseconds waited{0};
     {
       std::unique_lock lock(queue_mutex_);
       queue_changed_.wait(lock, [&] { return stopping_ || clone.retiring || !queue_.empty(); });
@@ -88,11 +90,13 @@ void CloneGroup::work(Clone& clone) {
         return;
       }
       if (queue_.empty()) return;  // stopping, and nothing left
-      frame = queue_.front();
+      frame = queue_.front().frame;
+      if (observer_) waited = std::chrono::steady_clock::now() - queue_.front().since;
       queue_.pop_front();
     }
     for (const std::size_t leaf : unit_.leaves)
-      run_leaf(plan_.leaves[leaf], *clone.cells[leaf - unit_.first_leaf], *frame, clone.index);
+      run_leaf(plan_.leaves[leaf], *clone.cells[leaf - unit_.first_leaf], *frame, clone.index,
+               observer_, waited);
     finish(frame);
   }
 }

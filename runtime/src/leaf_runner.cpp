@@ -65,16 +65,24 @@ std::size_t calls_for(const LeafPlan& leaf, const Frame& frame) {
 
 }  // namespace
 
-bool run_leaf(const LeafPlan& leaf, Cell& instance, Frame& frame, int clone_index) {
+bool run_leaf(const LeafPlan& leaf, Cell& instance, Frame& frame, int clone_index,
+              PipelineObserver* observer, std::chrono::nanoseconds queue_wait) {
   LeafContext ctx(leaf, instance, frame, clone_index);
   if (!frame.failed.load(std::memory_order_acquire)) {
+    const auto start =
+        observer ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point();
     const std::size_t calls = calls_for(leaf, frame);
+    bool failed = false;
     try {
       for (ctx.index = 0; ctx.index < calls; ++ctx.index) instance.process(ctx);
     } catch (...) {
       frame.fail(leaf.path, std::current_exception());
       ctx.ended = ctx.ended || instance.is_source();
+      failed = true;
     }
+    if (observer)
+      observer->on_cell(leaf.path, clone_index, std::chrono::steady_clock::now() - start,
+                        queue_wait, failed);
   }
   for (const std::size_t slot : leaf.input_slots) frame.release(slot);
   return !ctx.ended;

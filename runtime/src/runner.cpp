@@ -40,7 +40,8 @@ Runner::Runner(const Pipeline& top, RunOptions options)
       [this](std::size_t u, Frame& f) {
         const auto& unit = plan_.units[u];
         for (const std::size_t leaf : unit.leaves)
-          run_leaf(plan_.leaves[leaf], *units_[u].cells[leaf - unit.first_leaf], f, 0);
+          run_leaf(plan_.leaves[leaf], *units_[u].cells[leaf - unit.first_leaf], f, 0,
+                   options_.observer.get());
       },
       [this](std::size_t u) { return units_[u].clones.get(); }, [this](Frame* f) { complete(f); },
       [this] { return next_from_sources(); }};
@@ -83,7 +84,7 @@ void Runner::open_all() {
     for (std::size_t u = 0; u < plan_.units.size(); ++u) {
       const auto& unit = plan_.units[u];
       if (needs_own_instances(unit)) {
-        units_[u].clones = std::make_unique<CloneGroup>(plan_, unit);
+        units_[u].clones = std::make_unique<CloneGroup>(plan_, unit, options_.observer.get());
         units_[u].clones->resize(unit.clones, [&](int k) { return open_clone(unit, k); });
         continue;
       }
@@ -161,7 +162,7 @@ Frame* Runner::next_from_sources() {
   for (const std::size_t u : plan_.source_units) {
     if (!live_sources_[u]) continue;
     const auto& leaf = plan_.leaves[plan_.units[u].first_leaf];
-    live_sources_[u] = run_leaf(leaf, *units_[u].cells[0], *frame, 0);
+    live_sources_[u] = run_leaf(leaf, *units_[u].cells[0], *frame, 0, options_.observer.get());
     any_live = any_live || live_sources_[u];
     for (std::size_t o = 0; o < leaf.prototype->outputs().size(); ++o)
       any_value = any_value || !frame->slots[leaf.first_slot + o].empty();

@@ -7,6 +7,7 @@
 #include "cellflow/graphviz.hpp"
 #include "cellflow/item.hpp"
 #include "cellflow/loader.hpp"
+#include "cellflow/observer.hpp"
 #include "cellflow/param.hpp"
 #include "cellflow/pipeline.hpp"
 #include "cellflow/port.hpp"

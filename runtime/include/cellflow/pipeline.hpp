@@ -30,6 +30,7 @@
 #include <vector>
 
 #include "cellflow/cell.hpp"
+#include "cellflow/observer.hpp"
 #include "cellflow/result.hpp"
 #include "cellflow/scale_up.hpp"
 
@@ -49,6 +50,8 @@ struct RunOptions {
   /// Credits: items between ingress and completion. Sources block and submit() waits at the cap.
   std::size_t max_in_flight = 64;
   ErrorPolicy on_error = ErrorPolicy::kFailFast;
+  /// Per-cell measurements (metrics); nullptr: none are taken.
+  std::shared_ptr<PipelineObserver> observer = nullptr;
 };
 
 struct PipelineStats {

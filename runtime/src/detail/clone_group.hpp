@@ -5,6 +5,7 @@
 // current frame and takes no other, so nothing is lost, duplicated or reordered.
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -16,6 +17,7 @@
 #include <vector>
 
 #include "cellflow/cell.hpp"
+#include "cellflow/observer.hpp"
 #include "detail/frame.hpp"
 #include "detail/plan.hpp"
 
@@ -27,7 +29,7 @@ class CloneGroup {
   /// Builds and opens clone k's leaf cells (in the unit's depth-first leaf order).
   using MakeClone = std::function<std::vector<Cell*>(int k)>;
 
-  CloneGroup(const Plan& plan, const UnitPlan& unit);
+  CloneGroup(const Plan& plan, const UnitPlan& unit, PipelineObserver* observer);
   ~CloneGroup();
 
   /// Must be set before the first push; called with frames in sequence order, serially.
@@ -60,7 +62,12 @@ class CloneGroup {
 
   mutable std::mutex queue_mutex_;
   std::condition_variable queue_changed_;
-  std::deque<Frame*> queue_;
+  PipelineObserver* observer_;
+  struct Queued {
+    Frame* frame;
+    std::chrono::steady_clock::time_point since;
+  };
+  std::deque<Queued> queue_;
   std::vector<std::unique_ptr<Clone>> clones_;
   bool stopping_ = false;
 

@@ -32,8 +32,10 @@ class Credits {
       idle = --used_ == 0;
     }
     // One credit frees one waiter; only wait_idle() needs everyone to look.
-    if (idle) changed_.notify_all();
-    else changed_.notify_one();
+    if (idle)
+      changed_.notify_all();
+    else
+      changed_.notify_one();
   }
   void close() {
     {

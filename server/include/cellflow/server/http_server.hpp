@@ -1,0 +1,78 @@
+// HttpServer: serves pipelines over the KServe v2 / Open Inference Protocol REST API, with
+// health, metadata and Prometheus metrics on the same port. Each pipeline is one model, named
+// after the pipeline; its exposed ports are the model's inputs and outputs.
+//
+//   cellflow::server::HttpServer server({.port = 8080});
+//   server.add(cellflow::load_pipeline_file("faces.json", registry));
+//   server.start();          // returns once listening; pipelines open in the background
+//   server.wait();           // until stop() (e.g. from a SIGTERM watcher)
+//
+// Routes: GET /v2, /v2/health/live, /v2/health/ready, /v2/models/{name},
+// /v2/models/{name}/ready, POST /v2/models/{name}/infer, GET /metrics.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <memory>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "cellflow/pipeline.hpp"
+#include "cellflow/server/codec.hpp"
+
+namespace cellflow::server {
+
+struct ServerOptions {
+  /// Loopback unless told otherwise.
+  std::string host = "127.0.0.1";
+  /// 0 picks a free port (see HttpServer::port()).
+  int port = 8080;
+  /// Non-empty: /v2/models/... require "Authorization: Bearer <api_key>" (401 otherwise).
+  std::string api_key;
+  /// Larger request bodies get 413.
+  std::size_t max_body_bytes = 64u << 20;
+  /// A client slower than this cannot hold a worker thread.
+  std::chrono::milliseconds read_timeout{10'000};
+  std::chrono::milliseconds write_timeout{10'000};
+  /// HTTP worker threads; 0: max(8, 4 x cores).
+  int threads = 0;
+};
+
+struct ModelOptions {
+  /// Requests admitted at once; beyond it: 429 with Retry-After. 0: 2 x max_in_flight.
+  std::size_t max_pending = 0;
+  /// Per-request timeout (504); the item still completes internally. 0: none.
+  std::chrono::milliseconds timeout{0};
+  /// Reads "max_pending" and "timeout_ms" from a pipeline config. Throws Error on bad values.
+  static ModelOptions from_config(const nlohmann::json& config);
+};
+
+class HttpServer {
+ public:
+  explicit HttpServer(ServerOptions options = {},
+                      CodecRegistry codecs = CodecRegistry::defaults());
+  ~HttpServer();  // stop()
+
+  /// Serves `pipeline` as model `pipeline->name()`. Before start() only. Throws Error listing
+  /// every problem: duplicate model name, a stream pipeline (no exposed inputs), ports whose
+  /// type has no codec.
+  void add(std::unique_ptr<Pipeline> pipeline, ModelOptions options = {});
+  /// Binds and serves. Pipelines are started in the background; /v2/health/ready answers 503
+  /// until all of them are. Returns the bound port. Throws Error when binding fails.
+  int start();
+  int port() const;
+  bool live() const;
+  bool ready() const;
+  /// Graceful stop: readiness goes false, new inference requests get 503, in-flight requests
+  /// complete, then pipelines and the listener stop. Idempotent and thread-safe.
+  void stop();
+  /// Blocks until stop() has finished.
+  void wait();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace cellflow::server
