@@ -1,0 +1,35 @@
+// Metrics: a prometheus-cpp registry with cellflow's families, fed by the HTTP layer and by each
+// pipeline's PipelineObserver, serialized in the Prometheus text format for GET /metrics.
+// Names start with cellflow_; counters end in _total, histograms in _seconds; labels pipeline,
+// cell, clone, route, code.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "cellflow/observer.hpp"
+#include "cellflow/pipeline.hpp"
+
+namespace cellflow::server {
+
+class Metrics {
+ public:
+  Metrics();
+  ~Metrics();
+
+  /// An observer for one pipeline: per cell/clone items processed, failures, compute time and
+  /// queue wait histograms.
+  std::shared_ptr<PipelineObserver> observer_for(const std::string& pipeline);
+  /// Gauges read at scrape time: items in flight (pipeline.stats()) and pending requests.
+  void track(const Pipeline& pipeline, std::function<std::size_t()> pending_requests);
+  /// One HTTP request: counter by route and status code, latency histogram by route.
+  void observe_request(const std::string& route, int status, double seconds);
+  /// Prometheus text exposition of everything above.
+  std::string serialize() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace cellflow::server
