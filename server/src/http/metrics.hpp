@@ -4,6 +4,8 @@
 // cell, clone, route, code.
 #pragma once
 
+#include <cstddef>
+#include <functional>
 #include <memory>
 #include <string>
 
