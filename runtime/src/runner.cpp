@@ -1,5 +1,7 @@
 #include "detail/runner.hpp"
 
+#include <algorithm>
+
 #include "cellflow/error.hpp"
 #include "detail/leaf_runner.hpp"
 #include "detail/structure.hpp"
@@ -19,8 +21,6 @@ struct CallbackScope {
   CallbackScope() { t_in_callback = true; }
   ~CallbackScope() { t_in_callback = false; }
 };
-
-bool needs_own_instances(const UnitPlan& unit) { return unit.cloned; }
 
 }  // namespace
 
@@ -83,7 +83,7 @@ void Runner::open_all() {
   try {
     for (std::size_t u = 0; u < plan_.units.size(); ++u) {
       const auto& unit = plan_.units[u];
-      if (needs_own_instances(unit)) {
+      if (unit.cloned) {
         units_[u].clones = std::make_unique<CloneGroup>(plan_, unit, options_.observer.get());
         units_[u].clones->resize(unit.clones, [&](int k) { return open_clone(unit, k); });
         continue;
@@ -136,13 +136,24 @@ void Runner::scale(std::string_view path, int clones) {
                 std::to_string(clones));
   std::lock_guard lock(instances_mutex_);
   if (shut_down_) throw Error("pipeline is stopped: cannot scale '" + unit.path + "'");
-  for (Cell* cell : units_[u].clones->resize(clones, [&](int k) { return open_clone(unit, k); })) {
+  release(units_[u].clones->resize(clones, [&](int k) { return open_clone(unit, k); }));
+}
+
+// Closes and frees retired clones' cells (a retired nested-pipeline clone goes as a whole).
+void Runner::release(const std::vector<Cell*>& retired) {
+  for (Cell* cell : retired) {
     try {
       cell->close();
     } catch (...) {  // a retired clone's close() failure has no one to report to
     }
     std::erase(opened_, cell);
   }
+  std::erase_if(owned_, [&](const std::unique_ptr<Cell>& owned) {
+    const auto leaves = owned->is_pipeline() ? leaves_of(static_cast<Pipeline&>(*owned))
+                                             : std::vector<Cell*>{owned.get()};
+    return !leaves.empty() &&
+           std::find(retired.begin(), retired.end(), leaves.front()) != retired.end();
+  });
 }
 
 void Runner::close_all() noexcept {

@@ -49,6 +49,7 @@ class Runner {
   std::vector<Cell*> make_clone(const UnitPlan& unit, int k);
   std::vector<Cell*> open_clone(const UnitPlan& unit, int k);
   std::size_t clone_unit(std::string_view path) const;
+  void release(const std::vector<Cell*>& retired);
   void close_all() noexcept;
   void check_inputs(const Inputs& inputs) const;
   Frame* next_from_sources();
