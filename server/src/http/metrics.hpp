@@ -23,7 +23,11 @@ class Metrics {
   /// queue wait histograms.
   std::shared_ptr<PipelineObserver> observer_for(const std::string& pipeline);
   /// Gauges read at scrape time: items in flight (pipeline.stats()) and pending requests.
+  /// `pipeline` must stay alive until untrack() or the end of this Metrics. Tracking the same
+  /// pipeline again replaces its pending_requests function.
   void track(const Pipeline& pipeline, std::function<std::size_t()> pending_requests);
+  /// Stops reading `pipeline`'s gauges (they keep their last value). No-op if not tracked.
+  void untrack(const Pipeline& pipeline);
   /// One HTTP request: counter by route and status code, latency histogram by route.
   void observe_request(const std::string& route, int status, double seconds);
   /// Prometheus text exposition of everything above.
