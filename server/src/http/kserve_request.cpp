@@ -1,0 +1,205 @@
+// parse_infer_request: the JSON header (and binary blobs) of a KServe v2 infer request.
+#include <algorithm>
+#include <string>
+#include <utility>
+
+#include "codecs/datatype.hpp"
+#include "codecs/tensor_bytes.hpp"
+#include "http/http_error.hpp"
+#include "http/kserve_protocol.hpp"
+
+namespace cellflow::server {
+namespace {
+
+using nlohmann::json;
+
+[[noreturn]] void bad_request(const std::string& message) { throw HttpError(400, message); }
+
+// The binary part of the body, consumed input by input in request order.
+struct BinaryCursor {
+  std::string_view bytes;
+  bool present = false;  // the request had Inference-Header-Content-Length
+  std::size_t offset = 0;
+};
+
+json parse_header(std::string_view text) {
+  json parsed;
+  try {
+    parsed = json::parse(text.begin(), text.end());
+  } catch (const json::parse_error& e) {
+    bad_request(std::string("invalid JSON: ") + e.what());
+  }
+  if (!parsed.is_object())
+    bad_request("the request must be a JSON object, got " + std::string(parsed.type_name()));
+  return parsed;
+}
+
+// Appends the scalars of a possibly nested array to `out` (clients may send [[1,2],[3,4]]).
+void flatten_into(json&& data, json& out) {
+  for (auto& element : data) {
+    if (element.is_array())
+      flatten_into(std::move(element), out);
+    else
+      out.push_back(std::move(element));
+  }
+}
+
+std::vector<std::int64_t> parse_shape(const json& input, const std::string& name) {
+  const auto found = input.find("shape");
+  if (found == input.end() || !found->is_array())
+    bad_request("input '" + name + "': \"shape\" must be an array of non-negative integers");
+  std::vector<std::int64_t> shape;
+  for (const auto& dim : *found) {
+    if (!dim.is_number_integer() || (dim.is_number_integer() && dim.get<std::int64_t>() < 0))
+      bad_request("input '" + name +
+                  "': \"shape\" must be an array of non-negative integers, got " + found->dump());
+    shape.push_back(dim.get<std::int64_t>());
+  }
+  return shape;
+}
+
+std::string required_string(const json& object, const char* key, const std::string& where) {
+  const auto found = object.find(key);
+  if (found == object.end() || !found->is_string())
+    bad_request(where + " needs a \"" + key + "\" string");
+  return found->get<std::string>();
+}
+
+// parameters.<key> of `object`, or nullptr.
+const json* parameter(const json& object, const char* key, const std::string& where) {
+  const auto params = object.find("parameters");
+  if (params == object.end()) return nullptr;
+  if (!params->is_object()) bad_request(where + ": \"parameters\" must be an object");
+  const auto found = params->find(key);
+  return found == params->end() ? nullptr : &*found;
+}
+
+bool bool_parameter(const json& object, const char* key, const std::string& where) {
+  const json* value = parameter(object, key, where);
+  if (value == nullptr) return false;
+  if (!value->is_boolean())
+    bad_request(where + ": parameters." + key + " must be a boolean, got " + value->dump());
+  return value->get<bool>();
+}
+
+void check_element_count(const Tensor& tensor) {
+  try {
+    codecs::expect_consistent(tensor);
+  } catch (const std::invalid_argument& e) {
+    bad_request("input '" + tensor.name + "': " + e.what());
+  }
+}
+
+void take_json_data(json& input, Tensor& tensor) {
+  const auto found = input.find("data");
+  if (found == input.end())
+    bad_request("input '" + tensor.name + "' has neither \"data\" nor parameters.binary_data_size");
+  if (!found->is_array())
+    bad_request("input '" + tensor.name + "': \"data\" must be an array, got " +
+                std::string(found->type_name()));
+  const bool nested =
+      std::any_of(found->begin(), found->end(), [](const json& e) { return e.is_array(); });
+  if (nested)
+    flatten_into(std::move(*found), tensor.data);
+  else
+    tensor.data = std::move(*found);
+  check_element_count(tensor);
+}
+
+void take_binary_data(const json& size_param, BinaryCursor& cursor, Tensor& tensor) {
+  const std::string where = "input '" + tensor.name + "'";
+  if (!cursor.present)
+    bad_request(where +
+                " has parameters.binary_data_size but the request has no "
+                "Inference-Header-Content-Length header");
+  if (!size_param.is_number_integer() || size_param.get<std::int64_t>() < 0)
+    bad_request(where + ": parameters.binary_data_size must be a non-negative integer, got " +
+                size_param.dump());
+  const auto size = size_param.get<std::uint64_t>();
+  const std::size_t left = cursor.bytes.size() - cursor.offset;
+  if (size > left)
+    bad_request(where + ": binary_data_size " + std::to_string(size) + " exceeds the " +
+                std::to_string(left) + " bytes of binary data left after the JSON header");
+  tensor.binary = std::string(cursor.bytes.substr(cursor.offset, size));
+  tensor.is_binary = true;
+  cursor.offset += size;
+  check_element_count(tensor);
+}
+
+Tensor parse_input(json& input, std::size_t index, BinaryCursor& cursor) {
+  const std::string at = "inputs[" + std::to_string(index) + "]";
+  if (!input.is_object()) bad_request(at + " must be an object");
+  Tensor tensor;
+  tensor.name = required_string(input, "name", at);
+  const std::string where = "input '" + tensor.name + "'";
+  tensor.datatype = required_string(input, "datatype", where);
+  if (!codecs::element_size(tensor.datatype))
+    bad_request(where + ": unknown datatype '" + tensor.datatype +
+                "' (BOOL, UINT8..UINT64, INT8..INT64, FP16, FP32, FP64 or BYTES)");
+  tensor.shape = parse_shape(input, tensor.name);
+  if (const json* size = parameter(input, "binary_data_size", where)) {
+    if (input.contains("data")) bad_request(where + " has both \"data\" and binary_data_size");
+    take_binary_data(*size, cursor, tensor);
+  } else {
+    take_json_data(input, tensor);
+  }
+  return tensor;
+}
+
+void parse_inputs(json& request_json, BinaryCursor& cursor, InferRequest& request) {
+  const auto inputs = request_json.find("inputs");
+  if (inputs == request_json.end() || !inputs->is_array())
+    bad_request("the request needs an \"inputs\" array");
+  for (std::size_t i = 0; i < inputs->size(); ++i) {
+    Tensor tensor = parse_input((*inputs)[i], i, cursor);
+    for (const auto& seen : request.inputs)
+      if (seen.name == tensor.name) bad_request("input '" + tensor.name + "' appears twice");
+    request.inputs.push_back(std::move(tensor));
+  }
+  if (cursor.offset != cursor.bytes.size())
+    bad_request("the body has " + std::to_string(cursor.bytes.size()) +
+                " bytes of binary data after the JSON header, but the inputs' binary_data_size "
+                "add up to " +
+                std::to_string(cursor.offset));
+}
+
+void parse_outputs(const json& request_json, InferRequest& request) {
+  const auto outputs = request_json.find("outputs");
+  if (outputs == request_json.end()) return;
+  if (!outputs->is_array()) bad_request("\"outputs\" must be an array");
+  for (std::size_t i = 0; i < outputs->size(); ++i) {
+    const json& output = (*outputs)[i];
+    const std::string at = "outputs[" + std::to_string(i) + "]";
+    if (!output.is_object()) bad_request(at + " must be an object");
+    std::string name = required_string(output, "name", at);
+    if (parameter(output, "binary_data", "output '" + name + "'") != nullptr)
+      request.binary_outputs[name] = bool_parameter(output, "binary_data", "output '" + name + "'");
+    request.outputs.push_back(std::move(name));
+  }
+}
+
+}  // namespace
+
+InferRequest parse_infer_request(std::string_view body, std::optional<std::size_t> header_length) {
+  BinaryCursor cursor;
+  std::string_view header = body;
+  if (header_length) {
+    if (*header_length > body.size())
+      bad_request("Inference-Header-Content-Length " + std::to_string(*header_length) +
+                  " exceeds the body size " + std::to_string(body.size()));
+    header = body.substr(0, *header_length);
+    cursor = {body.substr(*header_length), true, 0};
+  }
+  json request_json = parse_header(header);
+  InferRequest request;
+  if (const auto id = request_json.find("id"); id != request_json.end()) {
+    if (!id->is_string()) bad_request("\"id\" must be a string, got " + id->dump());
+    request.id = id->get<std::string>();
+  }
+  request.all_binary = bool_parameter(request_json, "binary_data_output", "the request");
+  parse_inputs(request_json, cursor, request);
+  parse_outputs(request_json, request);
+  return request;
+}
+
+}  // namespace cellflow::server
