@@ -22,7 +22,8 @@ class ScalarCodec final : public Codec {
     if (element_count(tensor.shape) != 1)
       throw std::invalid_argument("expected 1 element (shape [1]), got shape " +
                                   shape_string(tensor.shape));
-    return read_numbers<T>(tensor).front();
+    const T value = read_numbers<T>(tensor).front();  // not a std::vector<bool> reference
+    return value;
   }
 
   Tensor encode(const Value& value) const override {
