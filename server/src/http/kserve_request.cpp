@@ -50,7 +50,7 @@ std::vector<std::int64_t> parse_shape(const json& input, const std::string& name
     bad_request("input '" + name + "': \"shape\" must be an array of non-negative integers");
   std::vector<std::int64_t> shape;
   for (const auto& dim : *found) {
-    if (!dim.is_number_integer() || (dim.is_number_integer() && dim.get<std::int64_t>() < 0))
+    if (!dim.is_number_integer() || dim.get<std::int64_t>() < 0)
       bad_request("input '" + name +
                   "': \"shape\" must be an array of non-negative integers, got " + found->dump());
     shape.push_back(dim.get<std::int64_t>());
