@@ -23,6 +23,7 @@ namespace {
 using detail::CellsCommandOptions;
 using detail::ConfigOptions;
 using detail::RunCommandOptions;
+using detail::ServeCommandOptions;
 
 void print_error(const std::string& message) {
   std::fflush(stdout);
@@ -72,6 +73,28 @@ CLI::App* add_cells(CLI::App& app, CellsCommandOptions& options) {
   cells->add_option("types", options.types, "only these types");
   cells->add_flag("--json", options.json, "machine-readable output");
   return cells;
+}
+
+CLI::App* add_serve(CLI::App& app, ServeCommandOptions& options) {
+  auto* serve =
+      app.add_subcommand("serve", "serve pipelines over HTTP (KServe v2) until SIGINT/SIGTERM");
+  serve->add_option("-c,--config", options.configs, "pipeline config (JSON), one per model")
+      ->required()
+      ->check(CLI::ExistingFile);
+  serve->add_option("--clones", options.clones, "clone count override path=N (repeatable)")
+      ->type_name("PATH=N");
+  serve->add_option("--host", options.host, "address to listen on")->capture_default_str();
+  serve->add_option("--port", options.port, "port to listen on (0: any free port)")
+      ->check(CLI::Range(0, 65535))
+      ->capture_default_str();
+  serve->add_option("--api-key", options.api_key,
+                    "require 'Authorization: Bearer KEY' on /v2/models/... "
+                    "(default: $CELLFLOW_API_KEY)");
+  serve->add_option("--threads", options.threads, "HTTP worker threads (0: max(8, 4 x cores))")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+  serve->fallthrough();  // --log-level after the subcommand name
+  return serve;
 }
 
 // Runs a subcommand, turning its exceptions into an error message and an exit code.
@@ -130,6 +153,8 @@ int run_cli(int argc, char** argv, const Registry& registry, const JsonConverter
   add_config_options(*graph, graph_options);
   CellsCommandOptions cells_options;
   CLI::App* cells = add_cells(app, cells_options);
+  ServeCommandOptions serve_options;
+  CLI::App* serve = add_serve(app, serve_options);
   if (reject_unknown_command(app, argc, argv)) return kExitUsage;
   try {
     app.parse(argc, argv);
@@ -142,6 +167,7 @@ int run_cli(int argc, char** argv, const Registry& registry, const JsonConverter
     if (validate->parsed()) return detail::validate_command(validate_options, registry);
     if (graph->parsed()) return detail::graph_command(graph_options, registry);
     if (cells->parsed()) return detail::cells_command(cells_options, registry);
+    if (serve->parsed()) return detail::serve_command(serve_options, registry);
     return kExitUsage;  // unreachable: require_subcommand(1)
   });
 }

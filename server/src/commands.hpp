@@ -27,6 +27,15 @@ struct RunCommandOptions {
   bool continue_on_error = false;
 };
 
+struct ServeCommandOptions {
+  std::vector<std::string> configs;  ///< one served pipeline (model) per config
+  std::vector<std::string> clones;   ///< "path=N", applied to every pipeline having that path
+  std::string host = "127.0.0.1";
+  int port = 8080;  ///< 0: any free port (the printed URL tells which)
+  std::string api_key;
+  int threads = 0;  ///< HTTP worker threads; 0: ServerOptions' default
+};
+
 struct CellsCommandOptions {
   std::vector<std::string> types;  ///< empty: every registered type
   bool json = false;
@@ -43,6 +52,9 @@ int run_command(const RunCommandOptions& options, const Registry& registry,
 int validate_command(const ConfigOptions& options, const Registry& registry);
 /// Lists registered cell types (all, or `options.types`) as text or JSON.
 int cells_command(const CellsCommandOptions& options, const Registry& registry);
+/// Serves the pipelines over HTTP (KServe v2) until SIGINT or SIGTERM, then stops gracefully.
+/// Prints "listening on http://HOST:PORT" once accepting. Returns kExitOk after a signal.
+int serve_command(const ServeCommandOptions& options, const Registry& registry);
 /// Prints the pipeline as Graphviz DOT.
 int graph_command(const ConfigOptions& options, const Registry& registry);
 

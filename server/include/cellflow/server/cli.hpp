@@ -14,6 +14,11 @@
 //   validate --config FILE     prints "ok: <name> (N cells)" or every problem, one per line
 //   cells [TYPE ...] [--json]  lists registered cell types with their ports and params
 //   graph --config FILE        prints the pipeline as Graphviz DOT
+//   serve --config FILE [--config FILE ...] [--host H] [--port P] [--api-key K] [--threads N]
+//         [--clones path=N ...]
+//       Serves each pipeline as a KServe v2 model over HTTP (see http_server.hpp); prints
+//       "listening on http://H:P" once accepting; stops gracefully on SIGINT/SIGTERM (exit 0).
+//       Blocks SIGINT/SIGTERM in the calling thread while serving.
 //
 // Exit codes: 0 success; 1 an item or the runtime failed; 2 a usage, config or wiring error
 // (cellflow::Error). Errors are printed on stderr as "error: <message>". Logs and progress go to

@@ -1,0 +1,128 @@
+#include "http_routes.hpp"
+
+#include <httplib.h>
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <utility>
+
+#include "cellflow/error.hpp"
+#include "inference_service.hpp"
+#include "reply.hpp"
+#include "route_table.hpp"
+
+namespace cellflow::server {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// When the request on this worker thread reached routing; read by the logger, which httplib
+// calls on the same thread once the response is written.
+thread_local Clock::time_point request_start{};
+
+void send(httplib::Response& res, Reply reply) {
+  res.status = reply.status;
+  for (const auto& [key, value] : reply.headers) res.set_header(key, value);
+  res.body = std::move(reply.body);
+  res.set_header("Content-Type", reply.content_type);
+}
+
+std::optional<std::string> header(const httplib::Request& req, const char* key) {
+  if (!req.has_header(key)) return std::nullopt;
+  return req.get_header_value(key);
+}
+
+void install_health(httplib::Server& http, InferenceService& service) {
+  http.Get("/v2", [&service](const httplib::Request&, httplib::Response& res) {
+    send(res, service.server_metadata());
+  });
+  http.Get("/v2/health/live", [&service](const httplib::Request&, httplib::Response& res) {
+    send(res, service.health_live());
+  });
+  http.Get("/v2/health/ready", [&service](const httplib::Request&, httplib::Response& res) {
+    send(res, service.health_ready());
+  });
+  http.Get("/metrics", [&service](const httplib::Request&, httplib::Response& res) {
+    send(res, service.metrics_text());
+  });
+}
+
+void install_models(httplib::Server& http, InferenceService& service) {
+  http.Get(R"(/v2/models/([^/]+))", [&service](const httplib::Request& req,
+                                               httplib::Response& res) {
+    send(res, service.model_metadata(req.matches[1].str(), req.get_header_value("Authorization")));
+  });
+  http.Get(R"(/v2/models/([^/]+)/ready)", [&service](const httplib::Request& req,
+                                                     httplib::Response& res) {
+    send(res, service.model_ready(req.matches[1].str(), req.get_header_value("Authorization")));
+  });
+  http.Post(R"(/v2/models/([^/]+)/infer)",
+            [&service](const httplib::Request& req, httplib::Response& res) {
+              send(res, service.infer(req.matches[1].str(), req.get_header_value("Authorization"),
+                                      req.body, header(req, "Inference-Header-Content-Length")));
+            });
+}
+
+// Turns httplib's own error statuses (no body yet) into JSON errors; a known route asked with
+// another method becomes 405 instead of httplib's 404.
+httplib::Server::HandlerResponse json_error(const RouteTable& routes, std::size_t max_body_bytes,
+                                            const httplib::Request& req, httplib::Response& res) {
+  if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
+  std::string message = "HTTP error " + std::to_string(res.status);
+  if (res.status == 404) {
+    const std::string allowed = routes.allowed_methods(req.path);
+    if (allowed.empty()) {
+      message = "no route for " + req.method + " " + req.path;
+    } else {
+      res.status = 405;
+      res.set_header("Allow", allowed);
+      message =
+          "method " + req.method + " not allowed on " + req.path + " (allowed: " + allowed + ")";
+    }
+  } else if (res.status == 413) {
+    message = "request body exceeds the limit of " + std::to_string(max_body_bytes) + " bytes";
+  } else if (res.status == 400) {
+    message = "malformed HTTP request";
+  }
+  send(res, Reply::error(res.status, message));
+  return httplib::Server::HandlerResponse::Handled;
+}
+
+void install_handlers(httplib::Server& http, InferenceService& service,
+                      std::size_t max_body_bytes) {
+  auto routes = std::make_shared<const RouteTable>(RouteTable::kserve());
+  http.set_pre_routing_handler([](const httplib::Request&, httplib::Response&) {
+    request_start = Clock::now();
+    return httplib::Server::HandlerResponse::Unhandled;
+  });
+  http.set_error_handler(httplib::Server::HandlerWithResponse(
+      [routes, max_body_bytes](const httplib::Request& req, httplib::Response& res) {
+        return json_error(*routes, max_body_bytes, req, res);
+      }));
+  http.set_exception_handler(
+      [](const httplib::Request& req, httplib::Response& res, std::exception_ptr error) {
+        spdlog::error("{} {}: {}", req.method, req.path, describe(error));
+        send(res, Reply::error(500, "internal error: " + describe(error)));
+      });
+  http.set_logger([routes, &service](const httplib::Request& req, const httplib::Response& res) {
+    const double seconds =
+        request_start == Clock::time_point{}
+            ? 0.0
+            : std::chrono::duration<double>(Clock::now() - request_start).count();
+    request_start = Clock::time_point{};
+    service.metrics().observe_request(routes->route_of(req.path), res.status, seconds);
+    spdlog::debug("{} {} {} {:.2f} ms", req.method, req.path, res.status, seconds * 1e3);
+  });
+}
+
+}  // namespace
+
+void install_routes(httplib::Server& http, InferenceService& service, std::size_t max_body_bytes) {
+  install_health(http, service);
+  install_models(http, service);
+  install_handlers(http, service, max_body_bytes);
+}
+
+}  // namespace cellflow::server

@@ -1,0 +1,185 @@
+#include "inference_service.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <charconv>
+#include <utility>
+#include <vector>
+
+#include "cellflow/error.hpp"
+#include "http_error.hpp"
+
+#ifndef CELLFLOW_VERSION
+#define CELLFLOW_VERSION "unknown"
+#endif
+
+namespace cellflow::server {
+namespace {
+
+std::optional<std::size_t> parse_header_length(const std::optional<std::string>& header) {
+  if (!header) return std::nullopt;
+  std::size_t value = 0;
+  const char* end = header->data() + header->size();
+  const auto [stop, error] = std::from_chars(header->data(), end, value);
+  if (header->empty() || error != std::errc() || stop != end) {
+    throw HttpError(400, "Inference-Header-Content-Length: expected a non-negative integer, got '" +
+                             *header + "'");
+  }
+  return value;
+}
+
+Reply body_reply(HttpBody body) {
+  Reply reply;
+  reply.body = std::move(body.content);
+  reply.content_type = std::move(body.content_type);
+  if (body.header_length) {
+    reply.headers.emplace_back("Inference-Header-Content-Length",
+                               std::to_string(*body.header_length));
+  }
+  return reply;
+}
+
+// Server-side failures are logged; client errors only show in the access log.
+void log_failure(const std::string& model, int status, const char* message) {
+  if (status == 500) {
+    spdlog::error("model '{}': {}", model, message);
+  } else if (status >= 500) {
+    spdlog::warn("model '{}': {}", model, message);
+  } else {
+    spdlog::debug("model '{}': {} {}", model, status, message);
+  }
+}
+
+}  // namespace
+
+InferenceService::InferenceService(CodecRegistry codecs, std::string api_key)
+    : codecs_(std::move(codecs)), api_key_(std::move(api_key)) {}
+
+InferenceService::~InferenceService() {
+  for (const auto& [name, model] : models_) metrics_.untrack(model->pipeline());
+}
+
+void InferenceService::add(std::unique_ptr<Pipeline> pipeline, ModelOptions options) {
+  if (!pipeline) throw Error("HttpServer::add: null pipeline");
+  const std::string name = pipeline->name();
+  std::vector<std::string> problems;
+  if (models_.count(name) != 0) problems.push_back("model '" + name + "' is already served");
+  if (pipeline->inputs().empty()) {
+    problems.push_back("pipeline '" + name +
+                       "' exposes no inputs: a stream pipeline cannot serve requests");
+  }
+  for (std::string& problem : missing_codecs(*pipeline, codecs_)) {
+    problems.push_back("pipeline '" + name + "': no codec for " + problem);
+  }
+  if (!problems.empty()) throw Error(std::move(problems));
+  auto model = std::make_unique<Model>(std::move(pipeline), options, codecs_);
+  const Model* tracked = model.get();
+  metrics_.track(model->pipeline(), [tracked] { return tracked->pending(); });
+  models_.emplace(name, std::move(model));
+}
+
+bool InferenceService::start_models() {
+  bool all = true;
+  for (auto& [name, model] : models_) {
+    if (drain_.closed()) return false;  // stopping: do not open what is about to be closed
+    try {
+      model->start(metrics_.observer_for(name));
+      spdlog::info("model '{}' is ready", name);
+    } catch (const std::exception& error) {
+      spdlog::error("model '{}' failed to start: {}", name, error.what());
+      all = false;
+    }
+  }
+  return all;
+}
+
+bool InferenceService::ready() const {
+  if (!live_ || drain_.closed()) return false;
+  for (const auto& [name, model] : models_) {
+    if (!model->ready()) return false;
+  }
+  return true;
+}
+
+void InferenceService::stop_models() {
+  for (auto& [name, model] : models_) model->stop();
+}
+
+Reply InferenceService::server_metadata() const {
+  return Reply::json(200, {{"name", "cellflow"},
+                           {"version", CELLFLOW_VERSION},
+                           {"extensions", {"binary_tensor_data"}}});
+}
+
+Reply InferenceService::health_live() const {
+  return Reply::json(live() ? 200 : 503, {{"live", live()}});
+}
+
+Reply InferenceService::health_ready() const {
+  const bool is_ready = ready();
+  return Reply::json(is_ready ? 200 : 503, {{"ready", is_ready}});
+}
+
+Model* InferenceService::find(std::string_view name, std::string_view authorization,
+                              Reply& refusal) const {
+  if (!api_key_.allows(authorization)) {
+    refusal = Reply::error(
+        401, authorization.empty() ? "missing API key (Authorization: Bearer)" : "invalid API key");
+    refusal.headers.emplace_back("WWW-Authenticate", "Bearer");
+    return nullptr;
+  }
+  const auto found = models_.find(name);
+  if (found != models_.end()) return found->second.get();
+  std::string known;
+  for (const auto& [model, unused] : models_) known += (known.empty() ? "" : ", ") + model;
+  refusal = Reply::error(404, "unknown model '" + std::string(name) + "' (models: " + known + ")");
+  return nullptr;
+}
+
+Reply InferenceService::model_metadata(std::string_view name,
+                                       std::string_view authorization) const {
+  Reply refusal;
+  const Model* model = find(name, authorization, refusal);
+  return model ? Reply::json(200, model->metadata()) : refusal;
+}
+
+Reply InferenceService::model_ready(std::string_view name, std::string_view authorization) const {
+  Reply refusal;
+  const Model* model = find(name, authorization, refusal);
+  if (!model) return refusal;
+  const bool is_ready = model->ready() && !drain_.closed();
+  return Reply::json(is_ready ? 200 : 503, {{"name", model->name()}, {"ready", is_ready}});
+}
+
+Reply InferenceService::infer(std::string_view name, std::string_view authorization,
+                              std::string_view body,
+                              const std::optional<std::string>& header_length) {
+  Reply refusal;
+  Model* model = find(name, authorization, refusal);
+  if (!model) return refusal;
+  if (!drain_.enter()) return Reply::error(503, "server is shutting down");
+  struct Leave {
+    RequestDrain& drain;
+    ~Leave() { drain.leave(); }
+  } leave{drain_};
+  return run_infer(*model, body, header_length);
+}
+
+Reply InferenceService::run_infer(Model& model, std::string_view body,
+                                  const std::optional<std::string>& header_length) {
+  try {
+    return body_reply(model.infer(body, parse_header_length(header_length)));
+  } catch (const HttpError& error) {
+    log_failure(model.name(), error.status(), error.what());
+    return Reply::error(error.status(), error.what());
+  }
+}
+
+Reply InferenceService::metrics_text() const {
+  Reply reply;
+  reply.body = metrics_.serialize();
+  reply.content_type = "text/plain; version=0.0.4";
+  return reply;
+}
+
+}  // namespace cellflow::server

@@ -1,0 +1,74 @@
+// InferenceService: what the HTTP routes answer, without the HTTP library: the served models,
+// health, metadata, inference, metrics and the phases of a graceful stop. Every reply method
+// is thread-safe; add() happens before the server starts.
+#pragma once
+
+#include <atomic>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "api_key.hpp"
+#include "cellflow/server/codec.hpp"
+#include "cellflow/server/http_server.hpp"
+#include "metrics.hpp"
+#include "model.hpp"
+#include "reply.hpp"
+#include "request_drain.hpp"
+
+namespace cellflow::server {
+
+class InferenceService {
+ public:
+  InferenceService(CodecRegistry codecs, std::string api_key);
+  ~InferenceService();
+
+  /// Throws Error listing every problem: duplicate name, no exposed inputs, ports without codec.
+  void add(std::unique_ptr<Pipeline> pipeline, ModelOptions options);
+  std::size_t model_count() const { return models_.size(); }
+
+  /// Starts every pipeline in turn (slow: opens cells). A pipeline that fails to start is logged
+  /// and stays not ready; returns false when any failed.
+  bool start_models();
+  /// Live: the listener accepts connections (set by HttpServer).
+  void set_live(bool live) { live_ = live; }
+  bool live() const { return live_; }
+  /// Every model started and no stop begun.
+  bool ready() const;
+
+  /// Graceful stop, in this order: refuse new inference requests (503), wait for the admitted
+  /// ones to be answered, then stop the pipelines.
+  void refuse_requests() { drain_.close(); }
+  void wait_idle() { drain_.wait_idle(); }
+  void stop_models();
+
+  Reply server_metadata() const;
+  Reply health_live() const;
+  Reply health_ready() const;
+  /// The /v2/models/... routes check `authorization` against the API key first (401).
+  Reply model_metadata(std::string_view name, std::string_view authorization) const;
+  Reply model_ready(std::string_view name, std::string_view authorization) const;
+  /// `header_length`: the Inference-Header-Content-Length header, when present.
+  Reply infer(std::string_view name, std::string_view authorization, std::string_view body,
+              const std::optional<std::string>& header_length);
+  Reply metrics_text() const;
+
+  Metrics& metrics() { return metrics_; }
+
+ private:
+  // The model `name`, or the 401/404 reply to send instead.
+  Model* find(std::string_view name, std::string_view authorization, Reply& refusal) const;
+  Reply run_infer(Model& model, std::string_view body,
+                  const std::optional<std::string>& header_length);
+
+  CodecRegistry codecs_;
+  ApiKey api_key_;
+  Metrics metrics_;
+  std::map<std::string, std::unique_ptr<Model>, std::less<>> models_;
+  RequestDrain drain_;
+  std::atomic<bool> live_{false};
+};
+
+}  // namespace cellflow::server

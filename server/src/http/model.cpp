@@ -1,0 +1,78 @@
+#include "model.hpp"
+
+#include <future>
+#include <utility>
+
+#include "cellflow/error.hpp"
+#include "http_error.hpp"
+
+namespace cellflow::server {
+namespace {
+
+std::size_t pending_limit(const ModelOptions& options, const Pipeline& pipeline) {
+  return options.max_pending > 0 ? options.max_pending : 2 * pipeline.options().max_in_flight;
+}
+
+}  // namespace
+
+Model::Model(std::unique_ptr<Pipeline> pipeline, ModelOptions options, const CodecRegistry& codecs)
+    : pipeline_(std::move(pipeline)),
+      options_(options),
+      codecs_(codecs),
+      admission_(pending_limit(options, *pipeline_)) {}
+
+void Model::start(std::shared_ptr<PipelineObserver> observer) {
+  RunOptions run = pipeline_->options();
+  run.observer = std::move(observer);
+  pipeline_->start(run);
+  ready_ = true;
+}
+
+void Model::stop() {
+  ready_ = false;
+  pipeline_->stop();
+}
+
+nlohmann::json Model::metadata() const { return model_metadata(*pipeline_, codecs_); }
+
+HttpBody Model::infer(std::string_view body, std::optional<std::size_t> header_length) {
+  if (!ready()) throw HttpError(503, "model '" + name() + "' is not ready");
+  const InferRequest request = parse_infer_request(body, header_length);
+  Inputs inputs = decode_inputs(*pipeline_, codecs_, request);
+  const auto ticket = admission_.try_enter();
+  if (!ticket) {
+    throw HttpError(429, "model '" + name() + "' has " + std::to_string(admission_.limit()) +
+                             " requests pending; try again later");
+  }
+  Result result = run(std::move(inputs));
+  if (!result.ok()) throw HttpError(500, describe(result.error()));
+  const std::vector<Tensor> outputs = encode_outputs(*pipeline_, codecs_, result, request);
+  return make_infer_response(name(), request.id, outputs, request);
+}
+
+Result Model::run(Inputs inputs) {
+  // Shared with the completion callback: a request that timed out leaves, its item completes
+  // later and frees its credit, and the callback still has a promise to fulfil.
+  auto promise = std::make_shared<std::promise<Result>>();
+  std::future<Result> future = promise->get_future();
+  bool submitted = false;
+  try {
+    submitted = pipeline_->try_submit(
+        std::move(inputs), [promise](Result&& result) { promise->set_value(std::move(result)); });
+  } catch (const Error& error) {
+    throw HttpError(400, error.what());
+  }
+  if (!submitted) {
+    throw HttpError(503, "model '" + name() + "' has " +
+                             std::to_string(pipeline_->options().max_in_flight) +
+                             " items in flight; try again later");
+  }
+  if (options_.timeout.count() > 0 &&
+      future.wait_for(options_.timeout) != std::future_status::ready) {
+    throw HttpError(504, "model '" + name() + "' did not answer within " +
+                             std::to_string(options_.timeout.count()) + " ms");
+  }
+  return future.get();
+}
+
+}  // namespace cellflow::server

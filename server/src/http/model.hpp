@@ -1,0 +1,54 @@
+// Model: one pipeline served over HTTP, with its admission control and per-request timeout.
+// infer() is thread-safe and may run on many HTTP worker threads at once; start() and stop()
+// are called by HttpServer's lifecycle, never concurrently with each other.
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "admission.hpp"
+#include "cellflow/pipeline.hpp"
+#include "cellflow/server/codec.hpp"
+#include "cellflow/server/http_server.hpp"
+#include "kserve_protocol.hpp"
+
+namespace cellflow::server {
+
+class Model {
+ public:
+  /// `codecs` must outlive the model. ModelOptions::max_pending 0 becomes 2 x max_in_flight.
+  Model(std::unique_ptr<Pipeline> pipeline, ModelOptions options, const CodecRegistry& codecs);
+
+  const std::string& name() const { return pipeline_->name(); }
+  const Pipeline& pipeline() const { return *pipeline_; }
+  /// Opens every cell and clone (may take long) with the pipeline's own RunOptions plus
+  /// `observer`; ready() afterwards. Throws what Pipeline::start throws.
+  void start(std::shared_ptr<PipelineObserver> observer);
+  bool ready() const { return ready_.load(); }
+  /// Not ready any more; completes the items in flight and closes the cells. Idempotent.
+  void stop();
+  /// Requests admitted and not yet answered.
+  std::size_t pending() const { return admission_.pending(); }
+  nlohmann::json metadata() const;
+
+  /// One inference request: parse, decode, admit, run, encode. Throws HttpError: 400 bad request,
+  /// 429 too many pending, 500 a cell failed, 503 not ready or no credit, 504 timeout.
+  HttpBody infer(std::string_view body, std::optional<std::size_t> header_length);
+
+ private:
+  // Submits without blocking and waits for the result, at most options_.timeout.
+  Result run(Inputs inputs);
+
+  std::unique_ptr<Pipeline> pipeline_;
+  ModelOptions options_;
+  const CodecRegistry& codecs_;
+  Admission admission_;
+  std::atomic<bool> ready_{false};
+};
+
+}  // namespace cellflow::server

@@ -1,0 +1,90 @@
+// `cellflow serve`: serves pipeline configs over HTTP (KServe v2) until SIGINT/SIGTERM.
+#include <signal.h>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "cellflow/error.hpp"
+#include "cellflow/loader.hpp"
+#include "cellflow/server/cli.hpp"
+#include "cellflow/server/http_server.hpp"
+#include "commands.hpp"
+#include "shutdown_signals.hpp"
+
+namespace cellflow::server::detail {
+namespace {
+
+// The config again, for the serving keys (load_pipeline_file already reported parse errors).
+nlohmann::json read_config(const std::string& path) {
+  std::ifstream file(path);
+  return nlohmann::json::parse(file);
+}
+
+bool has_path(const Pipeline& pipeline, const std::string& path) {
+  const auto paths = pipeline.cell_paths();
+  return std::find(paths.begin(), paths.end(), path) != paths.end();
+}
+
+// Each "path=N" goes to every pipeline having that path; one that none has is an error, listed
+// with the valid paths by apply_clone_overrides on the first pipeline.
+void apply_clones(const std::vector<std::unique_ptr<Pipeline>>& pipelines,
+                  const std::vector<std::string>& clones) {
+  for (const std::string& clone : clones) {
+    const std::string path = clone.substr(0, clone.find('='));
+    bool applied = false;
+    for (const auto& pipeline : pipelines) {
+      if (!has_path(*pipeline, path)) continue;
+      apply_clone_overrides(*pipeline, {clone});
+      applied = true;
+    }
+    if (!applied && !pipelines.empty()) apply_clone_overrides(*pipelines.front(), {clone});
+  }
+}
+
+ServerOptions server_options(const ServeCommandOptions& options) {
+  ServerOptions server;
+  server.host = options.host;
+  server.port = options.port;
+  server.api_key = options.api_key;
+  server.threads = options.threads;
+  // The environment keeps the key out of the process list (ps shows arguments).
+  const char* key = std::getenv("CELLFLOW_API_KEY");
+  if (server.api_key.empty() && key != nullptr) server.api_key = key;
+  return server;
+}
+
+}  // namespace
+
+int serve_command(const ServeCommandOptions& options, const Registry& registry) {
+  const ShutdownSignals signals;  // before any thread exists
+  std::vector<std::unique_ptr<Pipeline>> pipelines;
+  std::vector<ModelOptions> model_options;
+  for (const std::string& config : options.configs) {
+    pipelines.push_back(load_pipeline_file(config, registry));
+    try {
+      model_options.push_back(ModelOptions::from_config(read_config(config)));
+    } catch (const Error& error) {
+      std::vector<std::string> problems;
+      for (const auto& problem : error.problems()) problems.push_back(config + ": " + problem);
+      throw Error(std::move(problems));
+    }
+  }
+  apply_clones(pipelines, options.clones);
+  HttpServer server(server_options(options));
+  for (std::size_t i = 0; i < pipelines.size(); ++i) {
+    server.add(std::move(pipelines[i]), model_options[i]);
+  }
+  const int port = server.start();
+  print_line("listening on http://" + options.host + ":" + std::to_string(port));
+  const int signal = signals.wait();
+  spdlog::info("{}: stopping gracefully", signal == SIGINT ? "SIGINT" : "SIGTERM");
+  server.stop();
+  return kExitOk;
+}
+
+}  // namespace cellflow::server::detail

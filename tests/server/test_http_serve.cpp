@@ -1,0 +1,157 @@
+// `cellflow serve` as a real process: prints its URL, answers over HTTP, and stops gracefully on
+// SIGTERM / SIGINT with exit code 0.
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "http_test_support.hpp"
+
+extern char** environ;
+
+namespace cellflow::server::testing {
+namespace {
+
+namespace fs = std::filesystem;
+
+const std::string kCli = CELLFLOW_CLI_PATH;
+const fs::path kEchoService = fs::path(CELLFLOW_EXAMPLE_CONFIGS) / "echo_service.json";
+
+std::string read_text(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+// A `cellflow` process with stdout and stderr in files of a fresh temp dir.
+class ServeProcess {
+ public:
+  explicit ServeProcess(std::vector<std::string> args) {
+    dir_ = fs::temp_directory_path() /
+           ("cellflow_serve_" + std::to_string(::getpid()) + "_" + std::to_string(counter_++));
+    fs::create_directories(dir_);
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+    posix_spawn_file_actions_addopen(&actions, 1, (dir_ / "out").c_str(),
+                                     O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    posix_spawn_file_actions_addopen(&actions, 2, (dir_ / "err").c_str(),
+                                     O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    args.insert(args.begin(), kCli);
+    std::vector<char*> argv;
+    for (auto& arg : args) argv.push_back(arg.data());
+    argv.push_back(nullptr);
+    spawned_ = ::posix_spawn(&pid_, kCli.c_str(), &actions, nullptr, argv.data(), environ) == 0;
+    posix_spawn_file_actions_destroy(&actions);
+  }
+  ~ServeProcess() {
+    if (spawned_ && !exited_) {
+      ::kill(pid_, SIGKILL);
+      wait_exit();
+    }
+    fs::remove_all(dir_);
+  }
+
+  bool spawned() const { return spawned_; }
+  std::string out() const { return read_text(dir_ / "out"); }
+  std::string err() const { return read_text(dir_ / "err"); }
+  void signal(int number) const { ::kill(pid_, number); }
+
+  // The port from "listening on http://127.0.0.1:PORT", 0 when the line never came.
+  int wait_port() const {
+    const std::string prefix = "listening on http://127.0.0.1:";
+    int port = 0;
+    eventually([&] {
+      const std::string text = out();
+      const auto at = text.find(prefix);
+      if (at == std::string::npos || text.find('\n', at) == std::string::npos) return false;
+      port = std::stoi(text.substr(at + prefix.size()));
+      return true;
+    });
+    return port;
+  }
+
+  // Exit code, or 128 + signal number when killed.
+  int wait_exit() {
+    int status = 0;
+    while (::waitpid(pid_, &status, 0) < 0) {
+      if (errno != EINTR) return -1;
+    }
+    exited_ = true;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  }
+
+ private:
+  static inline int counter_ = 0;
+  fs::path dir_;
+  pid_t pid_ = 0;
+  bool spawned_ = false;
+  bool exited_ = false;
+};
+
+void expect_echo(int port, const std::string& id, int value) {
+  auto result = client(port)->Post("/v2/models/echo/infer", infer_body(id, json::array({value})),
+                                   "application/json");
+  ASSERT_TRUE(result) << httplib::to_string(result.error());
+  EXPECT_EQ(result->status, 200) << result->body;
+  EXPECT_EQ(body_json(result)["outputs"][0]["data"], json::array({value}));
+}
+
+TEST(CliServe, ServesConfigAndStopsOnSigtermWithExitCode0) {
+  ServeProcess serve({"serve", "--config", kEchoService.string(), "--port", "0"});
+  ASSERT_TRUE(serve.spawned());
+  const int port = serve.wait_port();
+  ASSERT_GT(port, 0) << serve.err();
+  auto http = client(port);
+  ASSERT_TRUE(eventually([&] {
+    auto ready = http->Get("/v2/health/ready");
+    return ready && ready->status == 200;
+  }));
+  expect_echo(port, "one", 41);
+  serve.signal(SIGTERM);
+  EXPECT_EQ(serve.wait_exit(), 0) << serve.err();
+}
+
+TEST(CliServe, TwoConfigsApiKeyAndClonesThenSigint) {
+  const fs::path dir =
+      fs::temp_directory_path() / ("cellflow_serve_cfg_" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  std::ofstream(dir / "other.json") << delay_config("other", 0).dump();
+  ServeProcess serve({"serve", "-c", kEchoService.string(), "-c", (dir / "other.json").string(),
+                      "--port", "0", "--api-key", "k3y", "--clones", "delay=2", "--log-level",
+                      "debug"});
+  ASSERT_TRUE(serve.spawned());
+  const int port = serve.wait_port();
+  ASSERT_GT(port, 0) << serve.err();
+  auto http = client(port);
+  ASSERT_TRUE(eventually([&] { return http->Get("/v2/health/ready")->status == 200; }));
+  EXPECT_EQ(http->Get("/v2/models/other")->status, 401);
+  http->set_bearer_token_auth("k3y");
+  EXPECT_EQ(http->Get("/v2/models/other")->status, 200);
+  EXPECT_EQ(http->Get("/v2/models/echo")->status, 200);
+  serve.signal(SIGINT);
+  EXPECT_EQ(serve.wait_exit(), 0) << serve.err();
+  EXPECT_NE(serve.err().find("GET /v2/models/echo 200"), std::string::npos) << serve.err();
+  fs::remove_all(dir);
+}
+
+TEST(CliServe, StreamPipelineIsAUsageError) {
+  ServeProcess serve({"serve", "--config",
+                      (fs::path(CELLFLOW_EXAMPLE_CONFIGS) / "counter_repeat.json").string(),
+                      "--port", "0"});
+  ASSERT_TRUE(serve.spawned());
+  EXPECT_EQ(serve.wait_exit(), 2);
+  EXPECT_EQ(serve.err(),
+            "error: pipeline 'counter_repeat' exposes no inputs: a stream pipeline cannot serve "
+            "requests\n");
+}
+
+}  // namespace
+}  // namespace cellflow::server::testing
