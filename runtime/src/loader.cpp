@@ -183,7 +183,7 @@ class Loader {
     RunOptions options;
     if (config.contains("max_in_flight")) {
       const auto& v = config["max_in_flight"];
-      if (v.is_number_unsigned() && v.get<std::size_t>() > 0)
+      if (v.is_number_integer() && v.get<std::int64_t>() > 0)
         options.max_in_flight = v.get<std::size_t>();
       else
         problems_.push_back(at("max_in_flight") + ": expected a positive integer, got " + v.dump());

@@ -72,12 +72,13 @@ std::future<Result> Pipeline::submit(Inputs inputs) {
 
 void Pipeline::submit(Inputs inputs, std::function<void(Result&&)> done) {
   bool accepted = false;
-  runner_of(*impl_, name())->submit(std::move(inputs), std::move(done), true, accepted);
+  runner_of(*impl_, name())->submit(std::move(inputs), std::move(done), std::nullopt, accepted);
 }
 
-bool Pipeline::try_submit(Inputs inputs, std::function<void(Result&&)> done) {
+bool Pipeline::try_submit(Inputs inputs, std::function<void(Result&&)> done,
+                          std::chrono::milliseconds wait) {
   bool accepted = false;
-  runner_of(*impl_, name())->submit(std::move(inputs), std::move(done), false, accepted);
+  runner_of(*impl_, name())->submit(std::move(inputs), std::move(done), wait, accepted);
   return accepted;
 }
 

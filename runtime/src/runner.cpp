@@ -215,13 +215,13 @@ void Runner::check_inputs(const Inputs& inputs) const {
   if (!problems.empty()) throw Error(std::move(problems));
 }
 
-void Runner::submit(Inputs inputs, std::function<void(Result&&)> done, bool wait_for_credit,
-                    bool& accepted) {
+void Runner::submit(Inputs inputs, std::function<void(Result&&)> done,
+                    std::optional<std::chrono::milliseconds> wait, bool& accepted) {
   if (stream_)
     throw Error(
         "submit() needs a pipeline with exposed inputs; this one is driven by sources: use run()");
   check_inputs(inputs);
-  accepted = wait_for_credit ? credits_.acquire() : credits_.try_acquire();
+  accepted = wait ? credits_.acquire_for(*wait) : credits_.acquire();
   if (!accepted) {
     if (stop_requested_) throw Error("pipeline is stopped");
     return;
@@ -253,17 +253,21 @@ void Runner::complete(Frame* frame) {
     ++failed_;
   }
   Result result(frame->info, std::move(outputs), error);
-  ++completed_;  // before delivery: whoever sees the result also sees it counted
-  if (stream_) {
-    deliver_stream(frame, std::move(result));
-  } else {
-    try {
-      frame->done(std::move(result));
-    } catch (...) {  // a completion callback must not break the graph; the item is done
-    }
-  }
+  // Counted and credited before delivery: whoever sees the result can submit again at once.
+  ++completed_;
+  if (stream_) return finish_stream(frame, std::move(result));
+  auto done = std::move(frame->done);
   pool_.recycle(frame);
-  if (!stream_) credits_.release();
+  credits_.release();
+  try {
+    done(std::move(result));
+  } catch (...) {  // a completion callback must not break the graph; the item is done
+  }
+}
+
+void Runner::finish_stream(Frame* frame, Result&& result) {
+  deliver_stream(frame, std::move(result));
+  pool_.recycle(frame);
 }
 
 void Runner::deliver_stream(Frame* frame, Result&& result) {

@@ -87,9 +87,8 @@ TEST(HttpServerLoad, Concurrent64ClientsX50RequestsThroughDelayX8Clones_EachGets
   ServerOptions options = test_options();
   options.threads = kClients;
   HttpServer server(options);
-  // max_in_flight above the client count: the runtime returns a credit just after the completion
-  // callback, so at exactly 64 a client's next request could find no credit (503).
-  server.add(load(delay_config("delay", 1, 8, 2 * kClients, 1)));
+  // Fewer credits than clients: admitted requests queue for a credit.
+  server.add(load(delay_config("delay", 1, 8, kClients / 2, 1)));
   const int port = server.start();
   ASSERT_TRUE(eventually([&] { return server.ready(); }));
   std::atomic<int> matched{0};
@@ -163,23 +162,31 @@ TEST(HttpServerAdmission, OverMaxPendingIs429WithRetryAfter) {
   EXPECT_EQ(infer(port, "held", "third", 3)->status, 200);
 }
 
-TEST(HttpServerAdmission, NoCreditLeftIs503WithRetryAfter) {
+TEST(HttpServerAdmission, BeyondMaxInFlightWithinMaxPending_queuesForACredit) {
+  // max_in_flight 1, max_pending 3: two more requests wait for the credit instead of failing;
+  // a fourth pending request is refused at once.
   process_gate.close();
   HttpServer server(test_options());
   auto pipeline = single_cell<Held>("held", 1);
   const Pipeline* held = pipeline.get();
-  server.add(std::move(pipeline), {.max_pending = 4});
+  server.add(std::move(pipeline), {.max_pending = 3});
   const int port = server.start();
   ASSERT_TRUE(eventually([&] { return server.ready(); }));
-  std::thread first([&] { EXPECT_EQ(infer(port, "held", "first", 1)->status, 200); });
+  std::vector<std::thread> admitted;
+  for (int i = 1; i <= 3; ++i)
+    admitted.emplace_back([&, i] {
+      auto answer = infer(port, "held", "r" + std::to_string(i), i);
+      ASSERT_TRUE(answer);
+      EXPECT_EQ(answer->status, 200) << answer->body;
+      EXPECT_EQ(body_json(answer)["outputs"][0]["data"], json::array({i}));
+    });
   ASSERT_TRUE(eventually([&] { return held->stats().submitted == 1; }));
-  auto refused = infer(port, "held", "second", 2);
-  ASSERT_TRUE(refused);
-  EXPECT_EQ(refused->status, 503);
-  EXPECT_EQ(refused->get_header_value("Retry-After"), "1");
-  EXPECT_EQ(error_of(refused), "model 'held' has 1 items in flight; try again later");
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));  // let the other two queue
+  EXPECT_EQ(held->stats().submitted, 1u) << "only one credit";
+  EXPECT_EQ(infer(port, "held", "refused", 4)->status, 429);
   process_gate.open();
-  first.join();
+  for (auto& thread : admitted) thread.join();
+  EXPECT_EQ(held->stats().completed, 3u);
 }
 
 TEST(HttpServerAdmission, TimeoutIs504AndTheItemStillFreesItsCredit) {
@@ -194,7 +201,9 @@ TEST(HttpServerAdmission, TimeoutIs504AndTheItemStillFreesItsCredit) {
   ASSERT_TRUE(late);
   EXPECT_EQ(late->status, 504);
   EXPECT_EQ(error_of(late), "model 'held' did not answer within 200 ms");
-  EXPECT_EQ(infer(port, "held", "no-credit", 2)->status, 503);  // the timed-out item holds it
+  auto no_credit = infer(port, "held", "no-credit", 2);  // the timed-out item holds the credit
+  EXPECT_EQ(no_credit->status, 504);
+  EXPECT_EQ(error_of(no_credit), "model 'held' did not answer within 200 ms");
   process_gate.open();
   ASSERT_TRUE(eventually([&] { return held->stats().completed == 1; }));
   auto after = infer(port, "held", "after", 3);

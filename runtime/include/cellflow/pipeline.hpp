@@ -18,6 +18,7 @@
 // for which one branch emitted nothing skips the cell instead of stalling it.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <future>
@@ -152,8 +153,10 @@ class Pipeline : public Cell {
   std::future<Result> submit(Inputs inputs);
   /// Callback form of submit; `done` runs on a runtime thread, in submission order.
   void submit(Inputs inputs, std::function<void(Result&&)> done);
-  /// Non-blocking submit: false (and `done` not called) when max_in_flight items are in flight.
-  bool try_submit(Inputs inputs, std::function<void(Result&&)> done);
+  /// Submit that waits at most `wait` for a credit (0: not at all): false, and `done` not
+  /// called, when max_in_flight items stayed in flight that long.
+  bool try_submit(Inputs inputs, std::function<void(Result&&)> done,
+                  std::chrono::milliseconds wait = std::chrono::milliseconds(0));
   /// Stops sources, completes in-flight items, closes cells. Idempotent.
   void stop();
   bool running() const;

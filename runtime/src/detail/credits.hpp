@@ -19,8 +19,11 @@ class Credits {
     ++used_;
     return true;
   }
-  bool try_acquire() {
-    std::lock_guard lock(mutex_);
+  /// acquire() that gives up after `wait` (0: does not wait).
+  template <class Duration>
+  bool acquire_for(Duration wait) {
+    std::unique_lock lock(mutex_);
+    changed_.wait_for(lock, wait, [&] { return closed_ || used_ < max_; });
     if (closed_ || used_ >= max_) return false;
     ++used_;
     return true;

@@ -6,6 +6,7 @@
 #include <condition_variable>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <vector>
 
 #include "cellflow/pipeline.hpp"
@@ -27,8 +28,9 @@ class Runner {
   bool streaming() const { return stream_; }
   /// Stream mode; returns the first error (fail-fast) or nullptr.
   std::exception_ptr run(Sink sink);
-  void submit(Inputs inputs, std::function<void(Result&&)> done, bool wait_for_credit,
-              bool& accepted);
+  /// Waits for a credit up to `wait` (nullopt: as long as it takes).
+  void submit(Inputs inputs, std::function<void(Result&&)> done,
+              std::optional<std::chrono::milliseconds> wait, bool& accepted);
   /// Stops sources / refuses new submits. Non-blocking.
   void request_stop();
   /// Drains in-flight items, stops clone threads, closes cells. Idempotent; not from callbacks.
@@ -55,6 +57,7 @@ class Runner {
   Frame* next_from_sources();
   void complete(Frame* frame);
   void deliver_stream(Frame* frame, Result&& result);
+  void finish_stream(Frame* frame, Result&& result);
 
   RunOptions options_;
   Plan plan_;

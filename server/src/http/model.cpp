@@ -55,20 +55,21 @@ Result Model::run(Inputs inputs) {
   // later and frees its credit, and the callback still has a promise to fulfil.
   auto promise = std::make_shared<std::promise<Result>>();
   std::future<Result> future = promise->get_future();
-  bool submitted = false;
+  auto done = [promise](Result&& result) { promise->set_value(std::move(result)); };
+  // Admitted requests (at most max_pending) queue for a credit; the timeout covers the wait.
+  const auto deadline = std::chrono::steady_clock::now() + options_.timeout;
+  const bool timed = options_.timeout.count() > 0;
+  bool submitted = true;
   try {
-    submitted = pipeline_->try_submit(
-        std::move(inputs), [promise](Result&& result) { promise->set_value(std::move(result)); });
+    if (timed)
+      submitted = pipeline_->try_submit(std::move(inputs), done, options_.timeout);
+    else
+      pipeline_->submit(std::move(inputs), done);
   } catch (const Error& error) {
+    if (!ready()) throw HttpError(503, "model '" + name() + "' is shutting down");
     throw HttpError(400, error.what());
   }
-  if (!submitted) {
-    throw HttpError(503, "model '" + name() + "' has " +
-                             std::to_string(pipeline_->options().max_in_flight) +
-                             " items in flight; try again later");
-  }
-  if (options_.timeout.count() > 0 &&
-      future.wait_for(options_.timeout) != std::future_status::ready) {
+  if (!submitted || (timed && future.wait_until(deadline) != std::future_status::ready)) {
     throw HttpError(504, "model '" + name() + "' did not answer within " +
                              std::to_string(options_.timeout.count()) + " ms");
   }
