@@ -29,7 +29,7 @@ struct ServerOptions {
   /// 0 picks a free port (see HttpServer::port()).
   int port = 8080;
   /// Non-empty: /v2/models/... require "Authorization: Bearer <api_key>" (401 otherwise).
-  std::string api_key;
+  std::string api_key = {};
   /// Larger request bodies get 413.
   std::size_t max_body_bytes = 64u << 20;
   /// A client slower than this cannot hold a worker thread.
