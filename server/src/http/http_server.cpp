@@ -64,6 +64,8 @@ void HttpServer::Impl::configure() {
   // httplib sends headers and body in two writes: without this the body waits for the
   // client's delayed ACK (about 40 ms per response on Linux).
   http.set_tcp_nodelay(true);
+  // httplib closes a keep-alive connection after 5 requests by default: a reconnect every 5.
+  http.set_keep_alive_max_count(1000);
   const std::size_t threads = worker_threads(options.threads);
   http.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
   install_routes(http, service, options.max_body_bytes);
