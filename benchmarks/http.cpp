@@ -101,7 +101,6 @@ class BareServer {
   explicit BareServer(int threads) {
     http_.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
     http_.set_tcp_nodelay(true);
-    http_.set_keep_alive_max_count(1000);  // as HttpServer does
     http_.Post(std::string("/v2/models/") + kModel + "/infer", bare_infer);
     port_ = http_.bind_to_any_port("127.0.0.1");
     if (port_ < 0) throw std::runtime_error("bare server: cannot bind");

@@ -67,8 +67,6 @@ void HttpServer::Impl::configure() {
   // Keep-alive stays at httplib's 5 requests per connection: with one worker thread per
   // connection, longer-lived connections let a few clients monopolize the workers when there
   // are more clients than threads (measured: concurrency 64 on 8 threads stalls).
-  // httplib closes a keep-alive connection after 5 requests by default: a reconnect every 5.
-  http.set_keep_alive_max_count(1000);
   const std::size_t threads = worker_threads(options.threads);
   http.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
   install_routes(http, service, options.max_body_bytes);
