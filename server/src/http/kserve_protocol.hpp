@@ -4,12 +4,11 @@
 
 #include <cstddef>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "cellflow/pipeline.hpp"
 #include "cellflow/server/codec.hpp"
@@ -46,7 +45,7 @@ std::vector<Tensor> encode_outputs(const Pipeline& pipeline, const CodecRegistry
 
 struct HttpBody {
   std::string content;
-  std::string content_type;                 // application/json or application/octet-stream
+  std::string content_type;                  // application/json or application/octet-stream
   std::optional<std::size_t> header_length;  // set Inference-Header-Content-Length when binary
 };
 

@@ -9,12 +9,11 @@
 
 #include <cstdint>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <typeindex>
 #include <typeinfo>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "cellflow/value.hpp"
 

@@ -14,9 +14,8 @@
 #include <chrono>
 #include <cstddef>
 #include <memory>
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "cellflow/pipeline.hpp"
 #include "cellflow/server/codec.hpp"
@@ -50,8 +49,7 @@ struct ModelOptions {
 
 class HttpServer {
  public:
-  explicit HttpServer(ServerOptions options = {},
-                      CodecRegistry codecs = CodecRegistry::defaults());
+  explicit HttpServer(ServerOptions options = {}, CodecRegistry codecs = CodecRegistry::defaults());
   ~HttpServer();  // stop()
 
   /// Serves `pipeline` as model `pipeline->name()`. Before start() only. Throws Error listing
