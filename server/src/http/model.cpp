@@ -37,13 +37,15 @@ nlohmann::json Model::metadata() const { return model_metadata(*pipeline_, codec
 
 HttpBody Model::infer(std::string_view body, std::optional<std::size_t> header_length) {
   if (!ready()) throw HttpError(503, "model '" + name() + "' is not ready");
-  const InferRequest request = parse_infer_request(body, header_length);
-  Inputs inputs = decode_inputs(*pipeline_, codecs_, request);
+  // Admission first: under overload the refusal must stay cheap, before parsing or decoding
+  // (an image body is the expensive part of a request).
   const auto ticket = admission_.try_enter();
   if (!ticket) {
     throw HttpError(429, "model '" + name() + "' has " + std::to_string(admission_.limit()) +
                              " requests pending; try again later");
   }
+  const InferRequest request = parse_infer_request(body, header_length);
+  Inputs inputs = decode_inputs(*pipeline_, codecs_, request);
   Result result = run(std::move(inputs));
   if (!result.ok()) throw HttpError(500, describe(result.error()));
   const std::vector<Tensor> outputs = encode_outputs(*pipeline_, codecs_, result, request);
