@@ -4,6 +4,7 @@ set -euo pipefail
 packages=(
   build-essential cmake pkg-config ccache
   libcpp-httplib-dev nlohmann-json3-dev libtbb-dev libopencv-dev libspdlog-dev prometheus-cpp-dev
+  opencv-data opencv-doc python3-onnx
   libcli11-dev googletest libgtest-dev libgmock-dev libbenchmark-dev
 )
 missing=()

@@ -1,6 +1,7 @@
 #include "detail/leaf_runner.hpp"
 
 #include <algorithm>
+#include <limits>
 #include <stdexcept>
 
 namespace cellflow::detail {
@@ -26,12 +27,19 @@ class LeafContext final : public Context {
 
  protected:
   const ItemInfo& info() const noexcept override { return frame_.info; }
+  std::size_t count(const PortBase& port) const override {
+    return frame_.slots[slot_of(port, PortKind::kInput)].size();
+  }
   const Value& input(const PortBase& port) const override {
-    return frame_.slots[slot_of(port, PortKind::kInput)][index];
+    const std::size_t slot = slot_of(port, PortKind::kInput);
+    return frame_.slots[slot].at(port.gathers() ? 0 : index);
   }
   Value take_input(const PortBase& port) override {
+    return take_input_at(port, port.gathers() ? 0 : index);
+  }
+  Value take_input_at(const PortBase& port, std::size_t at) override {
     const std::size_t slot = slot_of(port, PortKind::kInput);
-    Value& v = frame_.slots[slot][index];
+    Value& v = frame_.slots[slot].at(at);
     // The last reader of a single-use value may move it; anyone else shares the box.
     if (frame_.readers[slot].load(std::memory_order_acquire) == 1) return std::move(v);
     return v;
@@ -56,11 +64,17 @@ class LeafContext final : public Context {
   int clone_index_;
 };
 
+// Once per value, zipped over the plain inputs; gathering inputs do not multiply the calls, so a
+// cell whose inputs all gather runs exactly once per item.
 std::size_t calls_for(const LeafPlan& leaf, const Frame& frame) {
-  if (leaf.input_slots.empty()) return 1;
-  std::size_t n = frame.slots[leaf.input_slots[0]].size();
-  for (const std::size_t slot : leaf.input_slots) n = std::min(n, frame.slots[slot].size());
-  return n;
+  std::size_t n = leaf.input_slots.empty() ? 1 : std::numeric_limits<std::size_t>::max();
+  bool all_gather = true;
+  for (std::size_t i = 0; i < leaf.input_slots.size(); ++i) {
+    if (leaf.prototype->inputs()[i]->gathers()) continue;
+    all_gather = false;
+    n = std::min(n, frame.slots[leaf.input_slots[i]].size());
+  }
+  return all_gather ? 1 : n;
 }
 
 }  // namespace

@@ -4,8 +4,9 @@
 
 namespace cellflow {
 
-PortBase::PortBase(Cell& owner, std::string name, PortKind kind, const std::type_info& type)
-    : owner_(&owner), name_(std::move(name)), kind_(kind), type_(&type) {
+PortBase::PortBase(Cell& owner, std::string name, PortKind kind, const std::type_info& type,
+                   bool gathers)
+    : owner_(&owner), name_(std::move(name)), kind_(kind), type_(&type), gathers_(gathers) {
   owner.register_port(*this);
 }
 

@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <utility>
+#include <vector>
 
 #include "cellflow/item.hpp"
 #include "cellflow/port.hpp"
@@ -23,6 +24,19 @@ class Context {
     Value v = take_input(in);
     return v.template take<T>();
   }
+  /// Gathering inputs (Input<T>{..., kGather}): every value of this item on `in`, in emission
+  /// order. Each is moved out when no other consumer shares it, otherwise copied.
+  template <class T>
+  std::vector<T> take_all(const Input<T>& in) {
+    std::vector<T> out;
+    const std::size_t n = count(in);
+    out.reserve(n);
+    for (std::size_t i = 0; i < n; ++i) out.push_back(take_input_at(in, i).template take<T>());
+    return out;
+  }
+  /// Gathering inputs: how many values this item carries on `in`.
+  virtual std::size_t count(const PortBase& in) const = 0;
+
   /// Emits one value on `out`; call 0..N times per process() call. Order is preserved.
   template <class T, class U>
   void emit(const Output<T>& out, U&& value) {
@@ -43,6 +57,7 @@ class Context {
   virtual const ItemInfo& info() const noexcept = 0;
   virtual const Value& input(const PortBase& port) const = 0;
   virtual Value take_input(const PortBase& port) = 0;
+  virtual Value take_input_at(const PortBase& port, std::size_t index) = 0;
   virtual void emit_value(const PortBase& port, Value value) = 0;
 };
 

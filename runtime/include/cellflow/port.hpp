@@ -2,6 +2,11 @@
 //   cellflow::Input<cv::Mat>  in{*this, "in"};
 //   cellflow::Output<cv::Mat> out{*this, "out"};
 // connect(Output<T>&, Input<T>&) only compiles when both T agree.
+//
+// A gathering input sees all the values an item carries at once: the cell's process() runs once
+// per item (not once per value), and ctx.take_all(in) returns them, in emission order, as a
+// std::vector<T> (empty when upstream emitted nothing for that item):
+//   cellflow::Input<Word> words{*this, "words", cellflow::kGather};
 #pragma once
 
 #include <cstddef>
@@ -15,6 +20,10 @@ class Cell;
 
 enum class PortKind { kInput, kOutput };
 
+/// Tag for a gathering input (see above).
+struct Gather {};
+inline constexpr Gather kGather{};
+
 class PortBase {
  public:
   PortBase(const PortBase&) = delete;
@@ -27,13 +36,16 @@ class PortBase {
   const std::type_info& type() const noexcept { return *type_; }
   /// Position among the owner's ports of the same kind, in declaration order.
   std::size_t index() const noexcept { return index_; }
+  /// A gathering input: process() runs once per item and sees all of the item's values.
+  bool gathers() const noexcept { return gathers_; }
   /// "path/to/cell.port", for messages.
   std::string path() const;
   /// A new port of the same type and kind on `owner` (used to expose inner ports).
   virtual std::unique_ptr<PortBase> make_like(Cell& owner, std::string name) const = 0;
 
  protected:
-  PortBase(Cell& owner, std::string name, PortKind kind, const std::type_info& type);
+  PortBase(Cell& owner, std::string name, PortKind kind, const std::type_info& type,
+           bool gathers = false);
 
  private:
   friend class Cell;
@@ -42,6 +54,7 @@ class PortBase {
   PortKind kind_;
   const std::type_info* type_;
   std::size_t index_ = 0;
+  bool gathers_ = false;
 };
 
 template <class T>
@@ -50,7 +63,10 @@ class Input final : public PortBase {
   using value_type = T;
   Input(Cell& owner, std::string name)
       : PortBase(owner, std::move(name), PortKind::kInput, typeid(T)) {}
+  Input(Cell& owner, std::string name, Gather)
+      : PortBase(owner, std::move(name), PortKind::kInput, typeid(T), true) {}
   std::unique_ptr<PortBase> make_like(Cell& owner, std::string name) const override {
+    if (gathers()) return std::make_unique<Input<T>>(owner, std::move(name), kGather);
     return std::make_unique<Input<T>>(owner, std::move(name));
   }
 };

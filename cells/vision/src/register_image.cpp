@@ -1,0 +1,7 @@
+#include "register_parts.hpp"
+
+namespace cellflow::vision {
+
+void register_image_cells(Registry& registry) { (void)registry; }
+
+}  // namespace cellflow::vision
