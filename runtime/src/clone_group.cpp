@@ -58,11 +58,22 @@ int CloneGroup::free_index() const {
 }
 
 void CloneGroup::push(Frame* frame) {
+  const auto now = std::chrono::steady_clock::now();
+  const bool single_cell = unit_.leaves.size() == 1;
+  const std::size_t calls = single_cell ? calls_for(plan_.leaves[unit_.leaves[0]], *frame) : 1;
   {
     std::lock_guard lock(queue_mutex_);
-    queue_.push_back({frame, std::chrono::steady_clock::now()});
+    if (calls <= 1) {
+      queue_.push_back({frame, nullptr, 0, now});
+    } else {
+      auto split = std::make_shared<Split>(calls);
+      for (std::size_t call = 0; call < calls; ++call) queue_.push_back({frame, split, call, now});
+    }
   }
-  queue_changed_.notify_one();
+  if (calls <= 1)
+    queue_changed_.notify_one();
+  else
+    queue_changed_.notify_all();
 }
 
 void CloneGroup::stop() {
@@ -79,7 +90,7 @@ void CloneGroup::stop() {
 
 void CloneGroup::work(Clone& clone) {
   for (;;) {
-    Frame* frame = nullptr;
+    Queued next;
     std::chrono::nanoseconds waited{0};
     {
       std::unique_lock lock(queue_mutex_);
@@ -90,15 +101,37 @@ void CloneGroup::work(Clone& clone) {
         return;
       }
       if (queue_.empty()) return;  // stopping, and nothing left
-      frame = queue_.front().frame;
-      if (observer_) waited = std::chrono::steady_clock::now() - queue_.front().since;
+      next = std::move(queue_.front());
+      if (observer_) waited = std::chrono::steady_clock::now() - next.since;
       queue_.pop_front();
     }
-    for (const std::size_t leaf : unit_.leaves)
-      run_leaf(plan_.leaves[leaf], *clone.cells[leaf - unit_.first_leaf], *frame, clone.index,
-               observer_, waited);
-    finish(frame);
+    run(clone, next, waited);
   }
+}
+
+void CloneGroup::run(Clone& clone, const Queued& work, std::chrono::nanoseconds waited) {
+  Frame& frame = *work.frame;
+  if (!work.split) {
+    for (const std::size_t leaf : unit_.leaves)
+      run_leaf(plan_.leaves[leaf], *clone.cells[leaf - unit_.first_leaf], frame, clone.index,
+               observer_, waited);
+    return finish(&frame);
+  }
+  const std::size_t leaf = unit_.leaves[0];
+  run_leaf_call(plan_.leaves[leaf], *clone.cells[leaf - unit_.first_leaf], frame, clone.index,
+                work.call, work.split->outputs[work.call], observer_, waited);
+  if (work.split->remaining.fetch_sub(1, std::memory_order_acq_rel) != 1) return;
+  assemble(*work.split, frame);  // the last call of the item to finish puts it back together
+  finish(&frame);
+}
+
+void CloneGroup::assemble(Split& split, Frame& frame) const {
+  const LeafPlan& leaf = plan_.leaves[unit_.leaves[0]];
+  for (auto& call : split.outputs)
+    for (std::size_t port = 0; port < call.size(); ++port)
+      for (Value& value : call[port])
+        frame.slots[leaf.first_slot + port].push_back(std::move(value));
+  release_inputs(leaf, frame);
 }
 
 // Emits under the lock so that successors receive frames in sequence order.

@@ -9,8 +9,13 @@ namespace {
 
 class LeafContext final : public Context {
  public:
-  LeafContext(const LeafPlan& leaf, Cell& instance, Frame& frame, int clone_index)
-      : leaf_(leaf), instance_(instance), frame_(frame), clone_index_(clone_index) {}
+  LeafContext(const LeafPlan& leaf, Cell& instance, Frame& frame, int clone_index,
+              std::vector<std::vector<Value>>* emit_to = nullptr)
+      : leaf_(leaf),
+        instance_(instance),
+        frame_(frame),
+        clone_index_(clone_index),
+        emit_to_(emit_to) {}
 
   std::size_t index = 0;
   bool ended = false;
@@ -45,7 +50,9 @@ class LeafContext final : public Context {
     return v;
   }
   void emit_value(const PortBase& port, Value value) override {
-    frame_.slots[slot_of(port, PortKind::kOutput)].push_back(std::move(value));
+    const std::size_t slot = slot_of(port, PortKind::kOutput);
+    if (emit_to_) return (*emit_to_)[slot - leaf_.first_slot].push_back(std::move(value));
+    frame_.slots[slot].push_back(std::move(value));
   }
 
  private:
@@ -62,7 +69,10 @@ class LeafContext final : public Context {
   Cell& instance_;
   Frame& frame_;
   int clone_index_;
+  std::vector<std::vector<Value>>* emit_to_;  // one call of a split item: its own outputs
 };
+
+}  // namespace
 
 // Once per value, zipped over the plain inputs; gathering inputs do not multiply the calls, so a
 // cell whose inputs all gather runs exactly once per item.
@@ -77,14 +87,27 @@ std::size_t calls_for(const LeafPlan& leaf, const Frame& frame) {
   return all_gather ? 1 : n;
 }
 
+namespace {
+
+void report(PipelineObserver* observer, const LeafPlan& leaf, int clone_index,
+            std::chrono::steady_clock::time_point start, std::chrono::nanoseconds queue_wait,
+            bool failed) {
+  if (observer)
+    observer->on_cell(leaf.path, clone_index, std::chrono::steady_clock::now() - start, queue_wait,
+                      failed);
+}
+
+std::chrono::steady_clock::time_point start_time(PipelineObserver* observer) {
+  return observer ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point();
+}
+
 }  // namespace
 
 bool run_leaf(const LeafPlan& leaf, Cell& instance, Frame& frame, int clone_index,
               PipelineObserver* observer, std::chrono::nanoseconds queue_wait) {
   LeafContext ctx(leaf, instance, frame, clone_index);
   if (!frame.failed.load(std::memory_order_acquire)) {
-    const auto start =
-        observer ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point();
+    const auto start = start_time(observer);
     const std::size_t calls = calls_for(leaf, frame);
     bool failed = false;
     try {
@@ -94,12 +117,32 @@ bool run_leaf(const LeafPlan& leaf, Cell& instance, Frame& frame, int clone_inde
       ctx.ended = ctx.ended || instance.is_source();
       failed = true;
     }
-    if (observer)
-      observer->on_cell(leaf.path, clone_index, std::chrono::steady_clock::now() - start,
-                        queue_wait, failed);
+    report(observer, leaf, clone_index, start, queue_wait, failed);
   }
-  for (const std::size_t slot : leaf.input_slots) frame.release(slot);
+  release_inputs(leaf, frame);
   return !ctx.ended;
+}
+
+void run_leaf_call(const LeafPlan& leaf, Cell& instance, Frame& frame, int clone_index,
+                   std::size_t index, std::vector<std::vector<Value>>& outputs,
+                   PipelineObserver* observer, std::chrono::nanoseconds queue_wait) {
+  if (frame.failed.load(std::memory_order_acquire)) return;
+  outputs.resize(leaf.prototype->outputs().size());
+  LeafContext ctx(leaf, instance, frame, clone_index, &outputs);
+  ctx.index = index;
+  const auto start = start_time(observer);
+  bool failed = false;
+  try {
+    instance.process(ctx);
+  } catch (...) {
+    frame.fail(leaf.path, std::current_exception());
+    failed = true;
+  }
+  report(observer, leaf, clone_index, start, queue_wait, failed);
+}
+
+void release_inputs(const LeafPlan& leaf, Frame& frame) {
+  for (const std::size_t slot : leaf.input_slots) frame.release(slot);
 }
 
 }  // namespace cellflow::detail

@@ -3,8 +3,12 @@
 // whichever clone is free (one shared FIFO queue); finished frames leave through `emit` in
 // sequence order. Clones can be added or retired while frames flow: a retiring clone finishes its
 // current frame and takes no other, so nothing is lost, duplicated or reordered.
+// When an item carries several values for a single-cell unit (an upstream cell emitted N values),
+// its N process() calls are queued separately so free clones run them in parallel; their outputs
+// are put back together in value order before the item moves on.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
@@ -51,7 +55,21 @@ class CloneGroup {
     bool retiring = false;  // asked to leave after its current frame
     bool retired = false;   // has left its loop
   };
+  // The calls of one item split across clones: outputs[call][output port] until all are done.
+  struct Split {
+    explicit Split(std::size_t calls) : remaining(calls), outputs(calls) {}
+    std::atomic<std::size_t> remaining;
+    std::vector<std::vector<std::vector<Value>>> outputs;
+  };
+  struct Queued {
+    Frame* frame;
+    std::shared_ptr<Split> split;  // null: the whole item
+    std::size_t call;
+    std::chrono::steady_clock::time_point since;
+  };
   void work(Clone& clone);
+  void run(Clone& clone, const Queued& work, std::chrono::nanoseconds waited);
+  void assemble(Split& split, Frame& frame) const;
   int free_index() const;
   void finish(Frame* frame);
 
@@ -63,10 +81,6 @@ class CloneGroup {
   mutable std::mutex queue_mutex_;
   std::condition_variable queue_changed_;
   PipelineObserver* observer_;
-  struct Queued {
-    Frame* frame;
-    std::chrono::steady_clock::time_point since;
-  };
   std::deque<Queued> queue_;
   std::vector<std::unique_ptr<Clone>> clones_;
   bool stopping_ = false;

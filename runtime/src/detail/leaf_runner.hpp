@@ -1,6 +1,8 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
+#include <vector>
 
 #include "cellflow/cell.hpp"
 #include "cellflow/observer.hpp"
@@ -16,5 +18,20 @@ namespace cellflow::detail {
 bool run_leaf(const LeafPlan& leaf, Cell& instance, Frame& frame, int clone_index,
               PipelineObserver* observer = nullptr,
               std::chrono::nanoseconds queue_wait = std::chrono::nanoseconds(0));
+
+/// How many process() calls the leaf makes for this frame: one per value, zipped over its plain
+/// inputs (gathering inputs do not count); one for a source or a cell whose inputs all gather.
+std::size_t calls_for(const LeafPlan& leaf, const Frame& frame);
+
+/// Runs only call `index` of the leaf on `frame` (the value at `index` of each plain input) and
+/// appends what it emits to `outputs` (one vector per output port) instead of the frame, so
+/// several clones can run the calls of one item in parallel. Records a failure on the frame.
+/// Does not release the input slots.
+void run_leaf_call(const LeafPlan& leaf, Cell& instance, Frame& frame, int clone_index,
+                   std::size_t index, std::vector<std::vector<Value>>& outputs,
+                   PipelineObserver* observer, std::chrono::nanoseconds queue_wait);
+
+/// The leaf is done reading `frame`: releases its input slots.
+void release_inputs(const LeafPlan& leaf, Frame& frame);
 
 }  // namespace cellflow::detail
