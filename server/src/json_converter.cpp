@@ -1,7 +1,11 @@
 #include "cellflow/server/json_converter.hpp"
 
+#include <opencv2/core/mat.hpp>
 #include <string>
 #include <vector>
+
+#include "cellflow/vision/detections.hpp"
+#include "cellflow/vision/text.hpp"
 
 namespace cellflow::server {
 namespace {
@@ -11,6 +15,16 @@ template <class T>
 void add_with_vector(JsonConverter& converter) {
   converter.add<T>([](const T& v) { return nlohmann::json(v); });
   converter.add<std::vector<T>>([](const std::vector<T>& v) { return nlohmann::json(v); });
+}
+
+// Vision types: their JSON forms; an image prints its size, not its pixels.
+void add_vision(JsonConverter& converter) {
+  converter.add<vision::Detections>([](const vision::Detections& d) { return nlohmann::json(d); });
+  converter.add<vision::Word>([](const vision::Word& w) { return nlohmann::json(w); });
+  converter.add<vision::Words>([](const vision::Words& w) { return nlohmann::json(w); });
+  converter.add<cv::Mat>([](const cv::Mat& m) {
+    return nlohmann::json{{"width", m.cols}, {"height", m.rows}, {"channels", m.channels()}};
+  });
 }
 
 }  // namespace
@@ -40,6 +54,7 @@ JsonConverter JsonConverter::with_defaults() {
     for (char c : v) out.push_back(std::string(1, c));
     return out;
   });
+  add_vision(converter);
   return converter;
 }
 

@@ -135,6 +135,11 @@ class Pipeline : public Cell {
   /// clones between items; no item is lost, duplicated or reordered. Thread-safe.
   void scale(std::string_view path, int clones);
 
+  /// Names of the exposed inputs that the cell at `cell_path` reads directly (as in
+  /// CellFailure::cell()), in exposure order; empty for an unknown path. Lets a server say which
+  /// request input a cell rejected.
+  std::vector<std::string> inputs_read_by(std::string_view cell_path) const;
+
   /// Throws Error listing every wiring and config problem (a no-op when there are none).
   void validate() const;
   /// Default RunOptions used by start() and run() (e.g. from a JSON config).

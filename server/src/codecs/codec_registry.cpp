@@ -11,6 +11,7 @@ CodecRegistry CodecRegistry::defaults() {
   codecs::add_string_codecs(registry);
   codecs::add_mat_codec(registry);
   codecs::add_json_codec(registry);
+  codecs::add_vision_codecs(registry);
   return registry;
 }
 

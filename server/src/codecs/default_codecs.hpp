@@ -13,5 +13,7 @@ void add_string_codecs(CodecRegistry& registry);
 void add_mat_codec(CodecRegistry& registry);
 /// nlohmann::json (see json_codec.hpp).
 void add_json_codec(CodecRegistry& registry);
+/// cellflow::vision::Detections and Words: their JSON text as BYTES [1] (json_text_codec.hpp).
+void add_vision_codecs(CodecRegistry& registry);
 
 }  // namespace cellflow::server::codecs

@@ -5,6 +5,7 @@
 
 #include "codecs/datatype.hpp"
 #include "codecs/tensor_bytes.hpp"
+#include "codecs/text_encoding.hpp"
 #include "http/http_error.hpp"
 #include "http/kserve_protocol.hpp"
 
@@ -126,6 +127,33 @@ void take_binary_data(const json& size_param, BinaryCursor& cursor, Tensor& tens
   check_element_count(tensor);
 }
 
+// parameters.content_type "base64" (MLServer's convention): the JSON strings of a BYTES input are
+// base64 of raw bytes (an image file, say). They are decoded here, so every codec sees the raw
+// bytes, as in the binary form.
+void apply_content_type(const json& input, Tensor& tensor, const std::string& where) {
+  const json* type = parameter(input, "content_type", where);
+  if (type == nullptr || *type == "str") return;
+  if (*type != "base64")
+    bad_request(where + ": parameters.content_type must be \"base64\" or \"str\", got " +
+                type->dump());
+  if (tensor.datatype != "BYTES" || tensor.is_binary)
+    bad_request(where + ": content_type \"base64\" applies to BYTES inputs in JSON form only");
+  std::string binary;
+  for (std::size_t i = 0; i < tensor.data.size(); ++i) {
+    const json& element = tensor.data[i];
+    if (!element.is_string())
+      bad_request(where + ": data[" + std::to_string(i) + "] is not a string");
+    try {
+      codecs::append_bytes_element(binary, codecs::base64_decode(element.get<std::string>()));
+    } catch (const std::invalid_argument& e) {
+      bad_request(where + ": data[" + std::to_string(i) + "] is not base64: " + e.what());
+    }
+  }
+  tensor.binary = std::move(binary);
+  tensor.is_binary = true;
+  tensor.data = json::array();
+}
+
 Tensor parse_input(json& input, std::size_t index, BinaryCursor& cursor) {
   const std::string at = "inputs[" + std::to_string(index) + "]";
   if (!input.is_object()) bad_request(at + " must be an object");
@@ -142,6 +170,7 @@ Tensor parse_input(json& input, std::size_t index, BinaryCursor& cursor) {
     take_binary_data(*size, cursor, tensor);
   } else {
     take_json_data(input, tensor);
+    apply_content_type(input, tensor, where);
   }
   return tensor;
 }

@@ -47,9 +47,34 @@ HttpBody Model::infer(std::string_view body, std::optional<std::size_t> header_l
   const InferRequest request = parse_infer_request(body, header_length);
   Inputs inputs = decode_inputs(*pipeline_, codecs_, request);
   Result result = run(std::move(inputs));
-  if (!result.ok()) throw HttpError(500, describe(result.error()));
+  if (!result.ok()) throw failure_error(result.error());
   const std::vector<Tensor> outputs = encode_outputs(*pipeline_, codecs_, result, request);
   return make_infer_response(name(), request.id, outputs, request);
+}
+
+// A cell signals an input it cannot use (undecodable image, wrong shape) by throwing
+// std::invalid_argument: that is the client's 400, naming the request inputs the cell reads.
+// Anything else is the server's 500.
+HttpError Model::failure_error(const std::exception_ptr& error) const {
+  try {
+    std::rethrow_exception(error);
+  } catch (const CellFailure& failure) {
+    try {
+      failure.rethrow_original();
+    } catch (const std::invalid_argument&) {
+      return HttpError(400, rejected_inputs(failure.cell()) + failure.what());
+    } catch (...) {
+    }
+  } catch (...) {
+  }
+  return HttpError(500, describe(error));
+}
+
+std::string Model::rejected_inputs(const std::string& cell) const {
+  std::string names;
+  for (const auto& name : pipeline_->inputs_read_by(cell))
+    names += (names.empty() ? "input '" : ", '") + name + "'";
+  return names.empty() ? "invalid input: " : names + " rejected: ";
 }
 
 Result Model::run(Inputs inputs) {

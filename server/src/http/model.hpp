@@ -12,6 +12,7 @@
 #include <string_view>
 
 #include "admission.hpp"
+#include "http_error.hpp"
 #include "cellflow/pipeline.hpp"
 #include "cellflow/server/codec.hpp"
 #include "cellflow/server/http_server.hpp"
@@ -37,12 +38,14 @@ class Model {
   nlohmann::json metadata() const;
 
   /// One inference request: parse, decode, admit, run, encode. Throws HttpError: 400 bad request,
-  /// 429 too many pending, 500 a cell failed, 503 not ready or no credit, 504 timeout.
+  /// 429 too many pending, 400 a cell rejected an input (std::invalid_argument), 500 a cell failed, 503 not ready or no credit, 504 timeout.
   HttpBody infer(std::string_view body, std::optional<std::size_t> header_length);
 
  private:
   // Submits without blocking and waits for the result, at most options_.timeout.
   Result run(Inputs inputs);
+  HttpError failure_error(const std::exception_ptr& error) const;
+  std::string rejected_inputs(const std::string& cell) const;
 
   std::unique_ptr<Pipeline> pipeline_;
   ModelOptions options_;

@@ -48,7 +48,8 @@ class Codec {
 class CodecRegistry {
  public:
   /// bool, all integer and floating scalars, std::string (BYTES), std::vector of numbers (1-D),
-  /// cv::Mat (BYTES holding JPEG/PNG, or UINT8 HxWxC) and nlohmann::json.
+  /// cv::Mat (BYTES holding JPEG/PNG, or UINT8 HxWxC), nlohmann::json, and the vision result
+  /// types cellflow::vision::Detections and Words (BYTES [1] holding their JSON text).
   static CodecRegistry defaults();
 
   template <class T>

@@ -28,7 +28,9 @@ class JsonConverter {
   /// An empty converter: every value prints as "<TypeName>".
   JsonConverter() = default;
   /// Converters for nlohmann::json, bool, every integer type (plain char prints as a
-  /// one-character string), float, double, long double, std::string, and std::vector of each.
+  /// one-character string), float, double, long double, std::string, and std::vector of each;
+  /// cellflow::vision::Detections, Word and Words (their JSON forms) and cv::Mat
+  /// ({"width","height","channels"}).
   static JsonConverter with_defaults();
 
   /// Registers (or replaces) the converter of T.
