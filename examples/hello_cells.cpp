@@ -1,59 +1,60 @@
-// hello_cells: the smallest complete cellflow program. Two typed cells, a nested pipeline that
-// declares its own ports, four clones of one cell (ScaleUp), run as a stream. Results leave in
-// input order although the clones finish out of order.
+// hello_cells: two custom cells, a nested pipeline whose slow cell runs as 4 clones, served as a
+// KServe v2 model over HTTP. Run it, then (in another terminal):
+//   curl -s localhost:8080/v2/models/hello/infer -d
+//     '{"inputs":[{"name":"text","datatype":"BYTES","shape":[1],"data":["hello cells"]}]}'
+// Ctrl-C stops it gracefully. Optional argument: the port (0 picks a free one).
+#include <algorithm>
 #include <chrono>
-#include <iostream>
-#include <string>
 #include <thread>
 
 #include "cellflow/cellflow.hpp"
+#include "cellflow/server/http_server.hpp"
 
-// Source: emits 1..8, then ends the stream.
-class Numbers final : public cellflow::Cell {
+// std::string -> std::string in upper case.
+class Shout final : public cellflow::Cell {
  public:
-  cellflow::Output<int> out{*this, "out"};
-  void process(cellflow::Context& ctx) override {
-    ctx.emit(out, ++n_);
-    if (n_ == 8) ctx.end_of_stream();
-  }
-
- private:
-  int n_ = 0;
-};
-
-// int -> std::string. Slow on purpose (odd items take longer), so the clones overtake each other.
-class Describe final : public cellflow::Cell {
- public:
-  cellflow::Input<int> in{*this, "in"};
+  cellflow::Input<std::string> in{*this, "in"};
   cellflow::Output<std::string> out{*this, "out"};
-  cellflow::Param<std::string> unit{*this, "unit", "items", "word after the number"};
   void process(cellflow::Context& ctx) override {
-    const int n = ctx.get(in);
-    std::this_thread::sleep_for(std::chrono::milliseconds(n % 2 ? 30 : 5));
-    ctx.emit(out, std::to_string(n) + " " + *unit + " (clone " + std::to_string(ctx.clone_index()) +
-                      ")");
+    std::string text = ctx.take(in);  // moved, not copied: nobody else reads it
+    std::transform(text.begin(), text.end(), text.begin(),
+                   [](unsigned char c) { return std::toupper(c); });
+    ctx.emit(out, std::move(text));
   }
 };
 
-// A pipeline used as a cell: member ports bound to inner ports with expose(own, inner).
-class Stage final : public cellflow::Pipeline {
+// Appends `marks` exclamation marks. Slow on purpose: the one to clone.
+class Exclaim final : public cellflow::Cell {
  public:
-  cellflow::Input<int> in{*this, "in"};
+  cellflow::Input<std::string> in{*this, "in"};
   cellflow::Output<std::string> out{*this, "out"};
-  Stage() : Pipeline("stage") {
-    auto& describe = add<Describe>("describe", {{"unit", "apples"}}, cellflow::ScaleUp{4});
-    expose(in, describe.in);
-    expose(describe.out, out);
+  cellflow::Param<int> marks{*this, "marks", 1, "how many '!' to add"};
+  void process(cellflow::Context& ctx) override {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    ctx.emit(out, ctx.get(in) + std::string(*marks, '!'));
   }
 };
 
-int main() {
-  cellflow::Pipeline p{"hello"};
-  auto& numbers = p.add<Numbers>("numbers");
-  auto& stage = p.add<Stage>("stage");
-  p.connect(numbers.out, stage.in);  // Output<int> -> Input<int>: checked at compile time
-  p.expose(stage.out, "text");
-  p.run([](cellflow::Result&& r) {
-    std::cout << "#" << r.item().seq << ": " << r.get<std::string>("text") << "\n";
-  });
+// A pipeline is a cell: it declares its own ports and binds them to inner ones.
+class Loud final : public cellflow::Pipeline {
+ public:
+  cellflow::Input<std::string> in{*this, "in"};
+  cellflow::Output<std::string> out{*this, "out"};
+  Loud() : Pipeline("loud") {
+    auto& shout = add<Shout>("shout");
+    auto& exclaim = add<Exclaim>("exclaim", {{"marks", 3}}, cellflow::ScaleUp{4});
+    connect(shout.out, exclaim.in);  // Output<std::string> -> Input<std::string>, checked
+    expose(in, shout.in);
+    expose(exclaim.out, out);
+  }
+};
+
+int main(int argc, char** argv) {
+  auto hello = std::make_unique<cellflow::Pipeline>("hello");
+  auto& loud = hello->add<Loud>("loud");
+  hello->expose(loud.in, "text");
+  hello->expose(loud.out, "loud");
+  cellflow::server::HttpServer server({.port = argc > 1 ? std::stoi(argv[1]) : 8080});
+  server.add(std::move(hello));
+  cellflow::server::serve_until_signal(server);  // prints "listening on http://127.0.0.1:8080"
 }

@@ -14,7 +14,6 @@
 #include "cellflow/server/cli.hpp"
 #include "cellflow/server/http_server.hpp"
 #include "commands.hpp"
-#include "shutdown_signals.hpp"
 
 namespace cellflow::server::detail {
 namespace {
@@ -61,7 +60,6 @@ ServerOptions server_options(const ServeCommandOptions& options) {
 }  // namespace
 
 int serve_command(const ServeCommandOptions& options, const Registry& registry) {
-  const ShutdownSignals signals;  // before any thread exists
   std::vector<std::unique_ptr<Pipeline>> pipelines;
   std::vector<ModelOptions> model_options;
   for (const std::string& config : options.configs) {
@@ -79,11 +77,8 @@ int serve_command(const ServeCommandOptions& options, const Registry& registry) 
   for (std::size_t i = 0; i < pipelines.size(); ++i) {
     server.add(std::move(pipelines[i]), model_options[i]);
   }
-  const int port = server.start();
-  print_line("listening on http://" + options.host + ":" + std::to_string(port));
-  const int signal = signals.wait();
-  spdlog::info("{}: stopping gracefully", signal == SIGINT ? "SIGINT" : "SIGTERM");
-  server.stop();
+  const int signal = serve_until_signal(server, options.host);
+  spdlog::info("{}: stopped gracefully", signal == SIGINT ? "SIGINT" : "SIGTERM");
   return kExitOk;
 }
 

@@ -73,4 +73,10 @@ class HttpServer {
   std::unique_ptr<Impl> impl_;
 };
 
+/// Starts `server`, prints "listening on http://<host>:<port>" on stdout, serves until SIGINT or
+/// SIGTERM, then stops gracefully and returns the signal's number. Call it from main() before
+/// starting threads of your own: it blocks both signals in the calling thread so that every
+/// thread created afterwards leaves them to it.
+int serve_until_signal(HttpServer& server, const std::string& host = "127.0.0.1");
+
 }  // namespace cellflow::server
