@@ -213,7 +213,8 @@ std::unique_ptr<Pipeline> load_pipeline(const nlohmann::json& config, const Regi
   return Loader(registry, "").load(config);
 }
 
-std::unique_ptr<Pipeline> load_pipeline_file(const std::string& path, const Registry& registry) {
+std::unique_ptr<Pipeline> load_pipeline_file(const std::string& path, const Registry& registry,
+                                             const std::vector<std::string>& param_overrides) {
   std::ifstream file(path);
   if (!file) throw Error("cannot open config file '" + path + "'");
   nlohmann::json config;
@@ -223,6 +224,7 @@ std::unique_ptr<Pipeline> load_pipeline_file(const std::string& path, const Regi
     throw Error("config file '" + path + "' is not valid JSON: " + e.what());
   }
   try {
+    apply_param_overrides(config, param_overrides);
     return load_pipeline(config, registry);
   } catch (const Error& e) {
     std::vector<std::string> problems;

@@ -55,6 +55,8 @@ void add_config_options(CLI::App& command, ConfigOptions& options) {
       ->check(CLI::ExistingFile);
   command.add_option("--clones", options.clones, "clone count override path=N (repeatable)")
       ->type_name("PATH=N");
+  command.add_option("--set", options.params, "param override cell.param=value (repeatable)")
+      ->type_name("CELL.PARAM=VALUE");
 }
 
 CLI::App* add_run(CLI::App& app, RunCommandOptions& options) {

@@ -8,7 +8,7 @@
 namespace cellflow::server::detail {
 
 std::unique_ptr<Pipeline> load_configured(const ConfigOptions& options, const Registry& registry) {
-  auto pipeline = load_pipeline_file(options.config, registry);
+  auto pipeline = load_pipeline_file(options.config, registry, options.params);
   if (!options.clones.empty()) apply_clone_overrides(*pipeline, options.clones);
   return pipeline;
 }

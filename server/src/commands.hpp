@@ -15,10 +15,12 @@
 
 namespace cellflow::server::detail {
 
-/// Which pipeline to load, and its clone overrides ("path=N").
+/// Which pipeline to load, its clone overrides ("path=N") and param overrides
+/// ("cell.param=value").
 struct ConfigOptions {
   std::string config;
   std::vector<std::string> clones;
+  std::vector<std::string> params;
 };
 
 struct RunCommandOptions {

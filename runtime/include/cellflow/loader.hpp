@@ -19,7 +19,15 @@ namespace cellflow {
 /// `registry` must outlive the pipeline (clones of nested pipelines are built from it).
 std::unique_ptr<Pipeline> load_pipeline(const nlohmann::json& config, const Registry& registry);
 /// Reads and parses a file; parse errors name the file, line and column.
-std::unique_ptr<Pipeline> load_pipeline_file(const std::string& path, const Registry& registry);
+/// `param_overrides` ("cell.param=value", see apply_param_overrides) change the file's params
+/// before the pipeline is built.
+std::unique_ptr<Pipeline> load_pipeline_file(const std::string& path, const Registry& registry,
+                                             const std::vector<std::string>& param_overrides = {});
+/// Sets params in a pipeline config before loading it: "cell.param=value" or
+/// "outer/inner/cell.param=value" (cells of nested "pipeline" entries). The value is parsed as
+/// JSON when it is valid JSON (5, true, [1,2], "x"), else taken as a string (/data/images).
+/// Bad entries and unknown cells are collected into one Error listing the valid cell paths.
+void apply_param_overrides(nlohmann::json& config, const std::vector<std::string>& overrides);
 /// Parses `path=N` clone overrides (e.g. "detect=4", "outer/inner/cell=2") and applies them.
 /// Unknown paths and bad counts are collected into one Error that lists the valid paths.
 void apply_clone_overrides(Pipeline& pipeline, const std::vector<std::string>& overrides);

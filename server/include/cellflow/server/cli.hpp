@@ -8,10 +8,11 @@
 //   }
 //
 // Subcommands:
-//   run --config FILE [--clones path=N ...] [--max-in-flight N] [--continue-on-error]
+//   run --config FILE [--clones path=N ...] [--set cell.param=value ...] [--max-in-flight N]
+//       [--continue-on-error]
 //       Runs a stream pipeline; prints each item's output values on stdout as one compact JSON
 //       object per line keyed by output name ({"y":5}), in item order, flushed per line.
-//   validate --config FILE     prints "ok: <name> (N cells)" or every problem, one per line
+//   validate --config FILE [--set ...]   prints "ok: <name> (N cells)" or every problem, one per line
 //   cells [TYPE ...] [--json]  lists registered cell types with their ports and params
 //   graph --config FILE        prints the pipeline as Graphviz DOT
 //   serve --config FILE [--config FILE ...] [--host H] [--port P] [--api-key K] [--threads N]

@@ -10,7 +10,7 @@ namespace cellflow::vision {
 
 /// Registers every vision cell type (DecodeImage, EncodeImage, Resize, Letterbox, FaceDetector,
 /// PeopleDetector, TextDetector, TextRecognizer, JoinWords, DrawDetections, DetectionsToJson,
-/// VideoSource, VideoWriter).
+/// VideoSource, VideoWriter, FileSource).
 void register_vision(Registry& registry);
 
 }  // namespace cellflow::vision

@@ -1,0 +1,55 @@
+// "cell.param=value" overrides (CLI --set) change a config's params before it is loaded.
+#include <gtest/gtest.h>
+
+#include "cellflow/cellflow.hpp"
+#include "cellflow/cells.hpp"
+#include "support/helpers.hpp"
+
+namespace cellflow::testing {
+namespace {
+
+json counter_config() {
+  return json::parse(R"({
+    "name": "p",
+    "cells": [
+      {"name": "src", "type": "Counter", "params": {"count": 3}},
+      {"name": "stage", "pipeline": {
+        "name": "stage",
+        "cells": [{"name": "rep", "type": "Repeat", "params": {"times": 1}}],
+        "inputs": {"in": "rep.in"}, "outputs": {"out": "rep.out"}}}
+    ],
+    "connections": [["src.out", "stage.in"]],
+    "outputs": {"y": "stage.out"}
+  })");
+}
+
+TEST(ParamOverrides, TopLevelAndNestedCellsTakeTheNewValues) {
+  json config = counter_config();
+  apply_param_overrides(config, {"src.count=2", "stage/rep.times=3"});
+  auto p = load_pipeline(config, cells::builtin_registry());
+  EXPECT_EQ(run_collect<json>(*p, "y"),
+            (std::vector<json>{0, 0, 0, 1, 1, 1}));  // 2 items, each repeated 3 times
+}
+
+TEST(ParamOverrides, ValuesThatAreNotJsonAreStrings) {
+  json config = counter_config();
+  apply_param_overrides(config, {"src.label=/data/x.jpg", "src.list=[1,2]", "src.flag=true"});
+  const json& params = config["cells"][0]["params"];
+  EXPECT_EQ(params["label"], "/data/x.jpg");
+  EXPECT_EQ(params["list"], json::array({1, 2}));
+  EXPECT_EQ(params["flag"], true);
+}
+
+TEST(ParamOverrides, EveryBadEntryIsListedWithTheValidCells) {
+  json config = counter_config();
+  const auto problems = problems_of([&] {
+    apply_param_overrides(config, {"nosuch.count=1", "src=1", "stage.times=2"});
+  });
+  ASSERT_EQ(problems.size(), 3U) << join_lines(problems);
+  EXPECT_TRUE(contains_all(problems[0], {"nosuch", "src, stage, stage/rep"}));
+  EXPECT_TRUE(contains_all(problems[1], {"src=1", "cell.param=value"}));
+  EXPECT_TRUE(contains_all(problems[2], {"no cell 'stage'"}));  // a pipeline has no params
+}
+
+}  // namespace
+}  // namespace cellflow::testing
