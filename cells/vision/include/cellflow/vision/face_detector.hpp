@@ -1,0 +1,58 @@
+// FaceDetector: finds faces in an image, with MediaPipe's BlazeFace (cv::dnn) or a Haar cascade.
+#pragma once
+
+#include <memory>
+#include <opencv2/core.hpp>
+#include <string>
+
+#include "cellflow/cell.hpp"
+#include "cellflow/param.hpp"
+#include "cellflow/vision/detections.hpp"
+
+namespace cellflow::vision {
+
+/// Detects faces in one image per item.
+///   in  image (cv::Mat): 8-bit BGR (BGRA and grayscale are converted), any size; an empty image
+///       fails the item
+///   out faces (Detections): label "face", boxes in the input image's pixels (clipped to it),
+///       best score first
+///   param backend: "blazeface" (default): MediaPipe's BlazeFace back-camera model (256x256,
+///       faces from about 1/16 of the image side up) on the image letterboxed to 256x256;
+///       "haar": OpenCV's haarcascade_frontalface_default.xml (Debian's opencv-data), score 1
+///   param model: blazeface: ONNX file, relative to the models directory (scripts/fetch-models.sh)
+///       or absolute (default "blazeface/face_detection_back_256x256_barracuda.onnx")
+///   param score_threshold: blazeface: minimum face probability, in [0, 1] (default 0.5)
+///   param nms_threshold: blazeface: a box overlapping a better one with IoU above this is dropped,
+///       in [0, 1] (default 0.3)
+///   param scale_factor: haar: pyramid step, > 1 (default 1.1)
+///   param min_neighbors: haar: overlapping hits needed per face, >= 0 (default 3)
+///   param min_size: haar: smallest face side in pixels, >= 0 (default 30)
+class FaceDetector final : public Cell {
+ public:
+  Input<cv::Mat> image{*this, "image"};
+  Output<Detections> faces{*this, "faces"};
+  Param<std::string> backend{*this, "backend", "blazeface", "\"blazeface\" or \"haar\""};
+  Param<std::string> model{*this, "model", "blazeface/face_detection_back_256x256_barracuda.onnx",
+                           "blazeface ONNX file (relative to the models directory)"};
+  Param<double> score_threshold{*this, "score_threshold", 0.5,
+                                "blazeface: minimum face probability"};
+  Param<double> nms_threshold{*this, "nms_threshold", 0.3,
+                              "blazeface: IoU above which the weaker box is dropped"};
+  Param<double> scale_factor{*this, "scale_factor", 1.1, "haar: pyramid step (> 1)"};
+  Param<int> min_neighbors{*this, "min_neighbors", 3, "haar: overlapping hits needed per face"};
+  Param<int> min_size{*this, "min_size", 30, "haar: smallest face side in pixels"};
+
+  FaceDetector();
+  ~FaceDetector() override;
+
+  void configure(const nlohmann::json& params) override;
+  void open() override;
+  void process(Context& ctx) override;
+  void close() override;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace cellflow::vision

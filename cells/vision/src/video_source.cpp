@@ -1,0 +1,97 @@
+#include "cellflow/vision/video_source.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <chrono>
+#include <filesystem>
+#include <opencv2/videoio.hpp>
+#include <opencv2/videoio/registry.hpp>
+
+#include "cellflow/error.hpp"
+
+namespace cellflow::vision {
+
+struct VideoSource::Impl {
+  cv::VideoCapture capture;
+  std::int64_t next_index = 0;
+  double last_ms = 0;     // timestamp of the previous frame
+  double period_ms = 40;  // one frame at the stream's rate
+
+  /// The stream position of the frame just read, or the previous one plus a frame period when
+  /// the backend reports none or one that does not increase.
+  double next_timestamp_ms() const {
+    const double position = capture.get(cv::CAP_PROP_POS_MSEC);
+    if (position >= 0 && (next_index == 0 || position > last_ms)) return position;
+    return next_index == 0 ? 0.0 : last_ms + period_ms;
+  }
+};
+
+namespace {
+
+bool is_camera_index(const std::string& uri) {
+  return !uri.empty() && uri.size() <= 4 &&
+         std::all_of(uri.begin(), uri.end(), [](unsigned char c) { return std::isdigit(c); });
+}
+
+/// A plain file path: not a URL, an image-sequence pattern ("img_%03d.png") or a GStreamer
+/// pipeline ("... ! appsink"), which VideoCapture also accepts.
+bool is_file_path(const std::string& uri) {
+  return uri.find("://") == std::string::npos && uri.find('%') == std::string::npos &&
+         uri.find('!') == std::string::npos;
+}
+
+/// Files go to FFmpeg when OpenCV has it: predictable, and a file it cannot read fails there
+/// instead of being probed by every other backend (GStreamer's probing leaks memory).
+int backend_for(const std::string& uri) {
+  const bool ffmpeg = cv::videoio_registry::hasBackend(cv::CAP_FFMPEG);
+  return is_file_path(uri) && ffmpeg ? cv::CAP_FFMPEG : cv::CAP_ANY;
+}
+
+}  // namespace
+
+VideoSource::VideoSource() = default;
+VideoSource::~VideoSource() = default;
+
+void VideoSource::configure(const nlohmann::json& params) {
+  Cell::configure(params);
+  std::vector<std::string> problems;
+  if (uri->empty()) problems.push_back("param 'uri': required (a file, camera index or URL)");
+  if (*max_frames < -1)
+    problems.push_back("param 'max_frames': must be -1 (all) or >= 0, got " +
+                       std::to_string(*max_frames));
+  if (!problems.empty()) throw Error(std::move(problems));
+}
+
+void VideoSource::open() {
+  impl_ = std::make_unique<Impl>();
+  const bool camera = is_camera_index(*uri);
+  if (!camera && is_file_path(*uri) && !std::filesystem::exists(*uri))
+    throw Error("param 'uri': cannot open video '" + *uri + "': no such file");
+  const bool opened =
+      camera ? impl_->capture.open(std::stoi(*uri)) : impl_->capture.open(*uri, backend_for(*uri));
+  if (!opened || !impl_->capture.isOpened())
+    throw Error("param 'uri': cannot open video '" + *uri +
+                "' (unsupported format, or camera or stream unavailable)");
+  const double fps = impl_->capture.get(cv::CAP_PROP_FPS);
+  impl_->period_ms = fps > 0 && fps < 1000 ? 1000.0 / fps : 40.0;
+}
+
+void VideoSource::process(Context& ctx) {
+  Impl& s = *impl_;
+  if (*max_frames >= 0 && s.next_index >= *max_frames) return ctx.end_of_stream();
+  cv::Mat image;  // a fresh Mat each time: the previous frame may still travel downstream
+  if (!s.capture.read(image) || image.empty()) return ctx.end_of_stream();
+  s.last_ms = s.next_timestamp_ms();
+  ctx.set_timestamp(std::chrono::duration_cast<std::chrono::nanoseconds>(
+      std::chrono::duration<double, std::milli>(s.last_ms)));
+  ctx.emit(frame, std::move(image));
+  ctx.emit(index, s.next_index++);
+  if (*max_frames >= 0 && s.next_index >= *max_frames) ctx.end_of_stream();
+}
+
+void VideoSource::close() {
+  if (impl_) impl_->capture.release();
+  impl_.reset();
+}
+
+}  // namespace cellflow::vision

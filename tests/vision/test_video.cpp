@@ -1,0 +1,212 @@
+// VideoSource and VideoWriter on a real video (Debian's opencv-doc vtest.avi, 768x576).
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <fstream>
+#include <opencv2/videoio.hpp>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "cellflow/error.hpp"
+#include "cellflow/pipeline.hpp"
+#include "cellflow/vision/video_source.hpp"
+#include "cellflow/vision/video_writer.hpp"
+#include "vision_support.hpp"
+
+namespace cellflow::vision {
+namespace {
+
+using nlohmann::json;
+
+std::string vtest() { return cellflow::testing::opencv_example("data/vtest.avi"); }
+
+/// A fresh temporary directory, removed with the object.
+struct TempDir {
+  std::filesystem::path path;
+  TempDir() {
+    path = std::filesystem::temp_directory_path() /
+           ("cellflow-video-" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) +
+            "-" + std::to_string(std::chrono::steady_clock::now().time_since_epoch().count()));
+    std::filesystem::create_directories(path);
+  }
+  ~TempDir() { std::filesystem::remove_all(path); }
+};
+
+/// Every frame of a video file, read directly with cv::VideoCapture.
+std::vector<cv::Mat> read_all(const std::string& path, int limit = -1) {
+  cv::VideoCapture capture(path);
+  std::vector<cv::Mat> frames;
+  cv::Mat frame;
+  while ((limit < 0 || static_cast<int>(frames.size()) < limit) && capture.read(frame))
+    frames.push_back(frame.clone());
+  return frames;
+}
+
+struct Emitted {
+  std::vector<std::int64_t> indexes;
+  std::vector<std::chrono::nanoseconds> timestamps;
+  std::vector<std::uint64_t> seqs;
+};
+
+TEST(VideoSourceWriter, RoundTripWritesEveryFrameInOrder) {
+  constexpr int kFrames = 12;
+  TempDir dir;
+  const std::string out_path = (dir.path / "copy.avi").string();
+  Pipeline p{"p"};
+  auto& source = p.add<VideoSource>("source", {{"uri", vtest()}, {"max_frames", kFrames}});
+  auto& writer = p.add<VideoWriter>("writer", {{"path", out_path}, {"fps", 10.0}});
+  p.connect(source.frame, writer.frame);
+  p.expose(source.index, "index");
+  Emitted emitted;
+  p.run([&](Result&& r) {
+    ASSERT_TRUE(r.ok()) << describe(r.error());
+    emitted.indexes.push_back(r.get<std::int64_t>("index"));
+    emitted.timestamps.push_back(r.item().timestamp);
+  });
+
+  ASSERT_EQ(emitted.indexes.size(), static_cast<std::size_t>(kFrames));
+  for (int i = 0; i < kFrames; ++i) EXPECT_EQ(emitted.indexes[i], i);
+
+  const std::vector<cv::Mat> original = read_all(vtest(), kFrames);
+  const std::vector<cv::Mat> written = read_all(out_path);
+  ASSERT_EQ(written.size(), static_cast<std::size_t>(kFrames));
+  for (int i = 0; i < kFrames; ++i) {
+    ASSERT_EQ(written[i].size(), original[i].size());
+    // MJPG is lossy; frame i must still be a close copy of source frame i (order kept).
+    EXPECT_GT(cv::PSNR(written[i], original[i]), 30.0) << "frame " << i;
+  }
+}
+
+TEST(VideoSource, TimestampsAreStreamPositionsIncreasingWithTheIndex) {
+  constexpr int kFrames = 20;
+  Pipeline p{"p"};
+  auto& source = p.add<VideoSource>("source", {{"uri", vtest()}, {"max_frames", kFrames}});
+  p.expose(source.index, "index");
+  p.expose(source.frame, "frame");
+  Emitted emitted;
+  p.run([&](Result&& r) {
+    emitted.indexes.push_back(r.get<std::int64_t>("index"));
+    emitted.timestamps.push_back(r.item().timestamp);
+    emitted.seqs.push_back(r.item().seq);
+  });
+  ASSERT_EQ(emitted.indexes.size(), static_cast<std::size_t>(kFrames));
+
+  cv::VideoCapture capture(vtest());
+  cv::Mat frame;
+  for (int i = 0; i < kFrames; ++i) {
+    ASSERT_TRUE(capture.read(frame));
+    const auto expected = std::chrono::duration_cast<std::chrono::nanoseconds>(
+        std::chrono::duration<double, std::milli>(capture.get(cv::CAP_PROP_POS_MSEC)));
+    EXPECT_EQ(emitted.indexes[i], i);
+    EXPECT_EQ(emitted.seqs[i], static_cast<std::uint64_t>(i));
+    EXPECT_EQ(emitted.timestamps[i], expected) << "frame " << i;
+    if (i > 0) {
+      EXPECT_GT(emitted.timestamps[i], emitted.timestamps[i - 1]) << "frame " << i;
+    }
+  }
+  // Stream time, not wall-clock time: 20 frames span about 20 frame periods.
+  const double fps = capture.get(cv::CAP_PROP_FPS);
+  ASSERT_GT(fps, 0);
+  const double span_s =
+      std::chrono::duration<double>(emitted.timestamps.back() - emitted.timestamps.front()).count();
+  EXPECT_NEAR(span_s, (kFrames - 1) / fps, 0.5 / fps);
+}
+
+TEST(VideoSource, WholeStreamEndsAfterTheLastFrame) {
+  cv::VideoCapture capture(vtest());
+  std::size_t expected = 0;
+  while (capture.grab()) ++expected;
+  ASSERT_GT(expected, 100u);
+  Pipeline p{"p"};
+  auto& source = p.add<VideoSource>("source", {{"uri", vtest()}});
+  p.expose(source.index, "index");
+  std::vector<std::int64_t> indexes;
+  p.run([&](Result&& r) { indexes.push_back(r.get<std::int64_t>("index")); });
+  ASSERT_EQ(indexes.size(), expected);
+  EXPECT_EQ(indexes.back(), static_cast<std::int64_t>(expected) - 1);
+}
+
+TEST(VideoSource, MissingFileIsAnErrorNamingTheUri) {
+  Pipeline p{"p"};
+  auto& source = p.add<VideoSource>("source", {{"uri", "/no/such/dir/clip.avi"}});
+  p.expose(source.frame, "frame");
+  try {
+    p.start();
+    FAIL() << "expected cellflow::Error";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("/no/such/dir/clip.avi"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("source"), std::string::npos) << e.what();
+  }
+}
+
+TEST(VideoSource, FileThatIsNoVideoIsAnErrorNamingTheUri) {
+  TempDir dir;
+  const std::string path = (dir.path / "notes.avi").string();
+  std::ofstream(path) << "not a video at all\n";
+  Pipeline p{"p"};
+  auto& source = p.add<VideoSource>("source", {{"uri", path}});
+  p.expose(source.frame, "frame");
+  try {
+    p.start();
+    FAIL() << "expected cellflow::Error";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find(path), std::string::npos) << e.what();
+  }
+}
+
+TEST(VideoSource, MissingUriAndBadMaxFramesAreConfigErrors) {
+  Pipeline p{"p"};
+  auto& source = p.add<VideoSource>("source", {{"max_frames", -2}});
+  p.expose(source.frame, "frame");
+  try {
+    p.validate();
+    FAIL() << "expected cellflow::Error";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("'uri'"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("'max_frames'"), std::string::npos) << e.what();
+  }
+}
+
+TEST(VideoWriter, FrameOfAnotherSizeFailsItsItemOnly) {
+  TempDir dir;
+  const std::string out_path = (dir.path / "sizes.avi").string();
+  {
+    Pipeline p{"p"};
+    auto& writer = p.add<VideoWriter>("writer", {{"path", out_path}});
+    p.expose(writer.frame, "frame");
+    p.start();
+    const cv::Mat first(48, 64, CV_8UC3, cv::Scalar(0, 128, 255));
+    EXPECT_NO_THROW(p.submit({{"frame", Value(first)}}).get());
+    try {
+      p.submit({{"frame", Value(cv::Mat(32, 32, CV_8UC3, cv::Scalar::all(0)))}}).get();
+      ADD_FAILURE() << "a 32x32 frame after 64x48 ones was accepted";
+    } catch (const CellFailure& e) {
+      EXPECT_NE(std::string(e.what()).find("32x32"), std::string::npos) << e.what();
+      EXPECT_NE(std::string(e.what()).find("64x48"), std::string::npos) << e.what();
+      EXPECT_THROW(e.rethrow_original(), std::invalid_argument);
+    }
+    EXPECT_NO_THROW(p.submit({{"frame", Value(first.clone())}}).get());
+    p.stop();  // close() finalizes the file
+  }
+  const std::vector<cv::Mat> written = read_all(out_path);
+  ASSERT_EQ(written.size(), 2u);
+  EXPECT_EQ(written[0].size(), cv::Size(64, 48));
+}
+
+TEST(VideoWriter, MissingDirectoryFailsStartNamingThePath) {
+  Pipeline p{"p"};
+  auto& writer = p.add<VideoWriter>("writer", {{"path", "/no/such/dir/out.avi"}});
+  p.expose(writer.frame, "frame");
+  try {
+    p.start();
+    FAIL() << "expected cellflow::Error";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("/no/such/dir/out.avi"), std::string::npos) << e.what();
+  }
+}
+
+}  // namespace
+}  // namespace cellflow::vision
