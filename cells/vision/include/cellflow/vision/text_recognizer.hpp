@@ -1,0 +1,45 @@
+// TextRecognizer: reads the text of one region with PaddleOCR's PP-OCRv4 recognizer on cv::dnn
+// (CTC greedy decoding over PaddleOCR's 6623-character list plus space). The natural cell to
+// clone (ScaleUp): each clone loads its own network.
+//   in  region  TextRegion (its crop is read)
+//   out word    Word: text (UTF-8), score (mean character confidence), box (the region's box);
+//               one per region, none when the score is below min_score
+// Params: model (default "ppocr/rec.onnx"), keys (default "ppocr/keys.txt"), min_score (0: keep
+// every word, including empty ones). The crop is scaled to height 48 for a 320 wide input; a
+// longer crop (a text line) is cut at the gaps between words and read piece by piece. An empty
+// crop fails the item (std::invalid_argument).
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "cellflow/cell.hpp"
+#include "cellflow/param.hpp"
+#include "cellflow/vision/text.hpp"
+
+namespace cellflow::vision {
+
+class TextRecognizer final : public Cell {
+ public:
+  Input<TextRegion> region{*this, "region"};
+  Output<Word> word{*this, "word"};
+  Param<std::string> model{*this, "model", "ppocr/rec.onnx",
+                           "recognizer ONNX file, relative to the models directory"};
+  Param<std::string> keys{*this, "keys", "ppocr/keys.txt",
+                          "character list (one per line), relative to the models directory"};
+  Param<double> min_score{*this, "min_score", 0.0,
+                          "words scoring below this are dropped (0..1; 0 keeps all)"};
+
+  TextRecognizer();
+  ~TextRecognizer() override;
+  void configure(const nlohmann::json& params) override;
+  void open() override;
+  void process(Context& ctx) override;
+  void close() override;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace cellflow::vision
