@@ -1,0 +1,110 @@
+// The face detection service of examples/configs/faces.json over real HTTP, with the real model:
+// messi5.jpg as base64 JSON and through the binary extension gives the face box; a corrupt JPEG
+// is a 400 naming the input, and the service keeps answering.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "../../server/src/codecs/text_encoding.hpp"  // internal: server/src is private
+#include "cellflow/vision/vision.hpp"
+#include "http_test_support.hpp"
+
+namespace cellflow::server::testing {
+namespace {
+
+std::string file_bytes(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream out;
+  out << in.rdbuf();
+  return out.str();
+}
+
+const std::string kMessi = "/usr/share/doc/opencv-doc/examples/data/messi5.jpg";
+
+class FacesService : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    Registry vision = cells::builtin_registry();
+    cellflow::vision::register_vision(vision);
+    server_.add(load_pipeline_file(CELLFLOW_EXAMPLE_CONFIGS "/faces.json", vision));
+    http_ = client(server_.start());
+    ASSERT_TRUE(eventually([&] { return server_.ready(); }));
+  }
+  httplib::Result infer_base64(const std::string& bytes) {
+    const json request = {{"inputs",
+                           {{{"name", "image"},
+                             {"datatype", "BYTES"},
+                             {"shape", {1}},
+                             {"parameters", {{"content_type", "base64"}}},
+                             {"data", {codecs::base64_encode(bytes)}}}}}};
+    return http_->Post("/v2/models/faces/infer", request.dump(), "application/json");
+  }
+  // The JSON document inside the BYTES output "faces".
+  static json faces_of(const httplib::Result& result) {
+    return json::parse(body_json(result)["outputs"][0]["data"][0].get<std::string>());
+  }
+
+  HttpServer server_{test_options()};
+  std::unique_ptr<httplib::Client> http_;
+};
+
+TEST_F(FacesService, MessiHasOneFaceWhereHisHeadIs) {
+  const auto result = infer_base64(file_bytes(kMessi));
+  ASSERT_TRUE(result);
+  ASSERT_EQ(result->status, 200) << result->body;
+  const json faces = faces_of(result);
+  EXPECT_EQ(faces["width"], 548);
+  EXPECT_EQ(faces["height"], 342);
+  ASSERT_EQ(faces["count"], 1) << faces.dump();
+  const json& box = faces["detections"][0];
+  EXPECT_EQ(box["label"], "face");
+  // Messi's head in messi5.jpg (548x342): about x 223..260, y 96..133.
+  EXPECT_NEAR(box["x"].get<double>() + box["width"].get<double>() / 2, 242, 12) << box.dump();
+  EXPECT_NEAR(box["y"].get<double>() + box["height"].get<double>() / 2, 115, 12) << box.dump();
+}
+
+TEST_F(FacesService, BinaryExtensionGivesTheSameBoxAsBase64) {
+  const std::string jpeg = file_bytes(kMessi);
+  std::string blob(4, '\0');
+  for (int i = 0; i < 4; ++i) blob[i] = static_cast<char>((jpeg.size() >> (8 * i)) & 0xff);
+  blob += jpeg;
+  const std::string header = json{{"inputs",
+                                   {{{"name", "image"},
+                                     {"datatype", "BYTES"},
+                                     {"shape", {1}},
+                                     {"parameters", {{"binary_data_size", blob.size()}}}}}}}
+                                 .dump();
+  const auto binary =
+      http_->Post("/v2/models/faces/infer",
+                  {{"Inference-Header-Content-Length", std::to_string(header.size())}},
+                  header + blob, "application/octet-stream");
+  const auto base64 = infer_base64(jpeg);
+  ASSERT_TRUE(binary && base64);
+  ASSERT_EQ(binary->status, 200) << binary->body;
+  EXPECT_EQ(faces_of(binary), faces_of(base64));
+}
+
+TEST_F(FacesService, CorruptJpegIs400NamingTheInputAndServiceGoesOn) {
+  std::string corrupt = file_bytes(kMessi).substr(0, 600);  // a JPEG header, then nothing
+  corrupt += std::string(200, 'x');
+  const auto result = infer_base64(corrupt);
+  ASSERT_TRUE(result);
+  EXPECT_EQ(result->status, 400) << result->body;
+  const std::string error = error_of(result);
+  EXPECT_NE(error.find("input 'image'"), std::string::npos) << error;
+  EXPECT_NE(error.find("cannot decode image"), std::string::npos) << error;
+  const auto next = infer_base64(file_bytes(kMessi));
+  ASSERT_TRUE(next);
+  EXPECT_EQ(next->status, 200) << next->body;
+}
+
+TEST_F(FacesService, MetadataDescribesImageInAndFacesOut) {
+  const json metadata = body_json(http_->Get("/v2/models/faces"));
+  EXPECT_EQ(metadata["inputs"][0]["name"], "image");
+  EXPECT_EQ(metadata["inputs"][0]["datatype"], "BYTES");
+  EXPECT_EQ(metadata["outputs"][0]["name"], "faces");
+}
+
+}  // namespace
+}  // namespace cellflow::server::testing
