@@ -48,13 +48,13 @@ fi
 url=http://127.0.0.1:${PORT:-8080}
 cat <<INFO
 
-Serving the 'faces' model on $url (Ctrl-C stops it). In another terminal, from $(pwd):
+Serving the 'faces' model on $url (Ctrl-C stops it). In another terminal:
 
   # JSON, the image as base64 (built by scripts/make-infer-request.sh image $image build-demo/messi5)
-  curl -s $url/v2/models/faces/infer -H 'Content-Type: application/json' --data-binary @build-demo/messi5.json
+  curl -s $url/v2/models/faces/infer -H 'Content-Type: application/json' --data-binary @$PWD/build-demo/messi5.json
 
   # binary tensor extension, the raw JPEG after the JSON header
-  curl -s $url/v2/models/faces/infer -H 'Content-Type: application/octet-stream' -H 'Inference-Header-Content-Length: $header_length' --data-binary @build-demo/messi5.bin
+  curl -s $url/v2/models/faces/infer -H 'Content-Type: application/octet-stream' -H 'Inference-Header-Content-Length: $header_length' --data-binary @$PWD/build-demo/messi5.bin
 
   curl -s $url/v2/models/faces      # metadata
   curl -s $url/metrics              # Prometheus metrics
