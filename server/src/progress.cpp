@@ -1,5 +1,6 @@
 #include "progress.hpp"
 
+#include <algorithm>
 #include <cstdio>
 
 namespace cellflow::server::detail {
@@ -46,12 +47,35 @@ void Progress::finish() {
 
 void Progress::draw() {
   const double seconds = std::chrono::duration<double>(Clock::now() - start_).count();
-  const double rate = seconds > 0 ? static_cast<double>(done_) / seconds : 0.0;
-  std::fprintf(stderr, "\r\033[K%llu items", static_cast<unsigned long long>(done_));
-  if (failed_ > 0) std::fprintf(stderr, " (%llu failed)", static_cast<unsigned long long>(failed_));
-  std::fprintf(stderr, ", %.1f items/s, %.1f s", rate, seconds);
+  std::fprintf(stderr, "\r\033[K%s", progress_text(done_, failed_, total_, seconds).c_str());
   std::fflush(stderr);
   drawn_ = true;
+}
+
+std::string progress_text(std::uint64_t done, std::uint64_t failed,
+                          std::optional<std::uint64_t> total, double seconds) {
+  constexpr int kBarWidth = 24;
+  const double rate = seconds > 0 ? static_cast<double>(done) / seconds : 0.0;
+  std::string text;
+  if (total && *total > 0) {
+    const double fraction = std::min(1.0, static_cast<double>(done) / static_cast<double>(*total));
+    const int filled = static_cast<int>(fraction * kBarWidth);
+    text = "[" + std::string(filled, '#') + std::string(kBarWidth - filled, '.') + "] " +
+           std::to_string(done) + "/" + std::to_string(*total) + " items (" +
+           std::to_string(static_cast<int>(fraction * 100)) + "%)";
+  } else {
+    text = std::to_string(done) + " items";
+  }
+  if (failed > 0) text += " (" + std::to_string(failed) + " failed)";
+  char numbers[96];
+  std::snprintf(numbers, sizeof numbers, ", %.1f items/s, %.1f s", rate, seconds);
+  text += numbers;
+  if (total && rate > 0 && done < *total) {
+    std::snprintf(numbers, sizeof numbers, ", %.0f s left",
+                  static_cast<double>(*total - done) / rate);
+    text += numbers;
+  }
+  return text;
 }
 
 }  // namespace cellflow::server::detail

@@ -40,6 +40,8 @@ int run_command(const RunCommandOptions& options, const Registry& registry,
   pipeline->set_options(run_options(*pipeline, options));
   Progress progress(::isatty(STDERR_FILENO) == 1, ::isatty(STDOUT_FILENO) == 1);
   OutputSink sink(converter, progress, options.continue_on_error);
+  pipeline->start();  // opens the sources, so they can tell how many items are coming
+  progress.set_total(pipeline->expected_items());
   pipeline->run([&sink](Result&& result) { sink(std::move(result)); });
   progress.finish();
   if (sink.failed() == 0) return kExitOk;

@@ -60,6 +60,18 @@ TEST_F(FileSourceTest, EmitsMatchingFilesSortedByNameWithTheirBytes) {
   EXPECT_EQ(got[1].second, "png bytes");
 }
 
+TEST_F(FileSourceTest, AnnouncesHowManyFilesAreComing) {
+  write("a.jpg", "1");
+  write("b.jpg", "2");
+  write("c.png", "3");
+  Pipeline p{"p"};
+  auto& files = p.add<vision::FileSource>("files", {{"path", dir_.string()}});
+  p.expose(files.path, "path");
+  p.start();
+  EXPECT_EQ(p.expected_items(), std::optional<std::uint64_t>(3));
+  p.stop();
+}
+
 TEST_F(FileSourceTest, EmptyExtensionListTakesEveryFile) {
   write("a.jpg", "1");
   write("notes.txt", "2");

@@ -208,5 +208,18 @@ TEST(VideoWriter, MissingDirectoryFailsStartNamingThePath) {
   }
 }
 
+TEST(VideoSource, AnnouncesTheFrameCountOnceOpenCappedByMaxFrames) {
+  for (const auto& [max_frames, expected] : {std::pair{-1, 795}, std::pair{50, 50}}) {
+    cellflow::Pipeline p{"p"};
+    auto& source = p.add<VideoSource>("source", {{"uri", vtest()}, {"max_frames", max_frames}});
+    p.expose(source.index, "index");
+    EXPECT_FALSE(p.expected_items().has_value()) << "not open yet";
+    p.start();
+    ASSERT_TRUE(p.expected_items().has_value());
+    EXPECT_EQ(*p.expected_items(), static_cast<std::uint64_t>(expected));
+    p.stop();
+  }
+}
+
 }  // namespace
 }  // namespace cellflow::vision

@@ -76,6 +76,15 @@ void VideoSource::open() {
   impl_->period_ms = fps > 0 && fps < 1000 ? 1000.0 / fps : 40.0;
 }
 
+std::optional<std::uint64_t> VideoSource::expected_items() const {
+  if (!impl_) return std::nullopt;  // not open
+  const double count = impl_->capture.get(cv::CAP_PROP_FRAME_COUNT);
+  if (count < 1 && *max_frames < 0) return std::nullopt;
+  auto frames = static_cast<std::uint64_t>(count >= 1 ? count : *max_frames);
+  if (*max_frames >= 0) frames = std::min(frames, static_cast<std::uint64_t>(*max_frames));
+  return frames;
+}
+
 void VideoSource::process(Context& ctx) {
   Impl& s = *impl_;
   if (*max_frames >= 0 && s.next_index >= *max_frames) return ctx.end_of_stream();

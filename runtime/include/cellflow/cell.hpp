@@ -14,7 +14,9 @@
 // ctx.end_of_stream().
 #pragma once
 
+#include <cstdint>
 #include <nlohmann/json_fwd.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -45,6 +47,9 @@ class Cell {
   virtual void process(Context& ctx) = 0;
   /// Release resources. Called once after the last item, also after a failed start.
   virtual void close() {}
+  /// Sources may say, once open, how many items they will emit (a video's frame count, a folder's
+  /// files); the CLI turns it into a progress bar. std::nullopt: unknown or endless.
+  virtual std::optional<std::uint64_t> expected_items() const { return std::nullopt; }
 
   const std::string& name() const noexcept { return name_; }
   /// "outer/inner/name" from the top-level pipeline (the top level itself is not part of it).

@@ -140,6 +140,11 @@ class Pipeline : public Cell {
   /// request input a cell rejected.
   std::vector<std::string> inputs_read_by(std::string_view cell_path) const;
 
+  /// Once started: how many items the stream will have, the smallest count announced by its
+  /// source cells (Cell::expected_items; sources are zipped); std::nullopt when none announces
+  /// one.
+  std::optional<std::uint64_t> expected_items() const;
+
   /// Throws Error listing every wiring and config problem (a no-op when there are none).
   void validate() const;
   /// Default RunOptions used by start() and run() (e.g. from a JSON config).

@@ -29,6 +29,7 @@ class FileSource final : public Cell {
   void configure(const nlohmann::json& params) override;
   void open() override;
   void process(Context& ctx) override;
+  std::optional<std::uint64_t> expected_items() const override { return files_.size(); }
 
  private:
   bool wanted(const std::string& file) const;

@@ -35,6 +35,8 @@ class VideoSource final : public Cell {
   void open() override;
   void process(Context& ctx) override;
   void close() override;
+  /// Files: the container's frame count (capped by max_frames); cameras and streams: unknown.
+  std::optional<std::uint64_t> expected_items() const override;
 
  private:
   struct Impl;

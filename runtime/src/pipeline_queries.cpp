@@ -1,3 +1,4 @@
+// Questions about a built pipeline: which request inputs a cell reads, how long a stream is.
 #include <algorithm>
 
 #include "cellflow/pipeline.hpp"
@@ -18,6 +19,21 @@ std::vector<std::string> Pipeline::inputs_read_by(std::string_view cell_path) co
       names.push_back(input.name);
   }
   return names;
+}
+
+}  // namespace cellflow
+
+namespace cellflow {
+
+std::optional<std::uint64_t> Pipeline::expected_items() const {
+  std::optional<std::uint64_t> smallest;
+  for (const std::string& path : cell_paths()) {
+    const Cell& c = cell(path);
+    if (c.is_pipeline() || !c.is_source()) continue;
+    const auto hint = c.expected_items();
+    if (hint && (!smallest || *hint < *smallest)) smallest = hint;
+  }
+  return smallest;
 }
 
 }  // namespace cellflow
