@@ -1,5 +1,6 @@
 // Built against an installed cellflow (scripts/check-install.sh): a typed cell in request mode.
 #include <cellflow/cellflow.hpp>
+#include <cellflow/vision/letterbox.hpp>
 #include <iostream>
 
 class Square final : public cellflow::Cell {
@@ -17,5 +18,13 @@ int main() {
   p.start();
   const int y = p.submit({{"x", 12}}).get().get<int>("y");
   std::cout << "consumer: 12^2 = " << y << "\n";
-  return y == 144 ? 0 : 1;
+  cellflow::Pipeline v{"vision"};
+  auto& box = v.add<cellflow::vision::Letterbox>("box", {{"width", 64}, {"height", 32}});
+  v.expose(box.in, "image");
+  v.expose(box.out, "boxed");
+  v.start();
+  const cv::Mat boxed =
+      v.submit({{"image", cv::Mat(100, 100, CV_8UC3)}}).get().get<cv::Mat>("boxed");
+  std::cout << "consumer: letterbox 100x100 -> " << boxed.cols << "x" << boxed.rows << "\n";
+  return y == 144 && boxed.cols == 64 && boxed.rows == 32 ? 0 : 1;
 }
