@@ -17,12 +17,16 @@
 //           now, a hand-written loop of 2 std::threads sharing the capture. Every side must find
 //           the same people.
 //
+// Every variant also reports the process's CPU time per image or frame (cpu_ms_per_*), and the
+// HTTP variants their clients' own share of it (client_cpu_ms_per_image): the load generator runs
+// in this process, on the same cores as the service.
+//
 // Variants are interleaved per repetition (the order alternates) so that machine drift hits every
 // side alike; the median repetition is reported. OpenCV's thread count is left at its default
 // unless `opencv_threads` > 0 (cv::setNumThreads for the whole process, both sides alike).
 //
 // Usage: bench_vision [seconds=3] [reps=5] [frames=60] [opencv_threads=0 (OpenCV's default)]
-// Prints one JSON object per line (the server's own log lines go to stderr); about 3 minutes.
+// Prints one JSON object per line (the server's own log lines go to stderr); about 4.5 minutes.
 #include "cellflow/vision/vision.hpp"
 
 #include <httplib.h>
@@ -34,6 +38,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
+#include <ctime>
 #include <fstream>
 #include <functional>
 #include <iostream>
@@ -120,34 +125,55 @@ using Step = std::function<bool(long)>;
 /// Called on the worker's own thread, so that per-thread state (a client, a net) lives there.
 using MakeStep = std::function<Step(int worker)>;
 
+/// CPU seconds consumed so far by the process or the calling thread.
+double cpu_seconds(clockid_t clock) {
+  timespec t{};
+  clock_gettime(clock, &t);
+  return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_nsec) * 1e-9;
+}
+
+/// What one timed window did.
+struct Window {
+  double steps_per_s = 0;  // steps completed inside the window, per second
+  long steps = 0;          // steps started inside the window (the last ones end after it)
+  double process_cpu = 0;  // CPU seconds of the whole process from the window's start to the end
+  double workers_cpu = 0;  // CPU seconds of the worker threads themselves over the same steps
+};
+
 /// Runs `workers` threads; each does kWarmupSteps untimed steps, then all step back to back for
-/// `seconds`. Returns the steps completed inside the window per second. Throws on a wrong step.
-double steps_per_second(int workers, double seconds, const MakeStep& make,
-                        const std::string& name) {
+/// `seconds`. Throws on a wrong step.
+Window timed_window(int workers, double seconds, const MakeStep& make, const std::string& name) {
   std::atomic<int> warmed{0};
   std::atomic<bool> open{false};
-  std::atomic<long> completed{0}, errors{0};
+  std::atomic<long> completed{0}, started{0}, errors{0};
+  std::atomic<double> workers_cpu{0};
   Clock::time_point deadline;
+  double process_cpu_at_open = 0;
   auto worker = [&](int w) {
     Step step = make(w);
     long i = 0;
     for (; i < kWarmupSteps; ++i) errors += !step(i);
     if (warmed.fetch_add(1) + 1 == workers) {
+      process_cpu_at_open = cpu_seconds(CLOCK_PROCESS_CPUTIME_ID);
       deadline = Clock::now() + std::chrono::duration_cast<Clock::duration>(
                                     std::chrono::duration<double>(seconds));
       open.store(true, std::memory_order_release);
     }
     while (!open.load(std::memory_order_acquire)) std::this_thread::yield();
+    const double thread_cpu_at_open = cpu_seconds(CLOCK_THREAD_CPUTIME_ID);
     for (; Clock::now() < deadline; ++i) {
       errors += !step(i);
+      started.fetch_add(1, std::memory_order_relaxed);
       if (Clock::now() <= deadline) completed.fetch_add(1, std::memory_order_relaxed);
     }
+    workers_cpu.fetch_add(cpu_seconds(CLOCK_THREAD_CPUTIME_ID) - thread_cpu_at_open);
   };
   std::vector<std::thread> threads;
   for (int w = 0; w < workers; ++w) threads.emplace_back(worker, w);
   for (auto& t : threads) t.join();
   if (errors > 0) throw std::runtime_error(name + ": " + std::to_string(errors.load()) + " wrong");
-  return static_cast<double>(completed) / seconds;
+  return {static_cast<double>(completed) / seconds, started.load(),
+          cpu_seconds(CLOCK_PROCESS_CPUTIME_ID) - process_cpu_at_open, workers_cpu.load()};
 }
 
 // ---- faces: the raw OpenCV reference ----
@@ -335,6 +361,7 @@ struct Variant {
   int port = 0;  // the service's, for its /metrics; 0 for the raw loop
   std::vector<double> runs = {};
   Timings service = {};  // the service's timings summed over the timed runs of this variant
+  Window cpu = {};       // steps and CPU seconds summed over the timed runs
 };
 
 void print_variant(const Variant& v) {
@@ -345,14 +372,23 @@ void print_variant(const Variant& v) {
                {"workers", v.workers},
                {"images_per_s", round3(median(v.runs))},
                {"runs", runs}};
-  if (v.port) line["service_ms_per_image"] = mean_ms(v.service);
+  const double steps = static_cast<double>(std::max(1L, v.cpu.steps));
+  line["cpu_ms_per_image"] = round3(1000 * v.cpu.process_cpu / steps);
+  if (v.port) {
+    line["client_cpu_ms_per_image"] = round3(1000 * v.cpu.workers_cpu / steps);
+    line["service_ms_per_image"] = mean_ms(v.service);
+  }
   print(std::move(line));
 }
 
 /// One timed run of `v`; for the service, adds what its /metrics recorded meanwhile.
 void run_variant(Variant& v, double seconds) {
   const Timings before = v.port ? read_timings(v.port) : Timings{};
-  v.runs.push_back(steps_per_second(v.workers, seconds, v.make, v.name));
+  const Window window = timed_window(v.workers, seconds, v.make, v.name);
+  v.runs.push_back(window.steps_per_s);
+  v.cpu.steps += window.steps;
+  v.cpu.process_cpu += window.process_cpu;
+  v.cpu.workers_cpu += window.workers_cpu;
   if (!v.port) return;
   const Timings after = read_timings(v.port);
   v.service.resize(after.size());
@@ -379,7 +415,7 @@ void bench_faces(const Options& o, const cellflow::Registry& registry) {
                                    {"raw_opencv", 2, raw_faces(images)},
                                    {"cellflow_http", 2, http_faces(port, requests), port},
                                    {"cellflow_http", 4, http_faces(port, requests), port}};
-  for (auto& v : variants) steps_per_second(v.workers, 0.5, v.make, v.name);  // warm-up
+  for (auto& v : variants) timed_window(v.workers, 0.5, v.make, v.name);  // warm-up
   for (int rep = 0; rep < o.reps; ++rep) {
     for (std::size_t i = 0; i < variants.size(); ++i)
       run_variant(variants[rep % 2 ? variants.size() - 1 - i : i], o.seconds);
@@ -396,6 +432,7 @@ void bench_faces(const Options& o, const cellflow::Registry& registry) {
 
 struct PeopleRun {
   double frames_per_s = 0;
+  double cpu = 0;  // CPU seconds of the whole process over the timed part
   long frames = 0;
   long people = 0;  // detections summed over every frame
 };
@@ -416,12 +453,14 @@ PeopleRun people_sequential(int frames) {
   hog.setSVMDetector(cv::HOGDescriptor::getDefaultPeopleDetector());
   PeopleRun run;
   const auto start = Clock::now();
+  const double cpu_at_start = cpu_seconds(CLOCK_PROCESS_CPUTIME_ID);
   cv::Mat frame;
   while (run.frames < frames && capture.read(frame) && !frame.empty()) {
     run.people += detect_people(hog, frame);
     ++run.frames;
   }
   run.frames_per_s = static_cast<double>(run.frames) / seconds_since(start);
+  run.cpu = cpu_seconds(CLOCK_PROCESS_CPUTIME_ID) - cpu_at_start;
   return run;
 }
 
@@ -448,11 +487,13 @@ PeopleRun people_threads(int frames, int threads) {
     }
   };
   const auto start = Clock::now();
+  const double cpu_at_start = cpu_seconds(CLOCK_PROCESS_CPUTIME_ID);
   std::vector<std::thread> pool;
   for (auto& hog : hogs) pool.emplace_back(work, std::ref(hog));
   for (auto& t : pool) t.join();
   const double elapsed = seconds_since(start);
-  return {static_cast<double>(done) / elapsed, done.load(), people.load()};
+  return {static_cast<double>(done) / elapsed, cpu_seconds(CLOCK_PROCESS_CPUTIME_ID) - cpu_at_start,
+          done.load(), people.load()};
 }
 
 PeopleRun people_pipeline(int frames, int clones) {
@@ -468,11 +509,13 @@ PeopleRun people_pipeline(int frames, int clones) {
   p.start({.max_in_flight = 8});  // as examples/configs/people_video.json
   PeopleRun run;
   const auto start = Clock::now();
+  const double cpu_at_start = cpu_seconds(CLOCK_PROCESS_CPUTIME_ID);
   p.run([&run](cellflow::Result&& r) {
     run.people += r.get<json>("people").at("count").get<long>();
     ++run.frames;
   });
   run.frames_per_s = static_cast<double>(run.frames) / seconds_since(start);
+  run.cpu = cpu_seconds(CLOCK_PROCESS_CPUTIME_ID) - cpu_at_start;
   return run;
 }
 
@@ -482,6 +525,8 @@ struct PeopleSide {
   std::function<PeopleRun(int frames)> run;
   std::vector<double> runs = {};
   PeopleRun last = {};
+  double cpu = 0;   // CPU seconds summed over the timed runs
+  long frames = 0;  // frames summed over the timed runs
 };
 
 /// Every side must have seen the same frames and found the same people in them.
@@ -506,6 +551,8 @@ void bench_people(const Options& o) {
       PeopleSide& s = sides[rep % 2 ? sides.size() - 1 - i : i];
       s.last = s.run(o.frames);
       s.runs.push_back(s.last.frames_per_s);
+      s.cpu += s.last.cpu;
+      s.frames += s.last.frames;
     }
   }
   check_same_people(sides);
@@ -518,6 +565,7 @@ void bench_people(const Options& o) {
            {"frames", s.last.frames},
            {"people_found", s.last.people},
            {"frames_per_s", round3(median(s.runs))},
+           {"cpu_ms_per_frame", round3(1000 * s.cpu / static_cast<double>(std::max(1L, s.frames)))},
            {"runs", runs}});
   }
   const double sequential = median(sides[0].runs), cellflow = median(sides[2].runs);
