@@ -21,7 +21,9 @@ std::vector<Cell*> CloneGroup::resize(int n, const MakeClone& make) {
   const int current = size();
   for (int k = current; k < n; ++k) {
     const int index = free_index();
-    auto clone = std::make_unique<Clone>(Clone{index, make(index), {}, false});
+    auto clone = std::make_unique<Clone>();
+    clone->index = index;
+    clone->cells = make(index);
     Clone& ref = *clone;
     std::lock_guard lock(queue_mutex_);
     clones_.push_back(std::move(clone));
@@ -88,10 +90,16 @@ void CloneGroup::stop() {
     if (clone->thread.joinable()) clone->thread.join();
 }
 
+int CloneGroup::threads_per_clone() const {
+  const int set = unit_.child != nullptr ? unit_.child->scale.threads : 0;
+  return set > 0 ? set : ThreadBudget::share_of_cores(static_cast<int>(clones_.size()));
+}
+
 void CloneGroup::work(Clone& clone) {
   for (;;) {
     Queued next;
     std::chrono::nanoseconds waited{0};
+    int threads = 1;
     {
       std::unique_lock lock(queue_mutex_);
       queue_changed_.wait(lock, [&] { return stopping_ || clone.retiring || !queue_.empty(); });
@@ -104,8 +112,9 @@ void CloneGroup::work(Clone& clone) {
       next = std::move(queue_.front());
       if (observer_) waited = std::chrono::steady_clock::now() - next.since;
       queue_.pop_front();
+      threads = threads_per_clone();
     }
-    run(clone, next, waited);
+    clone.budget.run(threads, [&] { run(clone, next, waited); });
   }
 }
 

@@ -78,9 +78,11 @@ struct FlowGraph::Impl {
       return;
     }
     // Forwarding from inside the body, while the serial slot is still held, keeps items in
-    // order; function_node would start the next item before forwarding this one.
+    // order; function_node would start the next item before forwarding this one. Isolation: a
+    // cell that parallelises inside (OpenCV) waits for its own loop only, instead of taking up
+    // another node's item on the same thread and returning late.
     auto& node = make<Gate>(flow::serial, [this, u](Frame* const& f, Gate::output_ports_type& out) {
-      callbacks.run_unit(u, *f);
+      tbb::this_task_arena::isolate([&] { callbacks.run_unit(u, *f); });
       std::get<0>(out).try_put(f);
     });
     entries.push_back(&node);

@@ -41,9 +41,9 @@ class Loader {
   }
 
   void check_keys(const json& config) {
-    static const std::set<std::string> kKnown = {"name",        "cells",      "connections",
-                                                 "inputs",      "outputs",    "max_in_flight",
-                                                 "max_pending", "timeout_ms", "description"};
+    static const std::set<std::string> kKnown = {
+        "name",          "cells",       "connections", "inputs",      "outputs",
+        "max_in_flight", "max_pending", "timeout_ms",  "description", "zip_sources"};
     for (const auto& [key, value] : config.items())
       if (!kKnown.count(key)) problems_.push_back(at(key) + ": unknown key");
   }
@@ -67,8 +67,8 @@ class Loader {
 
   void add_cell(Pipeline& pipeline, const json& entry, const std::string& path) {
     if (!entry.is_object()) return problems_.push_back(path + ": expected an object");
-    static const std::set<std::string> kKnown = {"name",   "type",   "pipeline",
-                                                 "params", "clones", "clone_params"};
+    static const std::set<std::string> kKnown = {"name",   "type",         "pipeline", "params",
+                                                 "clones", "clone_params", "threads"};
     for (const auto& [key, value] : entry.items())
       if (!kKnown.count(key)) problems_.push_back(path + "." + key + ": unknown key");
     if (!entry.contains("name") || !entry["name"].is_string())
@@ -126,7 +126,8 @@ class Loader {
   }
 
   std::optional<ScaleUp> scale_of(const json& entry, const std::string& path) {
-    if (!entry.contains("clones") && !entry.contains("clone_params")) return std::nullopt;
+    if (!entry.contains("clones") && !entry.contains("clone_params") && !entry.contains("threads"))
+      return std::nullopt;
     ScaleUp scale;
     if (entry.contains("clone_params") && !entry.contains("clones") &&
         entry["clone_params"].is_array())
@@ -136,6 +137,13 @@ class Loader {
         scale.clones = entry["clones"].get<int>();
       else
         problems_.push_back(path + ".clones: expected integer, got " + entry["clones"].type_name());
+    }
+    if (entry.contains("threads")) {
+      if (entry["threads"].is_number_integer())
+        scale.threads = entry["threads"].get<int>();
+      else
+        problems_.push_back(path + ".threads: expected integer, got " +
+                            entry["threads"].type_name());
     }
     if (entry.contains("clone_params")) {
       const auto& list = entry["clone_params"];
@@ -189,6 +197,13 @@ class Loader {
         problems_.push_back(at("max_in_flight") + ": expected a positive integer, got " + v.dump());
     }
     pipeline.set_options(options);
+    if (config.contains("zip_sources")) {
+      if (config["zip_sources"].is_boolean())
+        pipeline.set_zip_sources(config["zip_sources"].get<bool>());
+      else
+        problems_.push_back(at("zip_sources") + ": expected a boolean, got " +
+                            config["zip_sources"].dump());
+    }
   }
 
   // Wiring problems found by the pipeline itself (names, unconnected inputs, cycles...).
@@ -224,7 +239,7 @@ std::unique_ptr<Pipeline> load_pipeline_file(const std::string& path, const Regi
     throw Error("config file '" + path + "' is not valid JSON: " + e.what());
   }
   try {
-    apply_param_overrides(config, param_overrides);
+    apply_param_overrides(config, param_overrides, registry);
     return load_pipeline(config, registry);
   } catch (const Error& e) {
     std::vector<std::string> problems;

@@ -5,6 +5,7 @@
 
 #include "cellflow/error.hpp"
 #include "cellflow/loader.hpp"
+#include "cellflow/param.hpp"
 
 namespace cellflow {
 namespace {
@@ -40,14 +41,28 @@ void collect_paths(const json& pipeline, const std::string& prefix, std::string&
   }
 }
 
-json parse_value(const std::string& text) {
+// The declared kind of `param` on the cell type of `cell` ("" when unknown).
+std::string param_kind(const json& cell, const std::string& param, const Registry& registry) {
+  const auto type = cell.find("type");
+  if (type == cell.end() || !type->is_string() || !registry.contains(type->get<std::string>()))
+    return "";
+  const auto prototype = registry.create(type->get<std::string>());
+  for (const ParamBase* declared : prototype->params())
+    if (declared->name() == param) return declared->kind();
+  return "";
+}
+
+// JSON when the text is JSON, except that a string param takes the text itself (uri=0 is "0").
+json parse_value(const std::string& text, const std::string& kind) {
   json value = json::parse(text, nullptr, false);
-  return value.is_discarded() ? json(text) : value;
+  if (value.is_discarded() || (kind == "string" && !value.is_string())) return json(text);
+  return value;
 }
 
 }  // namespace
 
-void apply_param_overrides(json& config, const std::vector<std::string>& overrides) {
+void apply_param_overrides(json& config, const std::vector<std::string>& overrides,
+                           const Registry& registry) {
   std::vector<std::string> problems;
   for (const std::string& entry : overrides) {
     const std::size_t eq = entry.find('=');
@@ -64,7 +79,9 @@ void apply_param_overrides(json& config, const std::vector<std::string>& overrid
       problems.push_back("--set '" + entry + "': no cell '" + path + "' (cells: " + valid + ")");
       continue;
     }
-    (*cell)["params"][entry.substr(dot + 1, eq - dot - 1)] = parse_value(entry.substr(eq + 1));
+    const std::string param = entry.substr(dot + 1, eq - dot - 1);
+    (*cell)["params"][param] =
+        parse_value(entry.substr(eq + 1), param_kind(*cell, param, registry));
   }
   if (!problems.empty()) throw Error(std::move(problems));
 }

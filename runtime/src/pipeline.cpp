@@ -201,6 +201,8 @@ void Pipeline::scale(std::string_view path, int clones) {
 
 void Pipeline::set_options(RunOptions options) { impl_->options = options; }
 const RunOptions& Pipeline::options() const { return impl_->options; }
+void Pipeline::set_zip_sources(bool zip) { impl_->zip_sources = zip; }
+bool Pipeline::zip_sources() const { return impl_->zip_sources; }
 const Pipeline::Structure& Pipeline::structure() const { return impl_->structure; }
 
 }  // namespace cellflow

@@ -78,6 +78,11 @@ void check_scale(const Pipeline& p, const Structure& s, std::vector<std::string>
     if (scale.clones < 1 || scale.clones > ScaleUp::kMaxClones)
       out.push_back(where + "clones must be between 1 and " + std::to_string(ScaleUp::kMaxClones) +
                     ", got " + std::to_string(scale.clones));
+    if (scale.threads < 0 || scale.threads > ScaleUp::kMaxClones)
+      out.push_back(where +
+                    "threads must be between 0 (the cores shared out among the clones) "
+                    "and " +
+                    std::to_string(ScaleUp::kMaxClones) + ", got " + std::to_string(scale.threads));
     if (child.scaled && scale.clones > 1 && child.cell->is_source())
       out.push_back(where + "a source cannot be cloned (it has no input to share out)");
     if (!scale.clone_params.empty() &&
@@ -86,6 +91,35 @@ void check_scale(const Pipeline& p, const Structure& s, std::vector<std::string>
                     " entries for " + std::to_string(scale.clones) + " clones");
   }
   (void)p;
+}
+
+void collect_sources(const Pipeline& p, std::vector<std::string>& paths) {
+  for (const auto* child : p.children()) {
+    if (child->is_pipeline())
+      collect_sources(static_cast<const Pipeline&>(*child), paths);
+    else if (child->is_source())
+      paths.push_back(child->path());
+  }
+}
+
+// Items of independent sources would be paired by index, silently: refused unless declared.
+void check_sources(const Pipeline& p, std::vector<std::string>& out) {
+  if (p.parent() != nullptr) {
+    if (p.zip_sources())
+      out.push_back("pipeline '" + p.path() +
+                    "': zip_sources applies to the top-level pipeline only");
+    return;
+  }
+  std::vector<std::string> sources;
+  collect_sources(p, sources);
+  if (sources.size() < 2 || p.zip_sources()) return;
+  std::string names;
+  for (const auto& path : sources) names += (names.empty() ? "" : ", ") + path;
+  out.push_back("pipeline '" + p.name() + "' has " + std::to_string(sources.size()) + " sources (" +
+                names +
+                "): their items would be paired by index, not by timestamp, and synchronising "
+                "sources is not supported yet; to pair the n-th items on purpose, set "
+                "\"zip_sources\": true (C++: Pipeline::set_zip_sources(true))");
 }
 
 }  // namespace
@@ -104,6 +138,7 @@ void collect_problems(const Pipeline& p, std::vector<std::string>& out) {
   check_coverage(p, s, out);
   check_cycles(p, s, out);
   check_scale(p, s, out);
+  check_sources(p, out);
 }
 
 void Pipeline::validate() const {

@@ -95,6 +95,25 @@ CLI::App* add_serve(CLI::App& app, ServeCommandOptions& options) {
   serve->add_option("--threads", options.threads, "HTTP worker threads (0: max(8, 4 x cores))")
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
+  serve
+      ->add_option("--set", options.params,
+                   "param override cell.param=value (repeatable; applies to every config "
+                   "having that cell)")
+      ->type_name("CELL.PARAM=VALUE");
+  serve
+      ->add_option("--max-pending", options.max_pending,
+                   "requests admitted per model at once, beyond it 429 (default: the config's "
+                   "max_pending, else 2 x max_in_flight)")
+      ->check(CLI::PositiveNumber);
+  serve
+      ->add_option("--timeout-ms", options.timeout_ms,
+                   "per-request timeout, 504 beyond it (default: the config's timeout_ms; 0: none)")
+      ->check(CLI::NonNegativeNumber);
+  serve
+      ->add_option("--max-body-mb", options.max_body_mb,
+                   "largest request body in MiB, 413 beyond it")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
   serve->fallthrough();  // --log-level after the subcommand name
   return serve;
 }
@@ -149,8 +168,11 @@ int run_cli(int argc, char** argv, const Registry& registry, const JsonConverter
   RunCommandOptions run_options;
   CLI::App* run = add_run(app, run_options);
   ConfigOptions validate_options, graph_options;
+  bool validate_open = false;
   CLI::App* validate = app.add_subcommand("validate", "check a config, listing every problem");
   add_config_options(*validate, validate_options);
+  validate->add_flag("--open", validate_open,
+                     "also open every cell once (finds missing model files before serving)");
   CLI::App* graph = app.add_subcommand("graph", "print a config's pipeline as Graphviz DOT");
   add_config_options(*graph, graph_options);
   CellsCommandOptions cells_options;
@@ -166,7 +188,8 @@ int run_cli(int argc, char** argv, const Registry& registry, const JsonConverter
   return guarded([&] {
     configure_logging(log_level);
     if (run->parsed()) return detail::run_command(run_options, registry, converter);
-    if (validate->parsed()) return detail::validate_command(validate_options, registry);
+    if (validate->parsed())
+      return detail::validate_command(validate_options, validate_open, registry);
     if (graph->parsed()) return detail::graph_command(graph_options, registry);
     if (cells->parsed()) return detail::cells_command(cells_options, registry);
     if (serve->parsed()) return detail::serve_command(serve_options, registry);

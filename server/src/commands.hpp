@@ -35,7 +35,11 @@ struct ServeCommandOptions {
   std::string host = "127.0.0.1";
   int port = 8080;  ///< 0: any free port (the printed URL tells which)
   std::string api_key;
-  int threads = 0;  ///< HTTP worker threads; 0: ServerOptions' default
+  int threads = 0;                         ///< HTTP worker threads; 0: ServerOptions' default
+  std::vector<std::string> params;         ///< "cell.param=value", for every config having it
+  std::optional<std::size_t> max_pending;  ///< unset: each config's own
+  std::optional<std::size_t> timeout_ms;   ///< unset: each config's own
+  std::size_t max_body_mb = 64;
 };
 
 struct CellsCommandOptions {
@@ -50,8 +54,10 @@ std::unique_ptr<Pipeline> load_configured(const ConfigOptions& options, const Re
 /// items failed under --continue-on-error. Fail-fast errors propagate from Pipeline::run().
 int run_command(const RunCommandOptions& options, const Registry& registry,
                 const JsonConverter& converter);
-/// Prints "ok: <name> (N cells)" when the pipeline validates; throws Error otherwise.
-int validate_command(const ConfigOptions& options, const Registry& registry);
+/// Prints "ok: <name> (N cells)" when the pipeline validates; throws Error otherwise. With
+/// `open`, also opens every cell (and clone) once and closes it, so that what only opening finds
+/// (a missing model file) is reported too.
+int validate_command(const ConfigOptions& options, bool open, const Registry& registry);
 /// Lists registered cell types (all, or `options.types`) as text or JSON.
 int cells_command(const CellsCommandOptions& options, const Registry& registry);
 /// Serves the pipelines over HTTP (KServe v2) until SIGINT or SIGTERM, then stops gracefully.

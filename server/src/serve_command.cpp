@@ -45,8 +45,49 @@ void apply_clones(const std::vector<std::unique_ptr<Pipeline>>& pipelines,
   }
 }
 
+// The --set entries that name a cell of `config`; an entry that no config has is an error,
+// listed with the valid cells of the first config (as --clones does).
+std::vector<std::string> params_for(const std::string& path,
+                                    const std::vector<std::string>& configs,
+                                    const std::vector<std::string>& params,
+                                    const Registry& registry) {
+  std::vector<std::string> mine;
+  for (const std::string& entry : params) {
+    bool anywhere = false;
+    for (const std::string& other : configs) {
+      nlohmann::json copy = read_config(other);
+      try {
+        apply_param_overrides(copy, {entry}, registry);
+      } catch (const Error&) {
+        continue;
+      }
+      anywhere = true;
+      if (other == path) mine.push_back(entry);
+    }
+    if (anywhere) continue;
+    nlohmann::json first = read_config(configs.front());
+    apply_param_overrides(first, {entry}, registry);  // throws, naming the valid cells
+  }
+  return mine;
+}
+
+ModelOptions read_model_options(const std::string& config, const ServeCommandOptions& options) {
+  ModelOptions model;
+  try {
+    model = ModelOptions::from_config(read_config(config));
+  } catch (const Error& error) {
+    std::vector<std::string> problems;
+    for (const auto& problem : error.problems()) problems.push_back(config + ": " + problem);
+    throw Error(std::move(problems));
+  }
+  if (options.max_pending) model.max_pending = *options.max_pending;
+  if (options.timeout_ms) model.timeout = std::chrono::milliseconds(*options.timeout_ms);
+  return model;
+}
+
 ServerOptions server_options(const ServeCommandOptions& options) {
   ServerOptions server;
+  server.max_body_bytes = options.max_body_mb << 20;
   server.host = options.host;
   server.port = options.port;
   server.api_key = options.api_key;
@@ -63,14 +104,9 @@ int serve_command(const ServeCommandOptions& options, const Registry& registry) 
   std::vector<std::unique_ptr<Pipeline>> pipelines;
   std::vector<ModelOptions> model_options;
   for (const std::string& config : options.configs) {
-    pipelines.push_back(load_pipeline_file(config, registry));
-    try {
-      model_options.push_back(ModelOptions::from_config(read_config(config)));
-    } catch (const Error& error) {
-      std::vector<std::string> problems;
-      for (const auto& problem : error.problems()) problems.push_back(config + ": " + problem);
-      throw Error(std::move(problems));
-    }
+    const auto params = params_for(config, options.configs, options.params, registry);
+    pipelines.push_back(load_pipeline_file(config, registry, params));
+    model_options.push_back(read_model_options(config, options));
   }
   apply_clones(pipelines, options.clones);
   HttpServer server(server_options(options));

@@ -26,4 +26,12 @@ int ShutdownSignals::wait() const {
   return signal;
 }
 
+int ShutdownSignals::wait_for(std::chrono::milliseconds limit) const {
+  const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(limit);
+  const timespec timeout{static_cast<time_t>(seconds.count()),
+                         static_cast<long>((limit - seconds).count() * 1'000'000)};
+  const int signal = sigtimedwait(&signals_, nullptr, &timeout);
+  return signal > 0 ? signal : 0;
+}
+
 }  // namespace cellflow::server::detail

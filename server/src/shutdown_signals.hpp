@@ -7,6 +7,8 @@
 
 #include <signal.h>
 
+#include <chrono>
+
 namespace cellflow::server::detail {
 
 class ShutdownSignals {
@@ -18,6 +20,8 @@ class ShutdownSignals {
 
   /// Blocks until SIGINT or SIGTERM arrives; returns its number.
   int wait() const;
+  /// Waits at most `limit`: the signal's number, or 0 when none arrived.
+  int wait_for(std::chrono::milliseconds limit) const;
 
  private:
   sigset_t signals_;

@@ -19,12 +19,16 @@ std::size_t count_leaf_cells(const Pipeline& pipeline) {
 
 }  // namespace
 
-int validate_command(const ConfigOptions& options, const Registry& registry) {
+int validate_command(const ConfigOptions& options, bool open, const Registry& registry) {
   auto pipeline = load_configured(options, registry);
   pipeline->validate();
+  if (open) {
+    pipeline->start();
+    pipeline->stop();
+  }
   const std::size_t cells = count_leaf_cells(*pipeline);
   print_line("ok: " + pipeline->name() + " (" + std::to_string(cells) +
-             (cells == 1 ? " cell)" : " cells)"));
+             (cells == 1 ? " cell" : " cells") + (open ? ", all opened)" : ")"));
   return kExitOk;
 }
 

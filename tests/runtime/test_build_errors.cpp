@@ -379,5 +379,57 @@ TEST(BuildErrors, SubmitWrongInputs_throwsError) {
   EXPECT_EQ(p.submit({{"x", 5}}).get().get<int>("y"), 10);
 }
 
+// a + b.
+class IntSum final : public Cell {
+ public:
+  Input<int> a{*this, "a"};
+  Input<int> b{*this, "b"};
+  Output<int> out{*this, "out"};
+  void process(Context& ctx) override { ctx.emit(out, ctx.get(a) + ctx.get(b)); }
+};
+
+// Two independent sources: their items would be paired by index (issue: Megamind at 23.976 fps
+// and vtest at 10 fps paired frame 24 with frame 24).
+std::unique_ptr<Pipeline> two_sources(bool zip) {
+  auto p = std::make_unique<Pipeline>("two");
+  auto& tenths = p->add<IntSource>("tenths", {{"count", 3}, {"first", 10}});
+  auto& units = p->add<IntSource>("units", {{"count", 3}});
+  auto& sum = p->add<IntSum>("sum");
+  p->connect(tenths.out, sum.a);
+  p->connect(units.out, sum.b);
+  p->expose(sum.out, "y");
+  p->set_zip_sources(zip);
+  return p;
+}
+
+TEST(BuildErrors, TwoSourcesAreAnErrorUnlessZippedOnPurpose) {
+  const auto problems = problems_of([] { two_sources(false)->validate(); });
+  ASSERT_EQ(problems.size(), 1u) << join_lines(problems);
+  EXPECT_TRUE(contains_all(problems[0], {"pipeline 'two' has 2 sources (tenths, units)",
+                                         "paired by index", "\"zip_sources\": true"}))
+      << problems[0];
+  auto zipped = two_sources(true);
+  EXPECT_EQ(run_collect<int>(*zipped, "y"), (std::vector<int>{10, 12, 14}));
+}
+
+TEST(BuildErrors, ZipSourcesFromJsonAndOnlyAtTheTop) {
+  const json config = json::parse(R"({"name": "p", "cells": [
+      {"name": "a", "type": "Counter", "params": {"count": 2}},
+      {"name": "b", "type": "Counter", "params": {"count": 2}},
+      {"name": "check", "type": "Fail", "params": {"on": []}}],
+    "connections": [["a.out", "check.in"]], "outputs": {"y": "check.out", "z": "b.out"}})");
+  const auto registry = cells::builtin_registry();
+  const auto refused = problems_of([&] { load_pipeline(config, registry); });
+  ASSERT_EQ(refused.size(), 1u) << join_lines(refused);
+  EXPECT_TRUE(contains_all(refused[0], {"2 sources (a, b)"})) << refused[0];
+  json zipped = config;
+  zipped["zip_sources"] = true;
+  EXPECT_NO_THROW(load_pipeline(zipped, registry)->validate());
+  zipped["zip_sources"] = "yes";
+  const auto bad = problems_of([&] { load_pipeline(zipped, registry); });
+  EXPECT_TRUE(contains_all(join_lines(bad), {"zip_sources: expected a boolean"}))
+      << join_lines(bad);
+}
+
 }  // namespace
 }  // namespace cellflow::testing

@@ -317,6 +317,21 @@ TEST_F(CellflowCli, Validate_NestedConfig_CountsLeafCells) {
   EXPECT_EQ(run.out_lines(), Lines{"ok: nested (3 cells)"});
 }
 
+TEST_F(CellflowCli, ValidateOpen_FindsAMissingModelFileBeforeServing) {
+  const std::string faces = (kExampleConfigs / "faces.json").string();
+  const std::string missing = "detect.model=/nonexistent/blazeface.onnx";
+  const CliRun plain = cli({"validate", "--config", faces, "--set", missing});
+  EXPECT_EQ(plain.exit_code, 0) << "without --open nothing is opened: " << plain.err;
+  const CliRun opened = cli({"validate", "--config", faces, "--set", missing, "--open"});
+  EXPECT_EQ(opened.exit_code, 2);
+  EXPECT_TRUE(contains(opened.err, "/nonexistent/blazeface.onnx")) << opened.err;
+  EXPECT_TRUE(contains(opened.err, "scripts/fetch-models.sh")) << opened.err;
+  const CliRun counter =
+      cli({"validate", "--config", (kExampleConfigs / "counter_repeat.json").string(), "--open"});
+  EXPECT_EQ(counter.exit_code, 0) << counter.err;
+  EXPECT_EQ(counter.out_lines(), Lines{"ok: counter_repeat (3 cells, all opened)"});
+}
+
 // Index of the first line of `text` containing `part`, or -1.
 int line_containing(const std::string& text, const std::string& part) {
   std::istringstream stream(text);

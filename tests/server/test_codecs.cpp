@@ -359,20 +359,40 @@ TEST(MatCodec, EncodesPngInBinaryForm) {
 
 // --- nlohmann::json -----------------------------------------------------------------------------
 
-TEST(JsonCodec, InputReceivesTheDataArray) {
+TEST(JsonCodec, InputReceivesShapedData) {
   const Codec& c = codec<json>();
   EXPECT_EQ(c.datatype(), "BYTES");
   EXPECT_EQ(c.shape(), (std::vector<std::int64_t>{-1}));
-  EXPECT_EQ(c.decode(json_tensor("FP32", {1}, json::array({2.5}))).get<json>(), json::array({2.5}));
+  // Shape [1] (or []) is the element itself, as an Input<int64_t> would receive it.
+  EXPECT_EQ(c.decode(json_tensor("FP32", {1}, json::array({2.5}))).get<json>(), json(2.5));
+  EXPECT_EQ(c.decode(json_tensor("INT64", {}, json::array({13}))).get<json>(), json(13));
   EXPECT_EQ(c.decode(json_tensor("BYTES", {2}, json::array({"a", "b"}))).get<json>(),
             json::array({"a", "b"}));
   EXPECT_EQ(c.decode(binary_tensor("INT32", {2}, raw_bytes(std::vector<std::int32_t>{7, -8})))
                 .get<json>(),
             json::array({7, -8}));
-  EXPECT_EQ(c.decode(binary_tensor("BYTES", {1}, bytes_blob({"txt"}))).get<json>(),
-            json::array({"txt"}));
+  EXPECT_EQ(c.decode(binary_tensor("BYTES", {1}, bytes_blob({"txt"}))).get<json>(), json("txt"));
+  // Multi-dimensional shapes are nested arrays, row-major.
+  EXPECT_EQ(c.decode(json_tensor("INT64", {2, 3}, json::array({1, 2, 3, 4, 5, 6}))).get<json>(),
+            json::parse("[[1,2,3],[4,5,6]]"));
+  EXPECT_EQ(c.decode(json_tensor("INT64", {1, 1}, json::array({9}))).get<json>(),
+            json::parse("[[9]]"));
+  EXPECT_EQ(c.decode(json_tensor("INT64", {0}, json::array())).get<json>(), json::array());
   EXPECT_EQ(decode_error<json>(json_tensor("INT64", {3}, json::array({1, 2}))),
             "shape [3] needs 3 element(s), data has 2");
+}
+
+TEST(JsonCodec, DataMustAgreeWithTheDatatype) {
+  EXPECT_EQ(decode_error<json>(json_tensor("INT64", {1}, json::array({"a"}))),
+            "element 0 is \"a\", not an integer");
+  EXPECT_EQ(decode_error<json>(json_tensor("FP32", {2}, json::array({1.5, true}))),
+            "element 1 is true, not a number");
+  EXPECT_EQ(decode_error<json>(json_tensor("BOOL", {1}, json::array({1}))),
+            "element 0 is 1, not a boolean");
+  EXPECT_EQ(decode_error<json>(json_tensor("BYTES", {1}, json::array({5}))),
+            "element 0 is 5, not a string");
+  EXPECT_EQ(decode_error<json>(json_tensor("UINT8", {1}, json::array({300}))),
+            "element 0 (300) is out of range for UINT8");
 }
 
 TEST(JsonCodec, NumberArraysBecomeInt64OrFp64) {
@@ -386,6 +406,12 @@ TEST(JsonCodec, NumberArraysBecomeInt64OrFp64) {
   EXPECT_EQ(reals.shape, (std::vector<std::int64_t>{2}));
   EXPECT_EQ(reals.data, json::array({1.0, 2.5}));
   EXPECT_EQ(c.encode(Value(json::array({18446744073709551615ull}))).datatype, "FP64");
+  // A single number comes back as it came in: shape [1].
+  const Tensor single = c.encode(Value(json(13)));
+  EXPECT_EQ(single.datatype, "INT64");
+  EXPECT_EQ(single.shape, (std::vector<std::int64_t>{1}));
+  EXPECT_EQ(single.data, json::array({13}));
+  EXPECT_EQ(c.encode(Value(json(0.5))).datatype, "FP64");
   const Tensor empty = c.encode(Value(json::array()));
   EXPECT_EQ(empty.datatype, "INT64");
   EXPECT_EQ(empty.shape, (std::vector<std::int64_t>{0}));
@@ -393,7 +419,7 @@ TEST(JsonCodec, NumberArraysBecomeInt64OrFp64) {
 
 TEST(JsonCodec, AnythingElseIsJsonText) {
   const Codec& c = codec<json>();
-  for (const json& value : {json{{"a", 1}}, json("s"), json(5), json(true), json::array({1, "x"}),
+  for (const json& value : {json{{"a", 1}}, json("s"), json(true), json::array({1, "x"}),
                             json::array({true, false}), json(nullptr)}) {
     const Tensor encoded = c.encode(Value(value));
     EXPECT_EQ(encoded.datatype, "BYTES") << value;

@@ -20,7 +20,7 @@ class HttpServerTest : public ::testing::Test {
   void serve(ServerOptions options) {
     server_ = std::make_unique<HttpServer>(options);
     server_->add(load(delay_config("echo", 0)));
-    server_->add(load(fail_config("failing", json::array({json::array({13})}), "thirteen")));
+    server_->add(load(fail_config("failing", json::array({13}), "thirteen")));
     port_ = server_->start();
     ASSERT_TRUE(eventually([&] { return server_->ready(); }));
     http_ = client(port_);

@@ -7,9 +7,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <filesystem>
 #include <fstream>
+#include <future>
 #include <string>
 #include <vector>
 
@@ -140,6 +142,81 @@ TEST(CliServe, TwoConfigsApiKeyAndClonesThenSigint) {
   EXPECT_EQ(serve.wait_exit(), 0) << serve.err();
   EXPECT_NE(serve.err().find("GET /v2/models/echo 200"), std::string::npos) << serve.err();
   fs::remove_all(dir);
+}
+
+const fs::path kFacesService = fs::path(CELLFLOW_EXAMPLE_CONFIGS) / "faces.json";
+const std::string kMissingModel = "--set=detect.model=/nonexistent/blazeface.onnx";
+
+TEST(CliServe, ExitsNonZeroSayingWhyWhenNoModelCanStart) {
+  ServeProcess serve({"serve", "-c", kFacesService.string(), kMissingModel, "--port", "0"});
+  ASSERT_TRUE(serve.spawned());
+  EXPECT_EQ(serve.wait_exit(), 2) << serve.err();
+  const std::string err = serve.err();
+  for (const char* part : {"error: model 'faces' failed to start", "/nonexistent/blazeface.onnx",
+                           "scripts/fetch-models.sh"})
+    EXPECT_NE(err.find(part), std::string::npos) << part << " in " << err;
+}
+
+TEST(CliServe, AFailedModelBesideAServingOneSaysWhy) {
+  ServeProcess serve({"serve", "-c", kEchoService.string(), "-c", kFacesService.string(),
+                      kMissingModel, "--port", "0"});
+  ASSERT_TRUE(serve.spawned());
+  const int port = serve.wait_port();
+  ASSERT_GT(port, 0) << serve.err();
+  auto http = client(port);
+  ASSERT_TRUE(eventually([&] {
+    return serve.err().find("serving 1 of 2 models") != std::string::npos;
+  })) << serve.err();
+  const auto ready = http->Get("/v2/models/faces/ready");
+  ASSERT_TRUE(ready);
+  EXPECT_EQ(ready->status, 503);
+  const json body = body_json(ready);
+  EXPECT_EQ(body["ready"], false);
+  const std::string reason = body.value("error", "");
+  EXPECT_EQ(reason.rfind("model 'faces' failed to start: ", 0), 0u) << reason;
+  EXPECT_NE(reason.find("/nonexistent/blazeface.onnx"), std::string::npos) << reason;
+  EXPECT_NE(reason.find("scripts/fetch-models.sh"), std::string::npos) << reason;
+  const auto infer = http->Post("/v2/models/faces/infer", "{}", "application/json");
+  EXPECT_EQ(infer->status, 503);
+  EXPECT_EQ(error_of(infer), reason);
+  EXPECT_EQ(http->Get("/v2/models/echo/ready")->status, 200);
+  expect_echo(port, "still-serving", 5);
+  serve.signal(SIGTERM);
+  EXPECT_EQ(serve.wait_exit(), 0) << serve.err();
+  EXPECT_NE(serve.err().find("failed: faces"), std::string::npos) << serve.err();
+}
+
+TEST(CliServe, OptionsForParamsPendingTimeoutAndBodyLimit) {
+  ServeProcess serve({"serve", "-c", kEchoService.string(), "--port", "0", "--set",
+                      "delay.sleep_ms=1500", "--max-pending", "1", "--timeout-ms", "400",
+                      "--max-body-mb", "1"});
+  ASSERT_TRUE(serve.spawned());
+  const int port = serve.wait_port();
+  ASSERT_GT(port, 0) << serve.err();
+  ASSERT_TRUE(eventually([&] { return client(port)->Get("/v2/health/ready")->status == 200; }));
+  // Two requests at once: one is admitted and times out (the cell sleeps 1500 ms, the limit is
+  // 400 ms), the other finds the one pending slot taken.
+  auto send = [port](const std::string& id) {
+    return std::async(std::launch::async, [port, id] {
+      const auto result = client(port)->Post("/v2/models/echo/infer",
+                                             infer_body(id, json::array({1})), "application/json");
+      return result ? std::make_pair(result->status, error_of(result)) : std::make_pair(0, id);
+    });
+  };
+  auto a = send("a"), b = send("b");
+  auto answers = std::vector{a.get(), b.get()};
+  std::sort(answers.begin(), answers.end());
+  EXPECT_EQ(answers[0].first, 429) << answers[0].second;
+  EXPECT_EQ(answers[0].second, "model 'echo' has 1 requests pending; try again later");
+  EXPECT_EQ(answers[1].first, 504) << answers[1].second;
+  EXPECT_EQ(answers[1].second, "model 'echo' did not answer within 400 ms");
+  const std::string big(1u << 20 | 1, ' ');
+  const auto too_big = client(port)->Post("/v2/models/echo/infer", big, "application/json");
+  ASSERT_TRUE(too_big);
+  EXPECT_EQ(too_big->status, 413);
+  EXPECT_EQ(error_of(too_big), "request body exceeds the limit of 1048576 bytes");
+  serve.signal(SIGTERM);
+  EXPECT_EQ(serve.wait_exit(), 0) << serve.err();
 }
 
 TEST(CliServe, StreamPipelineIsAUsageError) {

@@ -6,6 +6,7 @@
 #include "blazeface_decode.hpp"
 #include "cellflow/error.hpp"
 #include "cellflow/vision/letterbox.hpp"
+#include "cellflow/vision/opencv_threads.hpp"
 
 namespace cellflow::vision {
 
@@ -18,6 +19,7 @@ const std::vector<std::string> kOutputNames{"Identity:0", "Identity_1:0", "Ident
                                             "Identity_3:0"};
 
 cv::dnn::Net load_net(const std::string& path) {
+  route_opencv_threads();
   cv::dnn::Net net;
   try {
     net = cv::dnn::readNetFromONNX(path);

@@ -2,10 +2,12 @@
 
 #include "cellflow/error.hpp"
 #include "cellflow/vision/models.hpp"
+#include "cellflow/vision/opencv_threads.hpp"
 
 namespace cellflow::vision::detail {
 
 cv::dnn::Net load_text_net(const std::string& relative, const std::vector<int>& input_shape) {
+  route_opencv_threads();
   const std::string path = model_path(relative);
   try {
     cv::dnn::Net net = cv::dnn::readNetFromONNX(path);

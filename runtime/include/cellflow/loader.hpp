@@ -25,9 +25,12 @@ std::unique_ptr<Pipeline> load_pipeline_file(const std::string& path, const Regi
                                              const std::vector<std::string>& param_overrides = {});
 /// Sets params in a pipeline config before loading it: "cell.param=value" or
 /// "outer/inner/cell.param=value" (cells of nested "pipeline" entries). The value is parsed as
-/// JSON when it is valid JSON (5, true, [1,2], "x"), else taken as a string (/data/images).
-/// Bad entries and unknown cells are collected into one Error listing the valid cell paths.
-void apply_param_overrides(nlohmann::json& config, const std::vector<std::string>& overrides);
+/// JSON when it is valid JSON (5, true, [1,2], "x"), else taken as a string (/data/images); a
+/// param that the cell's type (looked up in `registry`) declares as a string always takes the
+/// text itself (uri=0 sets "0"). Bad entries and unknown cells are collected into one Error
+/// listing the valid cell paths.
+void apply_param_overrides(nlohmann::json& config, const std::vector<std::string>& overrides,
+                           const Registry& registry);
 /// Parses `path=N` clone overrides (e.g. "detect=4", "outer/inner/cell=2") and applies them.
 /// Unknown paths and bad counts are collected into one Error that lists the valid paths.
 void apply_clone_overrides(Pipeline& pipeline, const std::vector<std::string>& overrides);

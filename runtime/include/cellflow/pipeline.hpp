@@ -147,6 +147,11 @@ class Pipeline : public Cell {
 
   /// Throws Error listing every wiring and config problem (a no-op when there are none).
   void validate() const;
+  /// Several source cells in one pipeline tree are a build error: their items would be paired
+  /// by index (the n-th of each), not by time. set_zip_sources(true) on the top-level pipeline
+  /// (JSON: "zip_sources": true) declares that pairing by index is what is wanted.
+  void set_zip_sources(bool zip);
+  bool zip_sources() const;
   /// Default RunOptions used by start() and run() (e.g. from a JSON config).
   void set_options(RunOptions options);
   const RunOptions& options() const;

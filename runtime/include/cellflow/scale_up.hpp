@@ -14,6 +14,12 @@ struct ScaleUp {
   static constexpr int kMaxClones = 256;
   int clones = 1;
   std::vector<nlohmann::json> clone_params = {};
+  /// Intra-op thread budget of each clone: how many threads parallel code inside one process()
+  /// call may use (oneTBB loops, and OpenCV's once cellflow::vision routes it to oneTBB). It is
+  /// applied on the clone's own thread. 0: the cores shared out among the clones (2 cores and
+  /// 2 clones: 1 each), recomputed when the group is rescaled; clones are the parallelism, and
+  /// two single-threaded calls beat one call spread over two cores.
+  int threads = 0;
 };
 
 }  // namespace cellflow

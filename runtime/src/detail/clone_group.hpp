@@ -24,6 +24,7 @@
 #include "cellflow/observer.hpp"
 #include "detail/frame.hpp"
 #include "detail/plan.hpp"
+#include "detail/thread_budget.hpp"
 
 namespace cellflow::detail {
 
@@ -54,6 +55,7 @@ class CloneGroup {
     std::thread thread;
     bool retiring = false;  // asked to leave after its current frame
     bool retired = false;   // has left its loop
+    ThreadBudget budget;    // used by the clone's own thread only
   };
   // The calls of one item split across clones: outputs[call][output port] until all are done.
   struct Split {
@@ -71,6 +73,7 @@ class CloneGroup {
   void run(Clone& clone, const Queued& work, std::chrono::nanoseconds waited);
   void assemble(Split& split, Frame& frame) const;
   int free_index() const;
+  int threads_per_clone() const;  // under queue_mutex_
   void finish(Frame* frame);
 
   const Plan& plan_;

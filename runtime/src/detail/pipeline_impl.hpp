@@ -12,6 +12,7 @@ namespace cellflow {
 struct Pipeline::Impl {
   Structure structure;
   RunOptions options;
+  bool zip_sources = false;                // several sources are paired by index on purpose
   mutable std::mutex lifecycle_mutex;      // start/stop
   std::shared_ptr<detail::Runner> runner;  // shared: a concurrent submit() keeps it alive
   bool finished = false;     // a stream run completed; the pipeline is not restartable

@@ -93,6 +93,17 @@ void make_json_safe(Tensor& tensor) {
   }
 }
 
+void expect_valid_elements(const Tensor& tensor) {
+  if (tensor.datatype == "BYTES") {
+    (void)bytes_elements(tensor);
+  } else if (!tensor.is_binary) {
+    visit_number_type(tensor.datatype, [&](auto tag) {
+      using T = typename decltype(tag)::type;
+      for (std::size_t i = 0; i < tensor.data.size(); ++i) (void)json_number<T>(tensor.data[i], i);
+    });
+  }
+}
+
 std::vector<std::string_view> bytes_elements(const Tensor& tensor) {
   if (tensor.is_binary) return split_bytes(tensor.binary);
   std::vector<std::string_view> out;

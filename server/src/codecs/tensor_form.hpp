@@ -21,6 +21,10 @@ void to_json_form(Tensor& tensor);
 /// Replaces BYTES elements of a JSON-form tensor that are not valid UTF-8 by their base64.
 void make_json_safe(Tensor& tensor);
 
+/// Throws std::invalid_argument ("element 0 is \"a\", not an integer") when an element does not
+/// fit the tensor's datatype: JSON elements of the wrong type or out of range, malformed BYTES.
+void expect_valid_elements(const Tensor& tensor);
+
 /// Views of the elements of a BYTES tensor (valid while `tensor` lives), from either form. Throws
 /// std::invalid_argument for a non-string JSON element or a malformed binary blob.
 std::vector<std::string_view> bytes_elements(const Tensor& tensor);

@@ -49,7 +49,32 @@ void install_health(httplib::Server& http, InferenceService& service) {
   });
 }
 
-void install_models(httplib::Server& http, InferenceService& service) {
+std::string too_large(std::size_t max_body_bytes) {
+  return "request body exceeds the limit of " + std::to_string(max_body_bytes) + " bytes";
+}
+
+// Reads the whole request body into `body`; a Reply when it cannot be read as a request.
+std::optional<Reply> read_body(const httplib::Request& req, httplib::Response& res,
+                               const httplib::ContentReader& read, std::size_t max_body_bytes,
+                               std::string& body) {
+  if (req.is_multipart_form_data()) {
+    res.set_header("Connection", "close");  // the unread body must not be taken for a request
+    return Reply::error(415,
+                        "multipart/form-data is not an inference request: send the KServe v2 "
+                        "JSON request as the body, or the binary tensor extension (a JSON header "
+                        "followed by raw tensor bytes, with the Inference-Header-Content-Length "
+                        "header)");
+  }
+  const bool complete = read([&body](const char* data, std::size_t size) {
+    body.append(data, size);
+    return true;
+  });
+  if (complete) return std::nullopt;
+  if (res.status == 413) return Reply::error(413, too_large(max_body_bytes));
+  return Reply::error(400, "the request body could not be read (connection closed or malformed)");
+}
+
+void install_models(httplib::Server& http, InferenceService& service, std::size_t max_body_bytes) {
   http.Get(R"(/v2/models/([^/]+))", [&service](const httplib::Request& req,
                                                httplib::Response& res) {
     send(res, service.model_metadata(req.matches[1].str(), req.get_header_value("Authorization")));
@@ -58,10 +83,17 @@ void install_models(httplib::Server& http, InferenceService& service) {
                                                      httplib::Response& res) {
     send(res, service.model_ready(req.matches[1].str(), req.get_header_value("Authorization")));
   });
+  // The body is read through a content reader, whatever the Content-Type says: httplib's plain
+  // handlers parse application/x-www-form-urlencoded bodies (what curl sends by default) as a
+  // form and refuse them with 413 beyond 8 KB.
   http.Post(R"(/v2/models/([^/]+)/infer)",
-            [&service](const httplib::Request& req, httplib::Response& res) {
+            [&service, max_body_bytes](const httplib::Request& req, httplib::Response& res,
+                                       const httplib::ContentReader& read) {
+              std::string body;
+              if (auto refusal = read_body(req, res, read, max_body_bytes, body))
+                return send(res, std::move(*refusal));
               send(res, service.infer(req.matches[1].str(), req.get_header_value("Authorization"),
-                                      req.body, header(req, "Inference-Header-Content-Length")));
+                                      body, header(req, "Inference-Header-Content-Length")));
             });
 }
 
@@ -82,7 +114,7 @@ httplib::Server::HandlerResponse json_error(const RouteTable& routes, std::size_
           "method " + req.method + " not allowed on " + req.path + " (allowed: " + allowed + ")";
     }
   } else if (res.status == 413) {
-    message = "request body exceeds the limit of " + std::to_string(max_body_bytes) + " bytes";
+    message = too_large(max_body_bytes);
   } else if (res.status == 400) {
     message = "malformed HTTP request";
   }
@@ -121,7 +153,7 @@ void install_handlers(httplib::Server& http, InferenceService& service,
 
 void install_routes(httplib::Server& http, InferenceService& service, std::size_t max_body_bytes) {
   install_health(http, service);
-  install_models(http, service);
+  install_models(http, service, max_body_bytes);
   install_handlers(http, service, max_body_bytes);
 }
 

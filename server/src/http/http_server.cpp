@@ -135,6 +135,14 @@ bool HttpServer::live() const { return impl_->service.live(); }
 
 bool HttpServer::ready() const { return impl_->service.ready(); }
 
+std::size_t HttpServer::model_count() const { return impl_->service.model_count(); }
+
+bool HttpServer::models_opened() const { return impl_->service.started(); }
+
+std::map<std::string, std::string> HttpServer::failed_models() const {
+  return impl_->service.failed_models();
+}
+
 void HttpServer::stop() {
   {
     std::unique_lock lock(impl_->mutex);

@@ -82,15 +82,22 @@ bool InferenceService::start_models() {
   bool all = true;
   for (auto& [name, model] : models_) {
     if (drain_.closed()) return false;  // stopping: do not open what is about to be closed
-    try {
-      model->start(metrics_.observer_for(name));
+    if (model->start(metrics_.observer_for(name))) {
       spdlog::info("model '{}' is ready", name);
-    } catch (const std::exception& error) {
-      spdlog::error("model '{}' failed to start: {}", name, error.what());
+    } else {
+      spdlog::error("{}", model->failure());
       all = false;
     }
   }
+  started_ = true;
   return all;
+}
+
+std::map<std::string, std::string> InferenceService::failed_models() const {
+  std::map<std::string, std::string> failed;
+  for (const auto& [name, model] : models_)
+    if (std::string failure = model->failure(); !failure.empty()) failed.emplace(name, failure);
+  return failed;
 }
 
 bool InferenceService::ready() const {
@@ -148,7 +155,9 @@ Reply InferenceService::model_ready(std::string_view name, std::string_view auth
   const Model* model = find(name, authorization, refusal);
   if (!model) return refusal;
   const bool is_ready = model->ready() && !drain_.closed();
-  return Reply::json(is_ready ? 200 : 503, {{"name", model->name()}, {"ready", is_ready}});
+  nlohmann::json body = {{"name", model->name()}, {"ready", is_ready}};
+  if (std::string failure = model->failure(); !failure.empty()) body["error"] = failure;
+  return Reply::json(is_ready ? 200 : 503, body);
 }
 
 Reply InferenceService::infer(std::string_view name, std::string_view authorization,

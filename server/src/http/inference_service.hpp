@@ -30,8 +30,12 @@ class InferenceService {
   std::size_t model_count() const { return models_.size(); }
 
   /// Starts every pipeline in turn (slow: opens cells). A pipeline that fails to start is logged
-  /// and stays not ready; returns false when any failed.
+  /// and stays not ready, with its reason; returns false when any failed.
   bool start_models();
+  /// start_models() has finished (every model is ready or failed).
+  bool started() const { return started_; }
+  /// Models whose pipeline failed to start: name -> reason.
+  std::map<std::string, std::string> failed_models() const;
   /// Live: the listener accepts connections (set by HttpServer).
   void set_live(bool live) { live_ = live; }
   bool live() const { return live_; }
@@ -69,6 +73,7 @@ class InferenceService {
   std::map<std::string, std::unique_ptr<Model>, std::less<>> models_;
   RequestDrain drain_;
   std::atomic<bool> live_{false};
+  std::atomic<bool> started_{false};
 };
 
 }  // namespace cellflow::server

@@ -1,10 +1,12 @@
 // parse_infer_request: the JSON header (and binary blobs) of a KServe v2 infer request.
 #include <algorithm>
+#include <cstdio>
 #include <string>
 #include <utility>
 
 #include "codecs/datatype.hpp"
 #include "codecs/tensor_bytes.hpp"
+#include "codecs/tensor_form.hpp"
 #include "codecs/text_encoding.hpp"
 #include "http/http_error.hpp"
 #include "http/kserve_protocol.hpp"
@@ -23,7 +25,30 @@ struct BinaryCursor {
   std::size_t offset = 0;
 };
 
-json parse_header(std::string_view text) {
+// What a body that is not JSON was expected to be, for a client that sent raw bytes.
+[[noreturn]] void not_json(std::string_view text, bool binary_extension) {
+  const auto first = text.find_first_not_of(" \t\r\n");
+  std::string start = "the body is empty";
+  if (first != std::string_view::npos) {
+    char hex[8];
+    std::snprintf(hex, sizeof hex, "0x%02X", static_cast<unsigned char>(text[first]));
+    start = std::string("it starts with byte ") + hex;
+  }
+  if (binary_extension)
+    bad_request(
+        "invalid JSON: the JSON header (the first bytes of the body, as many as "
+        "Inference-Header-Content-Length says) is not JSON: " +
+        start);
+  bad_request("invalid JSON: the body is not a KServe v2 JSON request (" + start +
+              "). Send a JSON request, or use the binary tensor extension: a JSON header followed "
+              "by the raw tensor bytes, with the header's length in the "
+              "Inference-Header-Content-Length header");
+}
+
+json parse_header(std::string_view text, bool binary_extension) {
+  const auto first = text.find_first_not_of(" \t\r\n");
+  if (first == std::string_view::npos || (text[first] != '{' && text[first] != '['))
+    not_json(text, binary_extension);
   json parsed;
   try {
     parsed = json::parse(text.begin(), text.end());
@@ -83,9 +108,12 @@ bool bool_parameter(const json& object, const char* key, const std::string& wher
   return value->get<bool>();
 }
 
-void check_element_count(const Tensor& tensor) {
+// Every input is checked here, once, whatever C++ type its port has: the element count
+// against the shape, and each element against the datatype.
+void check_tensor(const Tensor& tensor) {
   try {
     codecs::expect_consistent(tensor);
+    codecs::expect_valid_elements(tensor);
   } catch (const std::invalid_argument& e) {
     bad_request("input '" + tensor.name + "': " + e.what());
   }
@@ -104,7 +132,7 @@ void take_json_data(json& input, Tensor& tensor) {
     flatten_into(std::move(*found), tensor.data);
   else
     tensor.data = std::move(*found);
-  check_element_count(tensor);
+  check_tensor(tensor);
 }
 
 void take_binary_data(const json& size_param, BinaryCursor& cursor, Tensor& tensor) {
@@ -124,7 +152,7 @@ void take_binary_data(const json& size_param, BinaryCursor& cursor, Tensor& tens
   tensor.binary = std::string(cursor.bytes.substr(cursor.offset, size));
   tensor.is_binary = true;
   cursor.offset += size;
-  check_element_count(tensor);
+  check_tensor(tensor);
 }
 
 // parameters.content_type "base64" (MLServer's convention): the JSON strings of a BYTES input are
@@ -219,7 +247,7 @@ InferRequest parse_infer_request(std::string_view body, std::optional<std::size_
     header = body.substr(0, *header_length);
     cursor = {body.substr(*header_length), true, 0};
   }
-  json request_json = parse_header(header);
+  json request_json = parse_header(header, header_length.has_value());
   InferRequest request;
   if (const auto id = request_json.find("id"); id != request_json.end()) {
     if (!id->is_string()) bad_request("\"id\" must be a string, got " + id->dump());

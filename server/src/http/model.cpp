@@ -21,11 +21,23 @@ Model::Model(std::unique_ptr<Pipeline> pipeline, ModelOptions options, const Cod
       codecs_(codecs),
       admission_(pending_limit(options, *pipeline_)) {}
 
-void Model::start(std::shared_ptr<PipelineObserver> observer) {
+bool Model::start(std::shared_ptr<PipelineObserver> observer) {
   RunOptions run = pipeline_->options();
   run.observer = std::move(observer);
-  pipeline_->start(run);
+  try {
+    pipeline_->start(run);
+  } catch (const std::exception& error) {
+    std::lock_guard lock(failure_mutex_);
+    failure_ = "model '" + name() + "' failed to start: " + error.what();
+    return false;
+  }
   ready_ = true;
+  return true;
+}
+
+std::string Model::failure() const {
+  std::lock_guard lock(failure_mutex_);
+  return failure_;
 }
 
 void Model::stop() {
@@ -36,7 +48,10 @@ void Model::stop() {
 nlohmann::json Model::metadata() const { return model_metadata(*pipeline_, codecs_); }
 
 HttpBody Model::infer(std::string_view body, std::optional<std::size_t> header_length) {
-  if (!ready()) throw HttpError(503, "model '" + name() + "' is not ready");
+  if (!ready()) {
+    const std::string failed = failure();
+    throw HttpError(503, failed.empty() ? "model '" + name() + "' is not ready" : failed);
+  }
   // Admission first: under overload the refusal must stay cheap, before parsing or decoding
   // (an image body is the expensive part of a request).
   const auto ticket = admission_.try_enter();

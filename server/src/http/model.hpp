@@ -6,16 +6,17 @@
 #include <atomic>
 #include <cstddef>
 #include <memory>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 
 #include "admission.hpp"
-#include "http_error.hpp"
 #include "cellflow/pipeline.hpp"
 #include "cellflow/server/codec.hpp"
 #include "cellflow/server/http_server.hpp"
+#include "http_error.hpp"
 #include "kserve_protocol.hpp"
 
 namespace cellflow::server {
@@ -28,9 +29,12 @@ class Model {
   const std::string& name() const { return pipeline_->name(); }
   const Pipeline& pipeline() const { return *pipeline_; }
   /// Opens every cell and clone (may take long) with the pipeline's own RunOptions plus
-  /// `observer`; ready() afterwards. Throws what Pipeline::start throws.
-  void start(std::shared_ptr<PipelineObserver> observer);
+  /// `observer`; ready() afterwards. When the pipeline fails to open, the model is failed():
+  /// it keeps the reason and returns false.
+  bool start(std::shared_ptr<PipelineObserver> observer);
   bool ready() const { return ready_.load(); }
+  /// Why the pipeline failed to start ("" when it did not fail). Set once, before ready().
+  std::string failure() const;
   /// Not ready any more; completes the items in flight and closes the cells. Idempotent.
   void stop();
   /// Requests admitted and not yet answered.
@@ -38,7 +42,8 @@ class Model {
   nlohmann::json metadata() const;
 
   /// One inference request: parse, decode, admit, run, encode. Throws HttpError: 400 bad request,
-  /// 429 too many pending, 400 a cell rejected an input (std::invalid_argument), 500 a cell failed, 503 not ready or no credit, 504 timeout.
+  /// 429 too many pending, 400 a cell rejected an input (std::invalid_argument), 500 a cell failed,
+  /// 503 not ready or no credit, 504 timeout.
   HttpBody infer(std::string_view body, std::optional<std::size_t> header_length);
 
  private:
@@ -52,6 +57,8 @@ class Model {
   const CodecRegistry& codecs_;
   Admission admission_;
   std::atomic<bool> ready_{false};
+  mutable std::mutex failure_mutex_;
+  std::string failure_;
 };
 
 }  // namespace cellflow::server

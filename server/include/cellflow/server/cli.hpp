@@ -12,13 +12,18 @@
 //       [--continue-on-error]
 //       Runs a stream pipeline; prints each item's output values on stdout as one compact JSON
 //       object per line keyed by output name ({"y":5}), in item order, flushed per line.
-//   validate --config FILE [--set ...]   prints "ok: <name> (N cells)" or every problem, one per line
+//   validate --config FILE [--set ...] [--open]
+//       Prints "ok: <name> (N cells)" or every problem, one per line; --open also opens every
+//       cell once (a missing model file is found before serving).
 //   cells [TYPE ...] [--json]  lists registered cell types with their ports and params
 //   graph --config FILE        prints the pipeline as Graphviz DOT
 //   serve --config FILE [--config FILE ...] [--host H] [--port P] [--api-key K] [--threads N]
-//         [--clones path=N ...]
+//         [--clones path=N ...] [--set cell.param=value ...] [--max-pending N]
+//         [--timeout-ms MS] [--max-body-mb MB]
 //       Serves each pipeline as a KServe v2 model over HTTP (see http_server.hpp); prints
 //       "listening on http://H:P" once accepting; stops gracefully on SIGINT/SIGTERM (exit 0).
+//       A model that fails to open answers 503 with the reason; when every model fails, serve
+//       stops and exits 2 with each reason.
 //       Blocks SIGINT/SIGTERM in the calling thread while serving.
 //
 // Exit codes: 0 success; 1 an item or the runtime failed; 2 a usage, config or wiring error

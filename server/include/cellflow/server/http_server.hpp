@@ -13,6 +13,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -62,6 +63,12 @@ class HttpServer {
   int port() const;
   bool live() const;
   bool ready() const;
+  std::size_t model_count() const;
+  /// Every model has finished opening: it is ready, or it failed.
+  bool models_opened() const;
+  /// Models whose pipeline failed to open: name -> reason ("model 'faces' failed to start: ...",
+  /// also the body of /v2/models/{name}/ready and the 503 of its infer route).
+  std::map<std::string, std::string> failed_models() const;
   /// Graceful stop: readiness goes false, new inference requests get 503, in-flight requests
   /// complete, then pipelines and the listener stop. Idempotent and thread-safe.
   void stop();
@@ -76,7 +83,9 @@ class HttpServer {
 /// Starts `server`, prints "listening on http://<host>:<port>" on stdout, serves until SIGINT or
 /// SIGTERM, then stops gracefully and returns the signal's number. Call it from main() before
 /// starting threads of your own: it blocks both signals in the calling thread so that every
-/// thread created afterwards leaves them to it.
+/// thread created afterwards leaves them to it. When every model fails to open, it stops the
+/// server and throws Error listing each model's reason; models that fail while others serve
+/// are logged and answered 503 with their reason.
 int serve_until_signal(HttpServer& server, const std::string& host = "127.0.0.1");
 
 }  // namespace cellflow::server
