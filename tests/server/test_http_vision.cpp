@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "../../server/src/codecs/text_encoding.hpp"  // internal: server/src is private
+#include "../support/models.hpp"
 #include "cellflow/vision/vision.hpp"
 #include "http_test_support.hpp"
 
@@ -25,6 +26,7 @@ const std::string kMessi = "/usr/share/doc/opencv-doc/examples/data/messi5.jpg";
 class FacesService : public ::testing::Test {
  protected:
   void SetUp() override {
+    CELLFLOW_REQUIRE_MODELS(cellflow::testing::kBlazeFace);
     Registry vision = cells::builtin_registry();
     cellflow::vision::register_vision(vision);
     server_.add(load_pipeline_file(CELLFLOW_EXAMPLE_CONFIGS "/faces.json", vision));

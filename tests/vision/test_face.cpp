@@ -22,6 +22,7 @@
 namespace cellflow::vision {
 namespace {
 
+using cellflow::testing::kBlazeFace;
 using cellflow::testing::opencv_example;
 
 cv::Mat read_example(const std::string& relative) {
@@ -120,6 +121,7 @@ cv::Rect2f reference_best_face(const cv::Mat& image, float* best_score) {
 }
 
 TEST(FaceDetector, BlazeFaceFindsMessisFaceWhereTheDirectModelCallPutsIt) {
+  CELLFLOW_REQUIRE_MODELS(kBlazeFace);
   const cv::Mat messi = read_example("data/messi5.jpg");
   const Detections found = detect_once(messi);
   ASSERT_EQ(found.items.size(), 1u);
@@ -145,6 +147,7 @@ TEST(FaceDetector, BlazeFaceFindsMessisFaceWhereTheDirectModelCallPutsIt) {
 }
 
 TEST(FaceDetector, PortraitCropMapsTheBoxBackThroughTheSidePadding) {
+  CELLFLOW_REQUIRE_MODELS(kBlazeFace);
   // A portrait crop is letterboxed with padding left and right (the landscape original only
   // gets it above and below): the face must come back where it is in the crop.
   const cv::Mat messi = read_example("data/messi5.jpg");
@@ -163,12 +166,14 @@ TEST(FaceDetector, PortraitCropMapsTheBoxBackThroughTheSidePadding) {
 }
 
 TEST(FaceDetector, BlazeFaceFindsNoFaceInAPageOfText) {
+  CELLFLOW_REQUIRE_MODELS(kBlazeFace);
   const Detections found = detect_once(read_example("data/imageTextN.png"));
   EXPECT_TRUE(found.items.empty()) << found.items.size() << " faces";
   EXPECT_EQ(found.image_size, read_example("data/imageTextN.png").size());
 }
 
 TEST(FaceDetector, HaarBackendFindsTheFaceBlazeFaceFinds) {
+  CELLFLOW_REQUIRE_MODELS(kBlazeFace);
   const cv::Mat messi = read_example("data/messi5.jpg");
   const Detections blaze = detect_once(messi);
   const Detections haar = detect_once(messi, {{"backend", "haar"}});
@@ -220,6 +225,7 @@ TEST(FaceDetector, MissingModelFailsStartNamingTheFetchScript) {
 }
 
 TEST(FaceDetector, ClonedDetectorKeepsOrderOfConcurrentItems) {
+  CELLFLOW_REQUIRE_MODELS(kBlazeFace);
   const cv::Mat messi = read_example("data/messi5.jpg");
   const cv::Mat text = read_example("data/imageTextN.png");
   DetectorPipeline d(nlohmann::json::object(), ScaleUp{2});
@@ -236,6 +242,7 @@ TEST(FaceDetector, ClonedDetectorKeepsOrderOfConcurrentItems) {
 }
 
 TEST(FaceDetector, EmptyImageFailsTheItemNamingTheCell) {
+  CELLFLOW_REQUIRE_MODELS(kBlazeFace);
   DetectorPipeline d;
   d.p.start();
   try {
@@ -251,6 +258,7 @@ TEST(FaceDetector, EmptyImageFailsTheItemNamingTheCell) {
 }
 
 TEST(FaceDetector, GrayscaleInputIsDetectedAsItsBgrConversion) {
+  CELLFLOW_REQUIRE_MODELS(kBlazeFace);
   cv::Mat gray, bgr;
   cv::cvtColor(read_example("data/messi5.jpg"), gray, cv::COLOR_BGR2GRAY);
   cv::cvtColor(gray, bgr, cv::COLOR_GRAY2BGR);
@@ -267,6 +275,7 @@ TEST(FaceDetector, GrayscaleInputIsDetectedAsItsBgrConversion) {
 }
 
 TEST(FaceDetector, RegisteredCellsRunFromAJsonConfig) {
+  CELLFLOW_REQUIRE_MODELS(kBlazeFace);
   Registry registry;
   register_vision(registry);
   for (const char* type : {"FaceDetector", "DrawDetections", "DetectionsToJson"})

@@ -128,6 +128,47 @@ TEST(PeopleDetector, ResizeWidthDetectsOnASmallerCopyAndMapsBoxesBack) {
   }
 }
 
+/// Frames 0, 10, 20... of vtest.avi.
+std::vector<cv::Mat> vtest_frames(int count) {
+  cv::VideoCapture capture(vtest());
+  std::vector<cv::Mat> frames;
+  cv::Mat frame;
+  for (int i = 0; i < count * 10 && capture.read(frame); ++i)
+    if (i % 10 == 0) frames.push_back(frame.clone());
+  return frames;
+}
+
+/// (score, box) of each detection, in the order given.
+std::vector<std::pair<float, cv::Rect2f>> listing(const Detections& found) {
+  std::vector<std::pair<float, cv::Rect2f>> out;
+  for (const auto& d : found.items) out.emplace_back(d.score, d.box);
+  return out;
+}
+
+TEST(PeopleDetector, BoxesComeBestFirstThenTopToBottomAndTheSameOnEveryRun) {
+  Pipeline p{"p"};
+  auto& detect = p.add<PeopleDetector>("detect");
+  p.expose(detect.image, "image");
+  p.expose(detect.people, "people");
+  p.start();
+  const auto run = [&](const cv::Mat& frame) {
+    return p.submit({{"image", Value(frame)}}).get().get<Detections>("people");
+  };
+  for (const cv::Mat& frame : vtest_frames(4)) {
+    const Detections first = run(frame);
+    ASSERT_GE(first.items.size(), 2U);
+    for (std::size_t i = 1; i < first.items.size(); ++i) {
+      const Detection& a = first.items[i - 1];
+      const Detection& b = first.items[i];
+      EXPECT_TRUE(a.score > b.score || (a.score == b.score && a.box.y <= b.box.y))
+          << "detection " << i << " (" << b.score << " " << b.box << ") comes after (" << a.score
+          << " " << a.box << ")";
+    }
+    for (int again = 0; again < 3; ++again) EXPECT_EQ(listing(run(frame)), listing(first));
+  }
+  p.stop();
+}
+
 TEST(PeopleDetector, BadParamsAreConfigErrorsNamingTheParam) {
   Pipeline p{"p"};
   auto& detect = p.add<PeopleDetector>("detect", {{"win_stride", 12}, {"scale", 1.0}});

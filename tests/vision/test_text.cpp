@@ -22,6 +22,11 @@
 namespace cellflow::vision {
 namespace {
 
+using cellflow::testing::kTextDetector;
+using cellflow::testing::kTextKeys;
+using cellflow::testing::kTextRecognizer;
+using cellflow::testing::missing_models;
+
 cv::Mat sign() {
   cv::Mat image = cv::imread(cellflow::testing::opencv_example("text/scenetext01.jpg"));
   if (image.empty()) throw std::runtime_error("text/scenetext01.jpg missing: install opencv-doc");
@@ -45,6 +50,7 @@ std::ptrdiff_t position(const std::vector<std::string>& all, const std::string& 
 class TextReading : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
+    if (!missing_models({kTextDetector, kTextRecognizer, kTextKeys}).empty()) return;
     pipeline_ = std::make_unique<Pipeline>("read");
     auto& detect = pipeline_->add<TextDetector>("detect");
     auto& recognize = pipeline_->add<TextRecognizer>("recognize", {}, ScaleUp{2});
@@ -56,6 +62,7 @@ class TextReading : public ::testing::Test {
     pipeline_->expose(join.text, "text");
     pipeline_->start();
   }
+  void SetUp() override { CELLFLOW_REQUIRE_MODELS(kTextDetector, kTextRecognizer, kTextKeys); }
   static void TearDownTestSuite() { pipeline_.reset(); }
   static std::future<Result> read(const cv::Mat& image) {
     return pipeline_->submit({{"image", Value(image)}});
@@ -142,6 +149,7 @@ TEST_F(TextReading, EmptyImageFailsOnlyItsItem) {
 }
 
 TEST(TextDetector, RegionsAreUprightCropsOfTheSignInReadingOrder) {
+  CELLFLOW_REQUIRE_MODELS(kTextDetector);
   const cv::Mat image = sign();
   Pipeline p{"detect"};
   auto& detect = p.add<TextDetector>("detect");
@@ -168,6 +176,7 @@ TEST(TextDetector, RegionsAreUprightCropsOfTheSignInReadingOrder) {
 }
 
 TEST(TextDetector, MaxRegionsKeepsTheMostConfident) {
+  CELLFLOW_REQUIRE_MODELS(kTextDetector);
   Pipeline p{"detect"};
   auto& detect = p.add<TextDetector>("detect", {{"max_regions", 2}});
   p.expose(detect.image, "image");
@@ -193,6 +202,7 @@ std::vector<Value> recognize(const cv::Mat& crop, const nlohmann::json& params =
 }
 
 TEST(TextRecognizer, ReadsAWordCroppedByHand) {
+  CELLFLOW_REQUIRE_MODELS(kTextRecognizer, kTextKeys);
   const cv::Mat image = sign();
   const auto notice = recognize(image(cv::Rect(266, 28, 172, 56)).clone());
   ASSERT_EQ(notice.size(), 1U);
@@ -205,6 +215,7 @@ TEST(TextRecognizer, ReadsAWordCroppedByHand) {
 }
 
 TEST(TextRecognizer, ReadsALineLongerThanItsInputPieceByPiece) {
+  CELLFLOW_REQUIRE_MODELS(kTextRecognizer, kTextKeys);
   // 490x22: at height 48 this is over 1000 wide, three times the recognizer's input
   const cv::Mat page = cv::imread(cellflow::testing::opencv_example("data/imageTextN.png"));
   const auto line = recognize(page(cv::Rect(45, 33, 490, 22)).clone());
@@ -215,6 +226,7 @@ TEST(TextRecognizer, ReadsALineLongerThanItsInputPieceByPiece) {
 }
 
 TEST(TextRecognizer, MinScoreDropsUnreadableCrops) {
+  CELLFLOW_REQUIRE_MODELS(kTextRecognizer, kTextKeys);
   const cv::Mat blank(40, 160, CV_8UC3, cv::Scalar::all(128));
   const auto kept = recognize(blank);
   ASSERT_EQ(kept.size(), 1U);  // default min_score 0: every region gives a word
@@ -289,6 +301,7 @@ TEST(TextModels, MissingDetectorModelFailsStartNamingTheFileAndTheFetchScript) {
 }
 
 TEST(TextModels, MissingRecognizerFilesFailStartNamingTheFileAndTheFetchScript) {
+  CELLFLOW_REQUIRE_MODELS(kTextRecognizer, kTextKeys);
   for (const auto& [param, file] : {std::pair{"model", "ppocr/no-such-rec.onnx"},
                                     std::pair{"keys", "ppocr/no-such-keys.txt"}}) {
     Pipeline p{"p"};

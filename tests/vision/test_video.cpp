@@ -22,6 +22,7 @@ namespace {
 using nlohmann::json;
 
 std::string vtest() { return cellflow::testing::opencv_example("data/vtest.avi"); }
+std::string megamind() { return cellflow::testing::opencv_example("data/Megamind.avi"); }
 
 /// A fresh temporary directory, removed with the object.
 struct TempDir {
@@ -80,7 +81,7 @@ TEST(VideoSourceWriter, RoundTripWritesEveryFrameInOrder) {
   }
 }
 
-TEST(VideoSource, TimestampsAreStreamPositionsIncreasingWithTheIndex) {
+TEST(VideoSource, TimestampsAreStreamPositionsFromTheFirstFrameIncreasingWithTheIndex) {
   constexpr int kFrames = 20;
   Pipeline p{"p"};
   auto& source = p.add<VideoSource>("source", {{"uri", vtest()}, {"max_frames", kFrames}});
@@ -96,10 +97,12 @@ TEST(VideoSource, TimestampsAreStreamPositionsIncreasingWithTheIndex) {
 
   cv::VideoCapture capture(vtest());
   cv::Mat frame;
+  double first_ms = 0;
   for (int i = 0; i < kFrames; ++i) {
     ASSERT_TRUE(capture.read(frame));
+    if (i == 0) first_ms = capture.get(cv::CAP_PROP_POS_MSEC);
     const auto expected = std::chrono::duration_cast<std::chrono::nanoseconds>(
-        std::chrono::duration<double, std::milli>(capture.get(cv::CAP_PROP_POS_MSEC)));
+        std::chrono::duration<double, std::milli>(capture.get(cv::CAP_PROP_POS_MSEC) - first_ms));
     EXPECT_EQ(emitted.indexes[i], i);
     EXPECT_EQ(emitted.seqs[i], static_cast<std::uint64_t>(i));
     EXPECT_EQ(emitted.timestamps[i], expected) << "frame " << i;
@@ -113,6 +116,65 @@ TEST(VideoSource, TimestampsAreStreamPositionsIncreasingWithTheIndex) {
   const double span_s =
       std::chrono::duration<double>(emitted.timestamps.back() - emitted.timestamps.front()).count();
   EXPECT_NEAR(span_s, (kFrames - 1) / fps, 0.5 / fps);
+}
+
+/// The timestamps of the first `frames` frames VideoSource emits for `uri`.
+std::vector<std::chrono::nanoseconds> timestamps(const std::string& uri, int frames) {
+  Pipeline p{"p"};
+  auto& source = p.add<VideoSource>("source", {{"uri", uri}, {"max_frames", frames}});
+  p.expose(source.index, "index");
+  std::vector<std::chrono::nanoseconds> out;
+  p.run([&](Result&& r) { out.push_back(r.item().timestamp); });
+  return out;
+}
+
+TEST(VideoSource, FirstFrameIsAtTimeZeroAndTheNextOneAFramePeriodLater) {
+  // Megamind.avi (23.976 fps) reports 41.7 ms for its first frame, vtest.avi (10 fps) 0.
+  for (const auto& [uri, fps] : {std::pair{megamind(), 24000.0 / 1001}, std::pair{vtest(), 10.0}}) {
+    const auto stamps = timestamps(uri, 3);
+    ASSERT_EQ(stamps.size(), 3U) << uri;
+    EXPECT_EQ(stamps[0].count(), 0) << uri;
+    EXPECT_NEAR(std::chrono::duration<double>(stamps[1]).count(), 1 / fps, 1e-4) << uri;
+    EXPECT_NEAR(std::chrono::duration<double>(stamps[2]).count(), 2 / fps, 1e-4) << uri;
+  }
+}
+
+/// The frame rate and frame count of the file VideoSource(uri, frames) -> VideoWriter(params)
+/// writes.
+std::pair<double, int> copy_video(const std::string& uri, int frames, json writer_params) {
+  TempDir dir;
+  const std::string path = (dir.path / "copy.avi").string();
+  writer_params["path"] = path;
+  {
+    Pipeline p{"p"};
+    auto& source = p.add<VideoSource>("source", {{"uri", uri}, {"max_frames", frames}});
+    auto& writer = p.add<VideoWriter>("writer", writer_params);
+    p.connect(source.frame, writer.frame);
+    p.expose(source.index, "index");
+    p.run();
+  }
+  return {cv::VideoCapture(path).get(cv::CAP_PROP_FPS), static_cast<int>(read_all(path).size())};
+}
+
+TEST(VideoSourceWriter, WrittenFileKeepsTheSourceFrameRate) {
+  const auto [megamind_fps, megamind_frames] = copy_video(megamind(), 24, json::object());
+  EXPECT_NEAR(megamind_fps, 23.976, 0.01);  // not 25
+  EXPECT_EQ(megamind_frames, 24);
+  const auto [vtest_fps, vtest_frames] = copy_video(vtest(), 5, json::object());
+  EXPECT_NEAR(vtest_fps, 10.0, 0.01);
+  EXPECT_EQ(vtest_frames, 5);
+}
+
+TEST(VideoSourceWriter, FpsParamOverridesTheSourceRate) {
+  const auto [fps, frames] = copy_video(megamind(), 6, {{"fps", 12.0}});
+  EXPECT_NEAR(fps, 12.0, 0.01);
+  EXPECT_EQ(frames, 6);
+}
+
+TEST(VideoSourceWriter, SingleFrameIsWrittenAtTwentyFiveFps) {
+  const auto [fps, frames] = copy_video(megamind(), 1, json::object());
+  EXPECT_NEAR(fps, 25.0, 0.01);
+  EXPECT_EQ(frames, 1);
 }
 
 TEST(VideoSource, WholeStreamEndsAfterTheLastFrame) {

@@ -1,8 +1,11 @@
-// Shared helpers for the vision tests: paths of Debian's opencv-doc sample data.
+// Shared helpers for the vision tests: paths of Debian's opencv-doc sample data, and
+// CELLFLOW_REQUIRE_MODELS (support/models.hpp) to skip a test whose model is not fetched.
 #pragma once
 
 #include <filesystem>
 #include <string>
+
+#include "support/models.hpp"
 
 namespace cellflow::testing {
 

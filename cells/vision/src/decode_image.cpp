@@ -5,46 +5,45 @@
 #include <string_view>
 
 #include "cellflow/error.hpp"
+#include "image_header.hpp"
 
 namespace cellflow::vision {
 namespace {
 
-using namespace std::string_view_literals;
-
-/// The format the leading bytes announce ("" when none is recognised).
-std::string_view sniff_format(std::string_view data) {
-  struct Magic {
-    std::string_view prefix;
-    std::string_view format;
-  };
-  static constexpr Magic kMagics[] = {{"\xFF\xD8\xFF"sv, "JPEG"},
-                                      {"\x89PNG\r\n\x1A\n"sv, "PNG"},
-                                      {"BM"sv, "BMP"},
-                                      {"GIF8"sv, "GIF"},
-                                      {"II*\0"sv, "TIFF"},
-                                      {"MM\0*"sv, "TIFF"},
-                                      {"RIFF"sv, "WebP"},
-                                      {"P4"sv, "PBM"},
-                                      {"P5"sv, "PGM"},
-                                      {"P6"sv, "PPM"}};
-  for (const auto& magic : kMagics)
-    if (data.starts_with(magic.prefix)) return magic.format;
-  return {};
-}
-
 std::string undecodable(std::string_view data) {
   const std::string size = std::to_string(data.size()) + " bytes";
-  const std::string_view format = sniff_format(data);
+  const std::string_view format = image_header::sniff_format(data);
   if (!format.empty())
     return "cannot decode image: " + size + " start like a " + std::string(format) +
            " image but are corrupt or truncated";
   return "cannot decode image: " + size + ", not a JPEG/PNG/BMP/TIFF/WebP/PNM image";
 }
 
+void check_pixels(image_header::ImageSize size, std::int64_t max_pixels) {
+  if (size.pixels() <= static_cast<std::uint64_t>(max_pixels)) return;
+  throw std::invalid_argument("image is " + std::to_string(size.width) + "x" +
+                              std::to_string(size.height) + " (" + std::to_string(size.pixels()) +
+                              " pixels), above max_pixels " + std::to_string(max_pixels));
+}
+
+cv::Mat decode(const std::string& data, int flags) {
+  // imdecode reads the buffer in place: a Mat header over the string, no copy.
+  const cv::Mat buffer(1, static_cast<int>(data.size()), CV_8UC1, const_cast<char*>(data.data()));
+  cv::Mat decoded;
+  try {
+    decoded = cv::imdecode(buffer, flags);
+  } catch (const cv::Exception&) {
+    throw std::invalid_argument(undecodable(data));
+  }
+  if (decoded.empty()) throw std::invalid_argument(undecodable(data));
+  return decoded;
+}
+
 }  // namespace
 
 void DecodeImage::configure(const nlohmann::json& params) {
   Cell::configure(params);
+  std::vector<std::string> problems;
   if (*mode == "color")
     flags_ = cv::IMREAD_COLOR;
   else if (*mode == "grayscale")
@@ -52,22 +51,25 @@ void DecodeImage::configure(const nlohmann::json& params) {
   else if (*mode == "unchanged")
     flags_ = cv::IMREAD_UNCHANGED;
   else
-    throw Error("param 'mode': expected \"color\", \"grayscale\" or \"unchanged\", got \"" + *mode +
-                "\"");
+    problems.push_back("param 'mode': expected \"color\", \"grayscale\" or \"unchanged\", got \"" +
+                       *mode + "\"");
+  if (*max_pixels < 1)
+    problems.push_back("param 'max_pixels': must be >= 1, got " + std::to_string(*max_pixels));
+  if (!problems.empty()) throw Error(std::move(problems));
 }
 
 void DecodeImage::process(Context& ctx) {
   const std::string& data = ctx.get(bytes);
   if (data.empty()) throw std::invalid_argument("cannot decode image: the input holds no bytes");
-  // imdecode reads the buffer in place: a Mat header over the string, no copy.
-  const cv::Mat buffer(1, static_cast<int>(data.size()), CV_8UC1, const_cast<char*>(data.data()));
-  cv::Mat decoded;
-  try {
-    decoded = cv::imdecode(buffer, flags_);
-  } catch (const cv::Exception&) {
-    throw std::invalid_argument(undecodable(data));
-  }
-  if (decoded.empty()) throw std::invalid_argument(undecodable(data));
+  const image_header::Header header = image_header::inspect(data);
+  if (header.size) check_pixels(*header.size, *max_pixels);  // before allocating anything
+  if (*strict && !header.truncation.empty())
+    throw std::invalid_argument("cannot decode image: " + header.truncation + " in its " +
+                                std::to_string(data.size()) +
+                                " bytes (param strict=false decodes the part that is there)");
+  cv::Mat decoded = decode(data, flags_);
+  check_pixels({static_cast<std::uint32_t>(decoded.cols), static_cast<std::uint32_t>(decoded.rows)},
+               *max_pixels);
   ctx.emit(image, std::move(decoded));
 }
 

@@ -103,6 +103,7 @@ void FaceDetector::process(Context& ctx) {
                     ? impl_->blazeface->detect(bgr, static_cast<float>(*score_threshold),
                                                static_cast<float>(*nms_threshold))
                     : detect_haar(impl_->haar, bgr, *scale_factor, *min_neighbors, *min_size);
+  sort_best_first(found.items);
   ctx.emit(faces, std::move(found));
 }
 

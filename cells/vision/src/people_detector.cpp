@@ -92,6 +92,7 @@ void PeopleDetector::process(Context& ctx) {
     const double margin = i < margins.size() ? margins[i] : 0.0;
     found.items.push_back({box & bounds, margin_to_score(margin), "person"});
   }
+  sort_best_first(found.items);  // HOG finds them in a different order from run to run
   ctx.emit(people, std::move(found));
 }
 

@@ -14,15 +14,21 @@ namespace cellflow::vision {
 struct VideoSource::Impl {
   cv::VideoCapture capture;
   std::int64_t next_index = 0;
+  double origin_ms = 0;   // stream position of the first frame
   double last_ms = 0;     // timestamp of the previous frame
   double period_ms = 40;  // one frame at the stream's rate
 
-  /// The stream position of the frame just read, or the previous one plus a frame period when
-  /// the backend reports none or one that does not increase.
-  double next_timestamp_ms() const {
+  /// The stream position of the frame just read relative to the first frame's (some files and
+  /// backends do not start at 0), or the previous timestamp plus a frame period when the backend
+  /// reports none or one that does not increase.
+  double next_timestamp_ms() {
     const double position = capture.get(cv::CAP_PROP_POS_MSEC);
-    if (position >= 0 && (next_index == 0 || position > last_ms)) return position;
-    return next_index == 0 ? 0.0 : last_ms + period_ms;
+    if (next_index == 0) {
+      origin_ms = position > 0 ? position : 0;
+      return 0;
+    }
+    if (position >= 0 && position - origin_ms > last_ms) return position - origin_ms;
+    return last_ms + period_ms;
   }
 };
 

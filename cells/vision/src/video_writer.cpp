@@ -1,5 +1,6 @@
 #include "cellflow/vision/video_writer.hpp"
 
+#include <chrono>
 #include <filesystem>
 #include <opencv2/videoio.hpp>
 #include <stdexcept>
@@ -8,20 +9,61 @@
 
 namespace cellflow::vision {
 
-struct VideoWriter::Impl {
-  cv::VideoWriter writer;
-  cv::Size size;
-  int type = -1;
-};
-
 namespace {
+
+constexpr double kFallbackFps = 25;
 
 std::string describe(cv::Size size, int type) {
   return std::to_string(size.width) + "x" + std::to_string(size.height) + " " +
          cv::typeToString(type);
 }
 
+/// The frame rate two consecutive frames' timestamps imply; kFallbackFps when they are not
+/// 1 ms to 100 s apart (equal, decreasing, or wall-clock times of a fast producer).
+double rate_between(std::chrono::nanoseconds first, std::chrono::nanoseconds second) {
+  const double seconds = std::chrono::duration<double>(second - first).count();
+  return seconds >= 1e-3 && seconds <= 100 ? 1 / seconds : kFallbackFps;
+}
+
 }  // namespace
+
+struct VideoWriter::Impl {
+  cv::VideoWriter writer;
+  cv::Size size;
+  int type = -1;
+  cv::Mat pending;  // the first frame, held until the second one's timestamp gives the rate
+  std::chrono::nanoseconds pending_timestamp{0};
+
+  /// Throws std::invalid_argument when `image` cannot go into this file; the first frame sets
+  /// the size and type of all the others.
+  void check(const cv::Mat& image, const std::string& path) {
+    if (image.empty()) throw std::invalid_argument("cannot write an empty frame");
+    if (type < 0) {
+      if (image.depth() != CV_8U || (image.channels() != 1 && image.channels() != 3))
+        throw std::invalid_argument("video frames must be 8-bit BGR or grayscale, got " +
+                                    describe(image.size(), image.type()));
+      size = image.size();
+      type = image.type();
+    } else if (image.size() != size || image.type() != type) {
+      throw std::invalid_argument("frame is " + describe(image.size(), image.type()) + ", but '" +
+                                  path + "' was started with " + describe(size, type) + " frames");
+    }
+  }
+
+  void open(const std::string& path, const std::string& fourcc, double fps) {
+    const int code = cv::VideoWriter::fourcc(fourcc[0], fourcc[1], fourcc[2], fourcc[3]);
+    if (!writer.open(path, code, fps, size, CV_MAT_CN(type) == 3))
+      throw std::runtime_error("cannot open video file '" + path + "' for writing with fourcc '" +
+                               fourcc + "'");
+  }
+
+  /// Opens the file at `fps` and writes the held first frame.
+  void start(const std::string& path, const std::string& fourcc, double fps) {
+    open(path, fourcc, fps);
+    if (!pending.empty()) writer.write(pending);
+    pending.release();
+  }
+};
 
 VideoWriter::VideoWriter() = default;
 VideoWriter::~VideoWriter() = default;
@@ -33,7 +75,9 @@ void VideoWriter::configure(const nlohmann::json& params) {
   if (fourcc->size() != 4)
     problems.push_back("param 'fourcc': expected 4 characters (e.g. \"MJPG\"), got \"" + *fourcc +
                        "\"");
-  if (!(*fps > 0)) problems.push_back("param 'fps': must be > 0, got " + std::to_string(*fps));
+  if (!(*fps >= 0))
+    problems.push_back("param 'fps': must be > 0, or 0 for the source's rate, got " +
+                       std::to_string(*fps));
   if (!problems.empty()) throw Error(std::move(problems));
 }
 
@@ -47,28 +91,22 @@ void VideoWriter::open() {
 
 void VideoWriter::process(Context& ctx) {
   const cv::Mat& image = ctx.get(frame);
-  if (image.empty()) throw std::invalid_argument("cannot write an empty frame");
   Impl& s = *impl_;
+  s.check(image, *path);
   if (!s.writer.isOpened()) {
-    if (image.depth() != CV_8U || (image.channels() != 1 && image.channels() != 3))
-      throw std::invalid_argument("video frames must be 8-bit BGR or grayscale, got " +
-                                  describe(image.size(), image.type()));
-    const auto& c = *fourcc;
-    const int code = cv::VideoWriter::fourcc(c[0], c[1], c[2], c[3]);
-    if (!s.writer.open(*path, code, *fps, image.size(), image.channels() == 3))
-      throw std::runtime_error("cannot open video file '" + *path + "' for writing with fourcc '" +
-                               c + "'");
-    s.size = image.size();
-    s.type = image.type();
-  } else if (image.size() != s.size || image.type() != s.type) {
-    throw std::invalid_argument("frame is " + describe(image.size(), image.type()) + ", but '" +
-                                *path + "' was started with " + describe(s.size, s.type) +
-                                " frames");
+    if (*fps == 0 && s.pending.empty()) {  // wait for the second frame's timestamp
+      s.pending = image.clone();           // a copy: others may still draw on the shared pixels
+      s.pending_timestamp = ctx.item().timestamp;
+      return;
+    }
+    s.start(*path, *fourcc,
+            *fps > 0 ? *fps : rate_between(s.pending_timestamp, ctx.item().timestamp));
   }
   s.writer.write(image);
 }
 
 void VideoWriter::close() {
+  if (impl_ && !impl_->pending.empty()) impl_->start(*path, *fourcc, kFallbackFps);  // 1 frame
   if (impl_) impl_->writer.release();
   impl_.reset();
 }

@@ -19,6 +19,11 @@ struct Detections {
   cv::Size image_size;  ///< size of the image the boxes refer to
 };
 
+/// Puts detections in the order every detector emits them: best score first, then top to bottom
+/// (box y), then left to right (box x), then smaller boxes first: the same list for the same
+/// detections, whatever order they were found in.
+void sort_best_first(std::vector<Detection>& items);
+
 /// {"width":W,"height":H,"count":N,"detections":[{"label":..,"score":..,"x":..,"y":..,
 ///  "width":..,"height":..}]}
 void to_json(nlohmann::json& j, const Detections& detections);

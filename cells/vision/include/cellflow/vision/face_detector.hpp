@@ -15,7 +15,7 @@ namespace cellflow::vision {
 ///   in  image (cv::Mat): 8-bit BGR (BGRA and grayscale are converted), any size; an empty image
 ///       fails the item
 ///   out faces (Detections): label "face", boxes in the input image's pixels (clipped to it),
-///       best score first
+///       best score first, then top to bottom, left to right (sort_best_first)
 ///   param backend: "blazeface" (default): MediaPipe's BlazeFace back-camera model (256x256,
 ///       faces from about 1/16 of the image side up) on the image letterboxed to 256x256;
 ///       "haar": OpenCV's haarcascade_frontalface_default.xml (Debian's opencv-data), score 1

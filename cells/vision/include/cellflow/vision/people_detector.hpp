@@ -15,7 +15,8 @@ namespace cellflow::vision {
 ///   in  image (cv::Mat): 8-bit BGR, BGRA or grayscale
 ///   out people (Detections): label "person", boxes in the input image's pixels (clipped to it),
 ///       score = 1 / (1 + exp(-w)) where w is the SVM margin HOG reports for the box (w = 0, the
-///       default hit threshold, gives 0.5; w = 2 gives 0.88)
+///       default hit threshold, gives 0.5; w = 2 gives 0.88); best score first, then top to
+///       bottom, left to right (sort_best_first), the same list for the same image every time
 ///   param hit_threshold: minimum SVM margin of a window (default 0)
 ///   param win_stride: window step in pixels, a multiple of 8 (default 8)
 ///   param padding: pixels of padding around the image, a multiple of 8 (default 0: OpenCV's

@@ -17,9 +17,11 @@ namespace cellflow::vision {
 ///   param uri: a file path, a camera index ("0") or a URL (rtsp://, http://...); required
 ///   param max_frames: stop after this many frames (default -1: the whole stream)
 /// Files are read with FFmpeg when OpenCV has it, anything else with the first backend that opens
-/// it. The item's timestamp is the frame's position in the stream (CAP_PROP_POS_MSEC); when the
-/// backend reports none or one that does not increase (some cameras), it is the previous one plus
-/// one frame period (1 / CAP_PROP_FPS, 25 fps when unknown). A uri that cannot be opened fails
+/// it. The item's timestamp is the frame's position in the stream (CAP_PROP_POS_MSEC) minus the
+/// first frame's, so the first frame is at 0 and the steps are the stream's frame periods
+/// (VideoWriter takes its default rate from them); when the backend reports no position or one
+/// that does not increase (some cameras), it is the previous one plus one frame period
+/// (1 / CAP_PROP_FPS, 25 fps when unknown). A uri that cannot be opened fails
 /// open() (and so start()) with cellflow::Error naming the uri.
 class VideoSource final : public Cell {
  public:

@@ -15,15 +15,19 @@ namespace cellflow::vision {
 ///       and channel count (else the item fails with std::invalid_argument)
 ///   param path: output file, e.g. "out.avi" (required; its directory must exist)
 ///   param fourcc: four-character codec code (default "MJPG", which suits .avi)
-///   param fps: frame rate written in the file (default 25)
-/// The file is created on the first frame (its size is needed) and finalized by close(). Do not
-/// clone it: clones would each write their own file.
+///   param fps: frame rate written in the file; 0 (default): the source's rate, from the
+///       timestamps of the first two frames (VideoSource stamps each frame with its position in
+///       the stream, so a 23.976 fps file is written at 23.976 fps); 25 when they imply none
+///       (a single frame, or timestamps not 1 ms to 100 s apart)
+/// The file is created on the first frame (its size is needed), or with fps 0 on the second
+/// (the first is held until then), and finalized by close(). Do not clone it: clones would each
+/// write their own file.
 class VideoWriter final : public Cell {
  public:
   Input<cv::Mat> frame{*this, "frame"};
   Param<std::string> path{*this, "path", "", "output video file"};
   Param<std::string> fourcc{*this, "fourcc", "MJPG", "four-character codec code"};
-  Param<double> fps{*this, "fps", 25.0, "frame rate of the file"};
+  Param<double> fps{*this, "fps", 0.0, "frame rate of the file (0: the source's, from timestamps)"};
 
   VideoWriter();
   ~VideoWriter() override;
