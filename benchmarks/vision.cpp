@@ -623,7 +623,7 @@ void run_all(const Options& o) {
            {"opencv_threads", o.opencv_threads}}}});
   bench_faces(o, registry);
   print_machine("machine_between");
-  bench_people(o);
+  if (std::getenv("BENCH_VISION_FACES_ONLY") == nullptr) bench_people(o);
   print_machine("machine_after");
 }
 
