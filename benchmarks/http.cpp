@@ -2,7 +2,7 @@
 // pipeline (exposed input x -> one cell adding 1 -> y) served by cellflow::server::HttpServer,
 // against a bare cpp-httplib handler doing the same JSON parse and serialize (the reference),
 // in the same run, on loopback. Targets (issue 4): cellflow >= 0.7x the bare handler's
-// requests/s, and >= 10x PyPipeline's ~1,040 req/s (design.md §11).
+// requests/s, and >= 10x PyPipeline's ~1,040 req/s (docs/benchmarks.md, "Peers").
 //
 // Load: `concurrency` threads, each with its own keep-alive httplib::Client, send requests back
 // to back for `seconds` after a short warm-up; every response is checked (status 200, y == x+1,
@@ -37,7 +37,7 @@ namespace {
 using bench::Clock;
 using nlohmann::json;
 
-constexpr double kPyPipelineRequestsPerSecond = 1040.0;  // design.md §11
+constexpr double kPyPipelineRequestsPerSecond = 1040.0;  // docs/benchmarks.md, "Peers"
 constexpr double kTargetVsBare = 0.7;
 constexpr double kTargetVsPyPipeline = 10.0;
 constexpr int kWarmupRequests = 20;  // per client, before the timed window

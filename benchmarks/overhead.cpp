@@ -1,7 +1,7 @@
 // bench_overhead: per-item cost of the runtime itself. Shape: source -> 3 no-op cells -> sink,
 // in order, with max_in_flight credits. Compared in the same run against a hand-written oneTBB
 // flow graph of the same shape (the reference), and against PyPipeline's 11.6k items/s
-// (design.md §11).
+// (docs/benchmarks.md, "Peers").
 //
 // Variants, each run `reps` times (interleaved, so drift hits all of them alike; median kept):
 //   raw_tbb         input_node -> limiter_node -> sequencer_node -> 3 serial multifunction_nodes
@@ -42,7 +42,7 @@ namespace {
 using bench::Clock;
 using nlohmann::json;
 
-constexpr double kPyPipelineItemsPerSecond = 11600.0;  // design.md §11
+constexpr double kPyPipelineItemsPerSecond = 11600.0;  // docs/benchmarks.md, "Peers"
 constexpr double kTargetVsRaw = 0.7;
 constexpr double kTargetVsPyPipeline = 100.0;
 

@@ -6,7 +6,7 @@
 //   cpu       Delay{sleep_ms: 2, busy: true} (spins), 2 clones vs 1 clone
 //   ordering  the jitter workload with the same per-item sleeps (hashed from the item number) in
 //             cellflow (ordered, 8 clones) vs a raw pool of 8 std::threads (unordered, unbounded)
-// Peers (design.md §11): PyPipeline N=8 94%, N=16 78%; jitter 64% of ideal.
+// Peers (docs/benchmarks.md, "Peers"): PyPipeline N=8 94%, N=16 78%; jitter 64% of ideal.
 //
 // Usage: bench_scaling [seconds_per_point=1.5]
 // Prints one JSON object per line; the whole run takes about 30 s at the default.

@@ -1,4 +1,4 @@
-// Error types. Two regimes (design.md §2.4):
+// Error types. Two regimes:
 //  - cellflow::Error: build, config and wiring problems, thrown before anything runs. It lists
 //    every problem found, each naming its cell, port or config path.
 //  - cellflow::CellFailure: one item failed inside a cell (request mode). It names the cell and

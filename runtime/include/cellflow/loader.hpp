@@ -1,4 +1,4 @@
-// Builds pipelines from the JSON config format (design.md §5):
+// Builds pipelines from the JSON config format (README, "Pipeline configs"):
 //   {"name": "p", "cells": [{"name": "a", "type": "Delay", "params": {...}, "clones": 2},
 //                           {"name": "sub", "pipeline": { ...nested config... }}],
 //    "connections": [["a.out", "b.in"]], "inputs": {"x": "a.in"}, "outputs": {"y": "b.out"},
