@@ -7,7 +7,7 @@
 //           own cv::dnn::Net: imdecode -> letterbox to 256x256 RGB [0, 1] NHWC, as
 //           cells/vision/src/blazeface_model.cpp does -> forward of the same 4 outputs. The raw
 //           loop skips the anchor decoding and NMS (well under 1 ms of ~20 ms) and everything HTTP.
-//           Target: cellflow >= 0.85x the raw loop. The service's /metrics give, per variant, the
+//           Target (issue 9): cellflow >= 1.1x the raw loop. The service's /metrics give, per variant, the
 //           mean time per image in each cell, the wait for a free FaceDetector clone and the
 //           whole request as the server saw it (service_ms_per_image).
 //   people  VideoSource (vtest.avi, `frames` frames) -> PeopleDetector (HOG, ScaleUp{2}) ->
@@ -72,7 +72,7 @@ using bench::Clock;
 using bench::seconds_since;
 using nlohmann::json;
 
-constexpr double kTargetFaces = 0.85;
+constexpr double kTargetFaces = 1.1;  // issue 9; not reachable here, see docs/benchmarks.md
 constexpr int kWarmupSteps = 3;  // per worker, before the timed window
 constexpr int kFaceInput = 256;  // BlazeFace's square input
 const std::string kDataDir = "/usr/share/doc/opencv-doc/examples/data/";

@@ -317,6 +317,14 @@ TEST_F(CellflowCli, Validate_NestedConfig_CountsLeafCells) {
   EXPECT_EQ(run.out_lines(), Lines{"ok: nested (3 cells)"});
 }
 
+TEST_F(CellflowCli, Set_AStringParamTakesANumberAsText) {
+  const CliRun run = cli({"run", "--config", (kExampleConfigs / "people_video.json").string(),
+                          "--set", "video.uri=0", "--set", "writer.path=/tmp/unused.avi"});
+  EXPECT_EQ(run.exit_code, 2) << run.err;
+  EXPECT_TRUE(contains(run.err, "cannot open video '0'")) << run.err;
+  EXPECT_FALSE(contains(run.err, "expected string")) << run.err;
+}
+
 TEST_F(CellflowCli, ValidateOpen_FindsAMissingModelFileBeforeServing) {
   const std::string faces = (kExampleConfigs / "faces.json").string();
   const std::string missing = "detect.model=/nonexistent/blazeface.onnx";

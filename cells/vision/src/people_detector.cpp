@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "cellflow/error.hpp"
+#include "cellflow/vision/opencv_threads.hpp"
 
 namespace cellflow::vision {
 
@@ -60,6 +61,7 @@ void PeopleDetector::configure(const nlohmann::json& params) {
 }
 
 void PeopleDetector::open() {
+  route_opencv_threads();
   impl_ = std::make_unique<Impl>();
   impl_->hog.setSVMDetector(cv::HOGDescriptor::getDefaultPeopleDetector());
 }
