@@ -1,7 +1,8 @@
 // serve_http: any pipeline becomes a KServe v2 inference service with no route written. A typed
 // C++ cell (vector<double> -> vector<double>) with 2 clones is served on a free loopback port;
-// the example then asks it for metadata and one inference with a plain HTTP client, as curl or
-// a Triton client would, and stops the server gracefully.
+// the example then asks it for metadata, one inference and the model's statistics (Triton's
+// statistics extension, with cellflow's per-cell figures) with a plain HTTP client, as curl or a
+// Triton client would, and stops the server gracefully.
 #include <httplib.h>
 
 #include <iostream>
@@ -42,6 +43,9 @@ int main() {
                                   "application/json");
   std::cout << "POST /v2/models/normalize/infer -> " << answer->status << "\n  " << answer->body
             << "\n";
+  const auto stats = client.Get("/v2/models/normalize/stats");
+  std::cout << "GET /v2/models/normalize/stats\n  " << stats->body << "\n";
   server.stop();
-  return answer->status == 200 ? 0 : 1;
+  const bool counted = stats->body.find("\"inference_count\":1") != std::string::npos;
+  return answer->status == 200 && counted ? 0 : 1;
 }

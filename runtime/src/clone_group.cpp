@@ -16,6 +16,11 @@ int CloneGroup::size() const {
   return static_cast<int>(clones_.size());
 }
 
+std::size_t CloneGroup::queued() const {
+  std::lock_guard lock(queue_mutex_);
+  return queue_.size();
+}
+
 std::vector<Cell*> CloneGroup::resize(int n, const MakeClone& make) {
   std::lock_guard resizing(resize_mutex_);
   const int current = size();

@@ -3,6 +3,8 @@
 #include <tbb/flow_graph.h>
 #include <tbb/task_arena.h>
 
+#include <atomic>
+#include <cstdint>
 #include <optional>
 #include <tuple>
 #include <vector>
@@ -37,8 +39,30 @@ struct FlowGraph::Impl {
   std::optional<flow::function_node<Frame*, flow::continue_msg>> completion;
   std::vector<Receiver*> entries;  // per unit
   std::vector<Sender*> exits;      // per unit
+  // Queue depth of plain units: items that reached each unit minus those it started.
+  std::unique_ptr<std::atomic<std::uint64_t>[]> arrived, started;
+  // Per unit, then the ingress last: the successors that have it as their only predecessor
+  // (an item reaches them when it leaves it; a joined unit counts in its join gate).
+  std::vector<std::vector<std::size_t>> sole_successors;
 
-  Impl(const Plan& p, Callbacks c) : plan(p), callbacks(std::move(c)) {}
+  Impl(const Plan& p, Callbacks c) : plan(p), callbacks(std::move(c)) { count_queues(); }
+
+  void count_queues() {
+    const std::size_t n = plan.units.size();
+    arrived = std::make_unique<std::atomic<std::uint64_t>[]>(n);
+    started = std::make_unique<std::atomic<std::uint64_t>[]>(n);
+    sole_successors.resize(n + 1);
+    for (std::size_t u = 0; u < n; ++u) {
+      const auto& preds = plan.units[u].predecessors;
+      if (plan.units[u].source || preds.size() != 1) continue;
+      sole_successors[preds[0] == kIngress ? n : preds[0]].push_back(u);
+    }
+  }
+  void item_left(std::size_t from) {
+    const std::size_t at = from == kIngress ? plan.units.size() : from;
+    for (const std::size_t s : sole_successors[at])
+      arrived[s].fetch_add(1, std::memory_order_relaxed);
+  }
 
   template <class Node, class... Args>
   Node& make(Args&&... args) {
@@ -51,9 +75,10 @@ struct FlowGraph::Impl {
   // Countdown per item, then restore sequence order: what joins need.
   Receiver& join_front(std::size_t counter, Receiver& target) {
     auto& gate =
-        make<Gate>(flow::unlimited, [counter](Frame* const& f, Gate::output_ports_type& out) {
-          if (f->pending[counter].fetch_sub(1, std::memory_order_acq_rel) == 1)
-            std::get<0>(out).try_put(f);
+        make<Gate>(flow::unlimited, [this, counter](Frame* const& f, Gate::output_ports_type& out) {
+          if (f->pending[counter].fetch_sub(1, std::memory_order_acq_rel) != 1) return;
+          if (counter < plan.units.size()) arrived[counter].fetch_add(1, std::memory_order_relaxed);
+          std::get<0>(out).try_put(f);
         });
     auto& sequencer =
         make<flow::sequencer_node<Frame*>>([](Frame* const& f) { return f->info.seq; });
@@ -69,7 +94,8 @@ struct FlowGraph::Impl {
             gateway.reserve_wait();
             group->push(f);
           });
-      group->set_emit([&node](Frame* f) {
+      group->set_emit([this, u, &node](Frame* f) {
+        item_left(u);
         node.gateway().try_put(f);
         node.gateway().release_wait();
       });
@@ -82,7 +108,9 @@ struct FlowGraph::Impl {
     // cell that parallelises inside (OpenCV) waits for its own loop only, instead of taking up
     // another node's item on the same thread and returning late.
     auto& node = make<Gate>(flow::serial, [this, u](Frame* const& f, Gate::output_ports_type& out) {
+      started[u].fetch_add(1, std::memory_order_relaxed);
       tbb::this_task_arena::isolate([&] { callbacks.run_unit(u, *f); });
+      item_left(u);
       std::get<0>(out).try_put(f);
     });
     entries.push_back(&node);
@@ -136,7 +164,10 @@ FlowGraph::FlowGraph(const Plan& plan, Callbacks callbacks, bool stream, std::si
     i.credits = max_in_flight;
     i.pump.emplace(i.graph, flow::serial,
                    [&i](const flow::continue_msg&, Impl::Pump::output_ports_type& out) {
-                     if (Frame* f = i.callbacks.next_from_sources()) std::get<0>(out).try_put(f);
+                     if (Frame* f = i.callbacks.next_from_sources()) {
+                       i.item_left(kIngress);
+                       std::get<0>(out).try_put(f);
+                     }
                    });
     flow::make_edge(flow::output_port<0>(*i.pump), i.ingress);
     flow::make_edge(*i.completion, *i.pump);
@@ -145,7 +176,16 @@ FlowGraph::FlowGraph(const Plan& plan, Callbacks callbacks, bool stream, std::si
 
 FlowGraph::~FlowGraph() { impl_->graph.wait_for_all(); }
 
-void FlowGraph::put(Frame* frame) { impl_->ingress.try_put(frame); }
+void FlowGraph::put(Frame* frame) {
+  impl_->item_left(kIngress);
+  impl_->ingress.try_put(frame);
+}
+
+std::size_t FlowGraph::queued(std::size_t unit) const {
+  const auto started = impl_->started[unit].load(std::memory_order_relaxed);
+  const auto arrived = impl_->arrived[unit].load(std::memory_order_relaxed);
+  return arrived > started ? static_cast<std::size_t>(arrived - started) : 0;
+}
 
 void FlowGraph::run_stream() {
   for (std::size_t c = 0; c < impl_->credits; ++c) impl_->pump->try_put(flow::continue_msg());

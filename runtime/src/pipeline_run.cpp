@@ -39,6 +39,7 @@ void Pipeline::run(Sink sink) {
     done = std::move(impl_->runner);
     impl_->finished = runner->streaming();
     impl_->last_stats = runner->stats();
+    impl_->last_stats.cells.clear();
     impl_->streaming = false;
   }
   done.reset();  // drains and closes cells

@@ -306,7 +306,15 @@ void Runner::shutdown() {
 PipelineStats Runner::stats() const {
   const auto done = completed_.load();
   const auto in = submitted_.load();
-  return {in, done, failed_.load(), static_cast<std::size_t>(in - done)};
+  PipelineStats stats{in, done, failed_.load(), static_cast<std::size_t>(in - done), {}};
+  if (shut_down_) return stats;  // the graph and the clone groups are gone
+  for (std::size_t u = 0; u < plan_.units.size(); ++u) {
+    if (plan_.units[u].source) continue;
+    const CloneGroup* group = units_[u].clones.get();
+    stats.cells.push_back({plan_.units[u].path, group ? group->size() : 0,
+                           group ? group->queued() : graph_->queued(u)});
+  }
+  return stats;
 }
 
 }  // namespace cellflow::detail

@@ -56,13 +56,13 @@ class HttpServerTest : public ::testing::Test {
   std::unique_ptr<httplib::Client> http_;
 };
 
-TEST_F(HttpServerTest, ServerMetadataNamesCellflowVersionAndBinaryExtension) {
+TEST_F(HttpServerTest, ServerMetadataNamesCellflowVersionAndExtensions) {
   auto result = http_->Get("/v2");
   ASSERT_TRUE(result);
   EXPECT_EQ(result->status, 200);
   EXPECT_EQ(body_json(result), json({{"name", "cellflow"},
                                      {"version", CELLFLOW_TEST_VERSION},
-                                     {"extensions", {"binary_tensor_data"}}}));
+                                     {"extensions", {"binary_tensor_data", "statistics"}}}));
 }
 
 TEST_F(HttpServerTest, HealthLiveAndReadyAre200WithJsonBody) {

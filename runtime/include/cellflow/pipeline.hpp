@@ -55,11 +55,20 @@ struct RunOptions {
   std::shared_ptr<PipelineObserver> observer = nullptr;
 };
 
+/// One scheduled cell of a running pipeline: a leaf cell, or a nested pipeline cloned as a whole.
+struct CellStats {
+  std::string path;
+  int clones = 0;          ///< current clone count; 0 for a plain node of the graph
+  std::size_t queued = 0;  ///< items (values, for a clone group) waiting to be processed
+};
+
 struct PipelineStats {
   std::uint64_t submitted = 0;
   std::uint64_t completed = 0;
   std::uint64_t failed = 0;
   std::size_t in_flight = 0;
+  /// Every cell but the sources, in the order items reach them; empty once stopped.
+  std::vector<CellStats> cells;
 };
 
 class Pipeline : public Cell {

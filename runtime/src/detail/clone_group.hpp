@@ -43,6 +43,9 @@ class CloneGroup {
   /// retired clones' cells, which no thread uses any more (the caller closes them).
   std::vector<Cell*> resize(int n, const MakeClone& make);
   int size() const;
+  /// Calls waiting for a free clone (an item whose values run on several clones counts once per
+  /// value). Any thread.
+  std::size_t queued() const;
   /// Hands a frame to a free clone. Any thread.
   void push(Frame* frame);
   /// Lets the clones finish the queue, then joins their threads.

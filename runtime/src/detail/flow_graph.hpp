@@ -36,6 +36,8 @@ class FlowGraph {
   void run_stream();
   /// Waits until the graph is idle.
   void wait();
+  /// Items waiting at plain unit `unit` (arrived, not started). Any thread; a snapshot.
+  std::size_t queued(std::size_t unit) const;
 
  private:
   struct Impl;

@@ -75,6 +75,15 @@ std::optional<Reply> read_body(const httplib::Request& req, httplib::Response& r
 }
 
 void install_models(httplib::Server& http, InferenceService& service, std::size_t max_body_bytes) {
+  // Before the model routes: "stats" is the statistics extension's route, not a model.
+  http.Get("/v2/models/stats", [&service](const httplib::Request& req, httplib::Response& res) {
+    send(res, service.model_statistics("", req.get_header_value("Authorization")));
+  });
+  http.Get(R"(/v2/models/([^/]+)/stats)",
+           [&service](const httplib::Request& req, httplib::Response& res) {
+             send(res, service.model_statistics(req.matches[1].str(),
+                                                req.get_header_value("Authorization")));
+           });
   http.Get(R"(/v2/models/([^/]+))", [&service](const httplib::Request& req,
                                                httplib::Response& res) {
     send(res, service.model_metadata(req.matches[1].str(), req.get_header_value("Authorization")));

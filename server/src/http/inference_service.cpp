@@ -115,7 +115,7 @@ void InferenceService::stop_models() {
 Reply InferenceService::server_metadata() const {
   return Reply::json(200, {{"name", "cellflow"},
                            {"version", CELLFLOW_VERSION},
-                           {"extensions", {"binary_tensor_data"}}});
+                           {"extensions", {"binary_tensor_data", "statistics"}}});
 }
 
 Reply InferenceService::health_live() const {
@@ -127,14 +127,17 @@ Reply InferenceService::health_ready() const {
   return Reply::json(is_ready ? 200 : 503, {{"ready", is_ready}});
 }
 
+bool InferenceService::authorized(std::string_view authorization, Reply& refusal) const {
+  if (api_key_.allows(authorization)) return true;
+  refusal = Reply::error(
+      401, authorization.empty() ? "missing API key (Authorization: Bearer)" : "invalid API key");
+  refusal.headers.emplace_back("WWW-Authenticate", "Bearer");
+  return false;
+}
+
 Model* InferenceService::find(std::string_view name, std::string_view authorization,
                               Reply& refusal) const {
-  if (!api_key_.allows(authorization)) {
-    refusal = Reply::error(
-        401, authorization.empty() ? "missing API key (Authorization: Bearer)" : "invalid API key");
-    refusal.headers.emplace_back("WWW-Authenticate", "Bearer");
-    return nullptr;
-  }
+  if (!authorized(authorization, refusal)) return nullptr;
   const auto found = models_.find(name);
   if (found != models_.end()) return found->second.get();
   std::string known;
@@ -158,6 +161,27 @@ Reply InferenceService::model_ready(std::string_view name, std::string_view auth
   nlohmann::json body = {{"name", model->name()}, {"ready", is_ready}};
   if (std::string failure = model->failure(); !failure.empty()) body["error"] = failure;
   return Reply::json(is_ready ? 200 : 503, body);
+}
+
+nlohmann::json InferenceService::statistics_of(const Model& model) const {
+  nlohmann::json stats = model.statistics();
+  stats["cellflow"] = {{"cells", metrics_.cell_statistics(model.pipeline())}};
+  return stats;
+}
+
+Reply InferenceService::model_statistics(std::string_view name,
+                                         std::string_view authorization) const {
+  Reply refusal;
+  nlohmann::json models = nlohmann::json::array();
+  if (name.empty()) {
+    if (!authorized(authorization, refusal)) return refusal;
+    for (const auto& [unused, model] : models_) models.push_back(statistics_of(*model));
+  } else {
+    const Model* model = find(name, authorization, refusal);
+    if (!model) return refusal;
+    models.push_back(statistics_of(*model));
+  }
+  return Reply::json(200, {{"model_stats", models}});
 }
 
 Reply InferenceService::infer(std::string_view name, std::string_view authorization,

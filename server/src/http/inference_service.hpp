@@ -57,13 +57,19 @@ class InferenceService {
   /// `header_length`: the Inference-Header-Content-Length header, when present.
   Reply infer(std::string_view name, std::string_view authorization, std::string_view body,
               const std::optional<std::string>& header_length);
+  /// Triton's statistics extension, for every model (`name` empty) or one: {"model_stats":
+  /// [...]}, each entry with a "cellflow" section of per-cell figures.
+  Reply model_statistics(std::string_view name, std::string_view authorization) const;
   Reply metrics_text() const;
 
   Metrics& metrics() { return metrics_; }
 
  private:
+  // False, with the 401 reply in `refusal`, when `authorization` lacks the API key.
+  bool authorized(std::string_view authorization, Reply& refusal) const;
   // The model `name`, or the 401/404 reply to send instead.
   Model* find(std::string_view name, std::string_view authorization, Reply& refusal) const;
+  nlohmann::json statistics_of(const Model& model) const;
   Reply run_infer(Model& model, std::string_view body,
                   const std::optional<std::string>& header_length);
 

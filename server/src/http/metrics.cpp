@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "http/cell_statistics.hpp"
 #include "http/metrics_http.hpp"
 #include "http/metrics_observer.hpp"
 
@@ -63,6 +64,16 @@ struct Metrics::Impl {
           .Name("cellflow_pipeline_pending_requests")
           .Help("Inference requests admitted and not yet answered, by pipeline (model).")
           .Register(*registry);
+  prometheus::Family<prometheus::Gauge>& queue_depth =
+      prometheus::BuildGauge()
+          .Name("cellflow_cell_queue_depth")
+          .Help("Items waiting for a cell (for a free clone of a clone group), by cell.")
+          .Register(*registry);
+  prometheus::Family<prometheus::Gauge>& clones =
+      prometheus::BuildGauge()
+          .Name("cellflow_cell_clones")
+          .Help("Current clone count of a clone group (0: a plain cell), by cell.")
+          .Register(*registry);
   detail::HttpRequestMetrics http{*registry};
   std::mutex tracked_mutex;
   std::vector<Tracked> tracked;
@@ -70,8 +81,14 @@ struct Metrics::Impl {
   void update_gauges() {
     std::lock_guard lock(tracked_mutex);
     for (const Tracked& t : tracked) {
-      t.in_flight->Set(static_cast<double>(t.pipeline->stats().in_flight));
+      const PipelineStats stats = t.pipeline->stats();
+      t.in_flight->Set(static_cast<double>(stats.in_flight));
       t.pending_requests->Set(t.pending ? static_cast<double>(t.pending()) : 0.0);
+      for (const CellStats& cell : stats.cells) {
+        const prometheus::Labels labels = {{"pipeline", t.pipeline->name()}, {"cell", cell.path}};
+        queue_depth.Add(labels).Set(static_cast<double>(cell.queued));
+        clones.Add(labels).Set(cell.clones);
+      }
     }
   }
 };
@@ -104,6 +121,10 @@ void Metrics::untrack(const Pipeline& pipeline) {
 
 void Metrics::observe_request(const std::string& route, int status, double seconds) {
   impl_->http.observe(route, status, seconds);
+}
+
+nlohmann::json Metrics::cell_statistics(const Pipeline& pipeline) const {
+  return detail::cell_statistics(impl_->cells, pipeline);
 }
 
 std::string Metrics::serialize() const {

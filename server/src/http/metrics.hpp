@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <functional>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "cellflow/observer.hpp"
@@ -30,7 +31,10 @@ class Metrics {
   void untrack(const Pipeline& pipeline);
   /// One HTTP request: counter by route and status code, latency histogram by route.
   void observe_request(const std::string& route, int status, double seconds);
-  /// Prometheus text exposition of everything above.
+  /// The cellflow section of the statistics extension for `pipeline` (see cell_statistics.hpp):
+  /// per cell its clones, queue depth, items, failures, compute and queue-wait time.
+  nlohmann::json cell_statistics(const Pipeline& pipeline) const;
+  /// Prometheus text exposition of everything above (and per-cell queue depth and clones).
   std::string serialize() const;
 
  private:

@@ -1,5 +1,6 @@
 #include "model.hpp"
 
+#include <chrono>
 #include <future>
 #include <utility>
 
@@ -8,6 +9,8 @@
 
 namespace cellflow::server {
 namespace {
+
+using Clock = std::chrono::steady_clock;
 
 std::size_t pending_limit(const ModelOptions& options, const Pipeline& pipeline) {
   return options.max_pending > 0 ? options.max_pending : 2 * pipeline.options().max_in_flight;
@@ -59,12 +62,34 @@ HttpBody Model::infer(std::string_view body, std::optional<std::size_t> header_l
     throw HttpError(429, "model '" + name() + "' has " + std::to_string(admission_.limit()) +
                              " requests pending; try again later");
   }
+  const auto start = Clock::now();
+  try {
+    ModelStatistics::Phases phases;
+    HttpBody reply = answer(body, header_length, phases);
+    statistics_.record_success(1, Clock::now() - start, phases);
+    return reply;
+  } catch (...) {
+    statistics_.record_failure(Clock::now() - start);
+    throw;
+  }
+}
+
+HttpBody Model::answer(std::string_view body, std::optional<std::size_t> header_length,
+                       ModelStatistics::Phases& phases) {
+  auto lap = [mark = Clock::now()]() mutable {
+    const auto now = Clock::now();
+    return now - std::exchange(mark, now);
+  };
   const InferRequest request = parse_infer_request(body, header_length);
   Inputs inputs = decode_inputs(*pipeline_, codecs_, request);
-  Result result = run(std::move(inputs));
+  phases.compute_input = lap();
+  Result result = run(std::move(inputs), phases);
+  lap();
   if (!result.ok()) throw failure_error(result.error());
   const std::vector<Tensor> outputs = encode_outputs(*pipeline_, codecs_, result, request);
-  return make_infer_response(name(), request.id, outputs, request);
+  HttpBody response = make_infer_response(name(), request.id, outputs, request);
+  phases.compute_output = lap();
+  return response;
 }
 
 // A cell signals an input it cannot use (undecodable image, wrong shape) by throwing
@@ -92,7 +117,8 @@ std::string Model::rejected_inputs(const std::string& cell) const {
   return names.empty() ? "invalid input: " : names + " rejected: ";
 }
 
-Result Model::run(Inputs inputs) {
+Result Model::run(Inputs inputs, ModelStatistics::Phases& phases) {
+  const auto start = Clock::now();
   // Shared with the completion callback: a request that timed out leaves, its item completes
   // later and frees its credit, and the callback still has a promise to fulfil.
   auto promise = std::make_shared<std::promise<Result>>();
@@ -111,11 +137,15 @@ Result Model::run(Inputs inputs) {
     if (!ready()) throw HttpError(503, "model '" + name() + "' is shutting down");
     throw HttpError(400, error.what());
   }
+  const auto submitted_at = Clock::now();
+  phases.queue = submitted_at - start;
   if (!submitted || (timed && future.wait_until(deadline) != std::future_status::ready)) {
     throw HttpError(504, "model '" + name() + "' did not answer within " +
                              std::to_string(options_.timeout.count()) + " ms");
   }
-  return future.get();
+  Result result = future.get();
+  phases.compute_infer = Clock::now() - submitted_at;
+  return result;
 }
 
 }  // namespace cellflow::server

@@ -18,6 +18,7 @@
 #include "cellflow/server/http_server.hpp"
 #include "http_error.hpp"
 #include "kserve_protocol.hpp"
+#include "model_statistics.hpp"
 
 namespace cellflow::server {
 
@@ -40,6 +41,8 @@ class Model {
   /// Requests admitted and not yet answered.
   std::size_t pending() const { return admission_.pending(); }
   nlohmann::json metadata() const;
+  /// Triton's statistics of this model (see ModelStatistics).
+  nlohmann::json statistics() const { return statistics_.to_json(name()); }
 
   /// One inference request: parse, decode, admit, run, encode. Throws HttpError: 400 bad request,
   /// 429 too many pending, 400 a cell rejected an input (std::invalid_argument), 500 a cell failed,
@@ -47,8 +50,11 @@ class Model {
   HttpBody infer(std::string_view body, std::optional<std::size_t> header_length);
 
  private:
+  // Parse, decode, run, encode, timing each phase.
+  HttpBody answer(std::string_view body, std::optional<std::size_t> header_length,
+                  ModelStatistics::Phases& phases);
   // Submits without blocking and waits for the result, at most options_.timeout.
-  Result run(Inputs inputs);
+  Result run(Inputs inputs, ModelStatistics::Phases& phases);
   HttpError failure_error(const std::exception_ptr& error) const;
   std::string rejected_inputs(const std::string& cell) const;
 
@@ -57,6 +63,7 @@ class Model {
   const CodecRegistry& codecs_;
   Admission admission_;
   std::atomic<bool> ready_{false};
+  ModelStatistics statistics_;
   mutable std::mutex failure_mutex_;
   std::string failure_;
 };

@@ -20,7 +20,9 @@ RouteTable RouteTable::kserve() {
   return RouteTable({{"GET", "/v2"},
                      {"GET", "/v2/health/live"},
                      {"GET", "/v2/health/ready"},
+                     {"GET", "/v2/models/stats"},
                      {"GET", "/v2/models/{name}"},
+                     {"GET", "/v2/models/{name}/stats"},
                      {"GET", "/v2/models/{name}/ready"},
                      {"POST", "/v2/models/{name}/infer"},
                      {"GET", "/metrics"}});

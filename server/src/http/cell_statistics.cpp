@@ -1,0 +1,108 @@
+#include "http/cell_statistics.hpp"
+
+#include <prometheus/client_metric.h>
+#include <prometheus/metric_family.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <map>
+#include <optional>
+
+namespace cellflow::server::detail {
+namespace {
+
+struct Counts {
+  std::uint64_t items = 0, failures = 0, compute_ns = 0;
+};
+// Per leaf cell path, then per clone; queue waits per leaf cell.
+struct Collected {
+  std::map<std::string, std::map<int, Counts>> clones;
+  std::map<std::string, std::uint64_t> queue_wait_ns;
+};
+
+std::string label(const prometheus::ClientMetric& metric, const std::string& name) {
+  for (const auto& l : metric.label)
+    if (l.name == name) return l.value;
+  return "";
+}
+
+std::uint64_t to_ns(double seconds) {
+  return static_cast<std::uint64_t>(std::llround(seconds * 1e9));
+}
+
+// Calls f(cell, clone, metric) for the metrics of `pipeline` in one family.
+template <class Metric, class F>
+void each(const prometheus::Family<Metric>& family, const std::string& pipeline, F&& f) {
+  for (const auto& collected : family.Collect())
+    for (const auto& metric : collected.metric) {
+      if (label(metric, "pipeline") != pipeline) continue;
+      const std::string clone = label(metric, "clone");
+      f(label(metric, "cell"), clone.empty() ? 0 : std::stoi(clone), metric);
+    }
+}
+
+Collected collect(const CellFamilies& families, const std::string& pipeline) {
+  Collected c;
+  each(*families.items, pipeline, [&](const std::string& cell, int clone, const auto& m) {
+    c.clones[cell][clone].items = static_cast<std::uint64_t>(m.counter.value);
+  });
+  each(*families.failures, pipeline, [&](const std::string& cell, int clone, const auto& m) {
+    c.clones[cell][clone].failures = static_cast<std::uint64_t>(m.counter.value);
+  });
+  each(*families.compute, pipeline, [&](const std::string& cell, int clone, const auto& m) {
+    c.clones[cell][clone].compute_ns = to_ns(m.histogram.sample_sum);
+  });
+  each(*families.queue_wait, pipeline, [&](const std::string& cell, int, const auto& m) {
+    c.queue_wait_ns[cell] += to_ns(m.histogram.sample_sum);
+  });
+  return c;
+}
+
+bool inside(const std::string& leaf, const std::string& unit) {
+  return leaf == unit || (leaf.size() > unit.size() && leaf.compare(0, unit.size(), unit) == 0 &&
+                          leaf[unit.size()] == '/');
+}
+
+nlohmann::json unit_entry(const CellStats& unit, const Collected& c) {
+  Counts total;
+  std::uint64_t queue_wait = 0;
+  std::map<int, Counts> per_clone;
+  for (const auto& [leaf, clones] : c.clones) {
+    if (!inside(leaf, unit.path)) continue;
+    for (const auto& [clone, counts] : clones) {
+      Counts& sum = per_clone[clone];
+      sum.failures += counts.failures;
+      sum.compute_ns += counts.compute_ns;
+      // A nested pipeline's item passes through each of its leaves: count it at its first.
+      sum.items = std::max(sum.items, counts.items);
+    }
+    if (const auto wait = c.queue_wait_ns.find(leaf); wait != c.queue_wait_ns.end())
+      queue_wait = std::max(queue_wait, wait->second);
+  }
+  nlohmann::json clones = nlohmann::json::array();
+  for (const auto& [clone, counts] : per_clone) {
+    total.items += counts.items;
+    total.failures += counts.failures;
+    total.compute_ns += counts.compute_ns;
+    clones.push_back({{"clone", clone},
+                      {"items", counts.items},
+                      {"failures", counts.failures},
+                      {"compute_ns", counts.compute_ns}});
+  }
+  return {{"path", unit.path},           {"clones", unit.clones},
+          {"queue_depth", unit.queued},  {"items", total.items},
+          {"failures", total.failures},  {"compute_ns", total.compute_ns},
+          {"queue_wait_ns", queue_wait}, {"per_clone", clones}};
+}
+
+}  // namespace
+
+nlohmann::json cell_statistics(const CellFamilies& families, const Pipeline& pipeline) {
+  const Collected collected = collect(families, pipeline.name());
+  nlohmann::json cells = nlohmann::json::array();
+  for (const CellStats& unit : pipeline.stats().cells) cells.push_back(unit_entry(unit, collected));
+  return cells;
+}
+
+}  // namespace cellflow::server::detail
