@@ -6,6 +6,7 @@ packages=(
   libcpp-httplib-dev nlohmann-json3-dev libtbb-dev libopencv-dev libspdlog-dev prometheus-cpp-dev
   opencv-data opencv-doc python3-onnx
   libcli11-dev googletest libgtest-dev libgmock-dev libbenchmark-dev
+  libgrpc++-dev libprotobuf-dev protobuf-compiler protobuf-compiler-grpc
 )
 missing=()
 for p in "${packages[@]}"; do

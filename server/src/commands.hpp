@@ -40,6 +40,8 @@ struct ServeCommandOptions {
   std::optional<std::size_t> max_pending;  ///< unset: each config's own
   std::optional<std::size_t> timeout_ms;   ///< unset: each config's own
   std::size_t max_body_mb = 64;
+  /// KServe v2 gRPC port; unset: 8081, or a free port when `port` is 0; -1: no gRPC.
+  std::optional<int> grpc_port;
 };
 
 struct CellsCommandOptions {

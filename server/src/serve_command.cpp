@@ -88,6 +88,7 @@ ModelOptions read_model_options(const std::string& config, const ServeCommandOpt
 ServerOptions server_options(const ServeCommandOptions& options) {
   ServerOptions server;
   server.max_body_bytes = options.max_body_mb << 20;
+  server.grpc_port = options.grpc_port.value_or(options.port == 0 ? 0 : 8081);
   server.host = options.host;
   server.port = options.port;
   server.api_key = options.api_key;

@@ -29,6 +29,8 @@ int serve_until_signal(HttpServer& server, const std::string& host) {
   const detail::ShutdownSignals signals;  // before start() creates any thread
   const int port = server.start();
   std::cout << "listening on http://" << host << ":" << port << std::endl;
+  if (server.grpc_port() > 0)
+    std::cout << "listening on grpc://" << host << ":" << server.grpc_port() << std::endl;
   int signal = 0;
   while (signal == 0 && !server.models_opened())
     signal = signals.wait_for(std::chrono::milliseconds(50));

@@ -1,6 +1,7 @@
 // `cellflow serve` as a real process: prints its URL, answers over HTTP, and stops gracefully on
 // SIGTERM / SIGINT with exit code 0.
 #include <fcntl.h>
+#include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <spawn.h>
@@ -9,12 +10,14 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <future>
 #include <string>
 #include <vector>
 
+#include "grpc_predict_v2.grpc.pb.h"
 #include "http_test_support.hpp"
 
 extern char** environ;
@@ -217,6 +220,49 @@ TEST(CliServe, OptionsForParamsPendingTimeoutAndBodyLimit) {
   EXPECT_EQ(error_of(too_big), "request body exceeds the limit of 1048576 bytes");
   serve.signal(SIGTERM);
   EXPECT_EQ(serve.wait_exit(), 0) << serve.err();
+}
+
+TEST(CliServe, ServesKServeGrpcBesideRest) {
+  ServeProcess serve({"serve", "-c", kEchoService.string(), "--port", "0"});
+  ASSERT_TRUE(serve.spawned());
+  ASSERT_GT(serve.wait_port(), 0) << serve.err();
+  const std::string prefix = "listening on grpc://127.0.0.1:";
+  int grpc_port = 0;
+  ASSERT_TRUE(eventually([&] {
+    const std::string out = serve.out();
+    const auto at = out.find(prefix);
+    if (at == std::string::npos || out.find('\n', at) == std::string::npos) return false;
+    grpc_port = std::stoi(out.substr(at + prefix.size()));
+    return true;
+  })) << serve.out();
+  auto stub = inference::GRPCInferenceService::NewStub(grpc::CreateChannel(
+      "127.0.0.1:" + std::to_string(grpc_port), grpc::InsecureChannelCredentials()));
+  inference::ModelInferRequest request;
+  request.set_model_name("echo");
+  auto* input = request.add_inputs();
+  input->set_name("x");
+  input->set_datatype("INT64");
+  input->add_shape(1);
+  input->mutable_contents()->add_int64_contents(42);
+  inference::ModelInferResponse response;
+  grpc::Status status;
+  ASSERT_TRUE(eventually([&] {
+    grpc::ClientContext context;
+    status = stub->ModelInfer(&context, request, &response);
+    return status.error_code() != grpc::StatusCode::UNAVAILABLE;
+  }));
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  ASSERT_EQ(response.raw_output_contents_size(), 1);
+  std::int64_t value = 0;
+  std::memcpy(&value, response.raw_output_contents(0).data(), sizeof value);
+  EXPECT_EQ(value, 42);
+  serve.signal(SIGTERM);
+  EXPECT_EQ(serve.wait_exit(), 0) << serve.err();
+  ServeProcess without({"serve", "-c", kEchoService.string(), "--port", "0", "--grpc-port", "-1"});
+  ASSERT_GT(without.wait_port(), 0) << without.err();
+  EXPECT_EQ(without.out().find("grpc://"), std::string::npos) << without.out();
+  without.signal(SIGTERM);
+  EXPECT_EQ(without.wait_exit(), 0);
 }
 
 TEST(CliServe, StreamPipelineIsAUsageError) {

@@ -11,10 +11,12 @@
 #include <cerrno>
 #include <condition_variable>
 #include <cstring>
+#include <limits>
 #include <mutex>
 #include <thread>
 
 #include "cellflow/error.hpp"
+#include "grpc/kserve_grpc_service.hpp"
 #include "http_routes.hpp"
 #include "inference_service.hpp"
 
@@ -44,6 +46,8 @@ struct HttpServer::Impl {
   void configure();
   int bind();
   void await_listening();
+  void start_grpc();
+  void stop_grpc();
 
   ServerOptions options;
   InferenceService service;
@@ -55,7 +59,36 @@ struct HttpServer::Impl {
   std::condition_variable stopped;
   State state = State::kCreated;
   int port = 0;
+  KServeGrpcService grpc_service{service};
+  std::unique_ptr<grpc::Server> grpc_server;
+  int grpc_port = -1;
 };
+
+// gRPC on its own port, beside the REST listener; requests bigger than the body limit are
+// refused by gRPC itself (RESOURCE_EXHAUSTED).
+void HttpServer::Impl::start_grpc() {
+  if (options.grpc_port < 0) return;
+  grpc::ServerBuilder builder;
+  int selected = 0;
+  builder.AddListeningPort(options.host + ":" + std::to_string(options.grpc_port),
+                           grpc::InsecureServerCredentials(), &selected);
+  builder.RegisterService(&grpc_service);
+  builder.SetMaxReceiveMessageSize(static_cast<int>(
+      std::min<std::size_t>(options.max_body_bytes, std::numeric_limits<int>::max())));
+  builder.SetMaxSendMessageSize(std::numeric_limits<int>::max());
+  grpc_server = builder.BuildAndStart();
+  if (!grpc_server || selected == 0)
+    throw Error("cannot listen for gRPC on " + options.host + ":" +
+                std::to_string(options.grpc_port));
+  grpc_port = selected;
+}
+
+// In-flight calls have completed (the drain); calls still arriving are cancelled.
+void HttpServer::Impl::stop_grpc() {
+  if (!grpc_server) return;
+  grpc_server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(5));
+  grpc_server->Wait();
+}
 
 void HttpServer::Impl::configure() {
   http.set_payload_max_length(options.max_body_bytes);
@@ -118,17 +151,31 @@ int HttpServer::start() {
     impl->listener_exited = true;
   });
   impl_->await_listening();
+  try {
+    impl_->start_grpc();
+  } catch (...) {
+    impl_->http.stop();
+    impl_->listener.join();
+    throw;
+  }
   impl_->service.set_live(true);
   impl_->state = State::kRunning;
   impl_->starter = std::thread([impl = impl_.get()] { impl->service.start_models(); });
   spdlog::info("serving {} model(s) on http://{}:{}", impl_->service.model_count(),
                impl_->options.host, impl_->port);
+  if (impl_->grpc_port > 0)
+    spdlog::info("KServe v2 gRPC on {}:{}", impl_->options.host, impl_->grpc_port);
   return impl_->port;
 }
 
 int HttpServer::port() const {
   std::lock_guard lock(impl_->mutex);
   return impl_->port;
+}
+
+int HttpServer::grpc_port() const {
+  std::lock_guard lock(impl_->mutex);
+  return impl_->grpc_port;
 }
 
 bool HttpServer::live() const { return impl_->service.live(); }
@@ -159,6 +206,7 @@ void HttpServer::stop() {
   impl_->starter.join();  // a pipeline still opening finishes opening before it is stopped
   impl_->service.wait_idle();
   impl_->service.stop_models();
+  impl_->stop_grpc();
   impl_->service.set_live(false);
   impl_->http.stop();
   impl_->listener.join();

@@ -50,6 +50,18 @@ void log_failure(const std::string& model, int status, const char* message) {
   }
 }
 
+// Runs a REST handler; an HttpError becomes its JSON error reply (401 with WWW-Authenticate).
+template <class Handler>
+Reply answer(Handler&& handler) {
+  try {
+    return handler();
+  } catch (const HttpError& error) {
+    Reply reply = Reply::error(error.status(), error.what());
+    if (error.status() == 401) reply.headers.emplace_back("WWW-Authenticate", "Bearer");
+    return reply;
+  }
+}
+
 }  // namespace
 
 InferenceService::InferenceService(CodecRegistry codecs, std::string api_key)
@@ -112,11 +124,13 @@ void InferenceService::stop_models() {
   for (auto& [name, model] : models_) model->stop();
 }
 
-Reply InferenceService::server_metadata() const {
-  return Reply::json(200, {{"name", "cellflow"},
-                           {"version", CELLFLOW_VERSION},
-                           {"extensions", {"binary_tensor_data", "statistics"}}});
+nlohmann::json InferenceService::description() {
+  return {{"name", "cellflow"},
+          {"version", CELLFLOW_VERSION},
+          {"extensions", {"binary_tensor_data", "statistics"}}};
 }
+
+Reply InferenceService::server_metadata() const { return Reply::json(200, description()); }
 
 Reply InferenceService::health_live() const {
   return Reply::json(live() ? 200 : 503, {{"live", live()}});
@@ -127,40 +141,54 @@ Reply InferenceService::health_ready() const {
   return Reply::json(is_ready ? 200 : 503, {{"ready", is_ready}});
 }
 
-bool InferenceService::authorized(std::string_view authorization, Reply& refusal) const {
-  if (api_key_.allows(authorization)) return true;
-  refusal = Reply::error(
+void InferenceService::authorize(std::string_view authorization) const {
+  if (api_key_.allows(authorization)) return;
+  throw HttpError(
       401, authorization.empty() ? "missing API key (Authorization: Bearer)" : "invalid API key");
-  refusal.headers.emplace_back("WWW-Authenticate", "Bearer");
-  return false;
 }
 
-Model* InferenceService::find(std::string_view name, std::string_view authorization,
-                              Reply& refusal) const {
-  if (!authorized(authorization, refusal)) return nullptr;
+Model& InferenceService::model(std::string_view name, std::string_view authorization) const {
+  authorize(authorization);
   const auto found = models_.find(name);
-  if (found != models_.end()) return found->second.get();
+  if (found != models_.end()) return *found->second;
   std::string known;
   for (const auto& [model, unused] : models_) known += (known.empty() ? "" : ", ") + model;
-  refusal = Reply::error(404, "unknown model '" + std::string(name) + "' (models: " + known + ")");
-  return nullptr;
+  throw HttpError(404, "unknown model '" + std::string(name) + "' (models: " + known + ")");
+}
+
+bool InferenceService::model_ready(const Model& model) const {
+  return model.ready() && !drain_.closed();
+}
+
+void InferenceService::infer(std::string_view name, std::string_view authorization,
+                             const Model::Parse& parse, const Model::Respond& respond) {
+  Model& served = model(name, authorization);
+  if (!drain_.enter()) throw HttpError(503, "server is shutting down");
+  struct Leave {
+    RequestDrain& drain;
+    ~Leave() { drain.leave(); }
+  } leave{drain_};
+  try {
+    served.infer(parse, respond);
+  } catch (const HttpError& error) {
+    log_failure(served.name(), error.status(), error.what());
+    throw;
+  }
 }
 
 Reply InferenceService::model_metadata(std::string_view name,
                                        std::string_view authorization) const {
-  Reply refusal;
-  const Model* model = find(name, authorization, refusal);
-  return model ? Reply::json(200, model->metadata()) : refusal;
+  return answer([&] { return Reply::json(200, model(name, authorization).metadata()); });
 }
 
 Reply InferenceService::model_ready(std::string_view name, std::string_view authorization) const {
-  Reply refusal;
-  const Model* model = find(name, authorization, refusal);
-  if (!model) return refusal;
-  const bool is_ready = model->ready() && !drain_.closed();
-  nlohmann::json body = {{"name", model->name()}, {"ready", is_ready}};
-  if (std::string failure = model->failure(); !failure.empty()) body["error"] = failure;
-  return Reply::json(is_ready ? 200 : 503, body);
+  return answer([&] {
+    const Model& served = model(name, authorization);
+    const bool is_ready = model_ready(served);
+    nlohmann::json body = {{"name", served.name()}, {"ready", is_ready}};
+    if (std::string failure = served.failure(); !failure.empty()) body["error"] = failure;
+    return Reply::json(is_ready ? 200 : 503, body);
+  });
 }
 
 nlohmann::json InferenceService::statistics_of(const Model& model) const {
@@ -171,41 +199,31 @@ nlohmann::json InferenceService::statistics_of(const Model& model) const {
 
 Reply InferenceService::model_statistics(std::string_view name,
                                          std::string_view authorization) const {
-  Reply refusal;
-  nlohmann::json models = nlohmann::json::array();
-  if (name.empty()) {
-    if (!authorized(authorization, refusal)) return refusal;
-    for (const auto& [unused, model] : models_) models.push_back(statistics_of(*model));
-  } else {
-    const Model* model = find(name, authorization, refusal);
-    if (!model) return refusal;
-    models.push_back(statistics_of(*model));
-  }
-  return Reply::json(200, {{"model_stats", models}});
+  return answer([&] {
+    nlohmann::json models = nlohmann::json::array();
+    if (name.empty()) {
+      authorize(authorization);
+      for (const auto& [unused, served] : models_) models.push_back(statistics_of(*served));
+    } else {
+      models.push_back(statistics_of(model(name, authorization)));
+    }
+    return Reply::json(200, {{"model_stats", models}});
+  });
 }
 
 Reply InferenceService::infer(std::string_view name, std::string_view authorization,
                               std::string_view body,
                               const std::optional<std::string>& header_length) {
-  Reply refusal;
-  Model* model = find(name, authorization, refusal);
-  if (!model) return refusal;
-  if (!drain_.enter()) return Reply::error(503, "server is shutting down");
-  struct Leave {
-    RequestDrain& drain;
-    ~Leave() { drain.leave(); }
-  } leave{drain_};
-  return run_infer(*model, body, header_length);
-}
-
-Reply InferenceService::run_infer(Model& model, std::string_view body,
-                                  const std::optional<std::string>& header_length) {
-  try {
-    return body_reply(model.infer(body, parse_header_length(header_length)));
-  } catch (const HttpError& error) {
-    log_failure(model.name(), error.status(), error.what());
-    return Reply::error(error.status(), error.what());
-  }
+  return answer([&] {
+    HttpBody response;
+    const auto length = parse_header_length(header_length);
+    infer(
+        name, authorization, [&] { return parse_infer_request(body, length); },
+        [&](const InferRequest& request, std::vector<Tensor>&& outputs) {
+          response = make_infer_response(std::string(name), request.id, outputs, request);
+        });
+    return body_reply(std::move(response));
+  });
 }
 
 Reply InferenceService::metrics_text() const {

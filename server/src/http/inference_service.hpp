@@ -48,6 +48,8 @@ class InferenceService {
   void wait_idle() { drain_.wait_idle(); }
   void stop_models();
 
+  /// {"name": "cellflow", "version", "extensions"}: the server metadata of every transport.
+  static nlohmann::json description();
   Reply server_metadata() const;
   Reply health_live() const;
   Reply health_ready() const;
@@ -62,16 +64,21 @@ class InferenceService {
   Reply model_statistics(std::string_view name, std::string_view authorization) const;
   Reply metrics_text() const;
 
+  /// The transport-independent core the REST routes use and other transports (gRPC) call:
+  /// each throws HttpError (401 no API key, 404 unknown model, 503 stopping, and those of
+  /// Model::infer).
+  Model& model(std::string_view name, std::string_view authorization) const;
+  /// Ready and no stop begun.
+  bool model_ready(const Model& model) const;
+  /// Inference with the graceful-stop drain around Model::infer; failures are logged.
+  void infer(std::string_view name, std::string_view authorization, const Model::Parse& parse,
+             const Model::Respond& respond);
+  void authorize(std::string_view authorization) const;
+
   Metrics& metrics() { return metrics_; }
 
  private:
-  // False, with the 401 reply in `refusal`, when `authorization` lacks the API key.
-  bool authorized(std::string_view authorization, Reply& refusal) const;
-  // The model `name`, or the 401/404 reply to send instead.
-  Model* find(std::string_view name, std::string_view authorization, Reply& refusal) const;
   nlohmann::json statistics_of(const Model& model) const;
-  Reply run_infer(Model& model, std::string_view body,
-                  const std::optional<std::string>& header_length);
 
   CodecRegistry codecs_;
   ApiKey api_key_;

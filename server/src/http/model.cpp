@@ -51,6 +51,15 @@ void Model::stop() {
 nlohmann::json Model::metadata() const { return model_metadata(*pipeline_, codecs_); }
 
 HttpBody Model::infer(std::string_view body, std::optional<std::size_t> header_length) {
+  HttpBody response;
+  infer([&] { return parse_infer_request(body, header_length); },
+        [&](const InferRequest& request, std::vector<Tensor>&& outputs) {
+          response = make_infer_response(name(), request.id, outputs, request);
+        });
+  return response;
+}
+
+void Model::infer(const Parse& parse, const Respond& respond) {
   if (!ready()) {
     const std::string failed = failure();
     throw HttpError(503, failed.empty() ? "model '" + name() + "' is not ready" : failed);
@@ -65,31 +74,27 @@ HttpBody Model::infer(std::string_view body, std::optional<std::size_t> header_l
   const auto start = Clock::now();
   try {
     ModelStatistics::Phases phases;
-    HttpBody reply = answer(body, header_length, phases);
+    answer(parse, respond, phases);
     statistics_.record_success(1, Clock::now() - start, phases);
-    return reply;
   } catch (...) {
     statistics_.record_failure(Clock::now() - start);
     throw;
   }
 }
 
-HttpBody Model::answer(std::string_view body, std::optional<std::size_t> header_length,
-                       ModelStatistics::Phases& phases) {
+void Model::answer(const Parse& parse, const Respond& respond, ModelStatistics::Phases& phases) {
   auto lap = [mark = Clock::now()]() mutable {
     const auto now = Clock::now();
     return now - std::exchange(mark, now);
   };
-  const InferRequest request = parse_infer_request(body, header_length);
+  const InferRequest request = parse();
   Inputs inputs = decode_inputs(*pipeline_, codecs_, request);
   phases.compute_input = lap();
   Result result = run(std::move(inputs), phases);
   lap();
   if (!result.ok()) throw failure_error(result.error());
-  const std::vector<Tensor> outputs = encode_outputs(*pipeline_, codecs_, result, request);
-  HttpBody response = make_infer_response(name(), request.id, outputs, request);
+  respond(request, encode_outputs(*pipeline_, codecs_, result, request));
   phases.compute_output = lap();
-  return response;
 }
 
 // A cell signals an input it cannot use (undecodable image, wrong shape) by throwing

@@ -5,12 +5,14 @@
 
 #include <atomic>
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "admission.hpp"
 #include "cellflow/pipeline.hpp"
@@ -44,15 +46,20 @@ class Model {
   /// Triton's statistics of this model (see ModelStatistics).
   nlohmann::json statistics() const { return statistics_.to_json(name()); }
 
-  /// One inference request: parse, decode, admit, run, encode. Throws HttpError: 400 bad request,
-  /// 429 too many pending, 400 a cell rejected an input (std::invalid_argument), 500 a cell failed,
-  /// 503 not ready or no credit, 504 timeout.
+  using Parse = std::function<InferRequest()>;
+  using Respond = std::function<void(const InferRequest&, std::vector<Tensor>&&)>;
+  /// One inference request from any transport: admit, then `parse` it (after admission, so a
+  /// refusal stays cheap), decode, run, encode, and `respond` with the outputs; every phase is
+  /// timed into the statistics. Throws HttpError: 400 bad request or a cell rejected an input
+  /// (std::invalid_argument), 429 too many pending, 500 a cell failed, 503 not ready, 504
+  /// timeout.
+  void infer(const Parse& parse, const Respond& respond);
+  /// REST: a JSON body, or the binary extension with `header_length`, to the response body.
   HttpBody infer(std::string_view body, std::optional<std::size_t> header_length);
 
  private:
   // Parse, decode, run, encode, timing each phase.
-  HttpBody answer(std::string_view body, std::optional<std::size_t> header_length,
-                  ModelStatistics::Phases& phases);
+  void answer(const Parse& parse, const Respond& respond, ModelStatistics::Phases& phases);
   // Submits without blocking and waits for the result, at most options_.timeout.
   Result run(Inputs inputs, ModelStatistics::Phases& phases);
   HttpError failure_error(const std::exception_ptr& error) const;

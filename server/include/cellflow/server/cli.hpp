@@ -19,10 +19,11 @@
 //   graph --config FILE        prints the pipeline as Graphviz DOT
 //   serve --config FILE [--config FILE ...] [--host H] [--port P] [--api-key K] [--threads N]
 //         [--clones path=N ...] [--set cell.param=value ...] [--max-pending N]
-//         [--timeout-ms MS] [--max-body-mb MB]
+//         [--timeout-ms MS] [--max-body-mb MB] [--grpc-port P]
 //       Serves each pipeline as a KServe v2 model over HTTP (see http_server.hpp); prints
-//       "listening on http://H:P" once accepting; stops gracefully on SIGINT/SIGTERM (exit 0).
-//       A model that fails to open answers 503 with the reason; when every model fails, serve
+//       "listening on http://H:P" once accepting (and "listening on grpc://H:P" for KServe v2
+//       gRPC, port 8081 by default, a free one with --port 0, none with --grpc-port -1); stops
+//       gracefully on SIGINT/SIGTERM (exit 0). A model that fails to open answers 503 with the reason; when every model fails, serve
 //       stops and exits 2 with each reason.
 //       Blocks SIGINT/SIGTERM in the calling thread while serving.
 //

@@ -8,7 +8,9 @@
 //   server.wait();           // until stop() (e.g. from a SIGTERM watcher)
 //
 // Routes: GET /v2, /v2/health/live, /v2/health/ready, /v2/models/{name},
-// /v2/models/{name}/ready, POST /v2/models/{name}/infer, GET /metrics.
+// /v2/models/{name}/ready, POST /v2/models/{name}/infer, GET /v2/models/stats,
+// /v2/models/{name}/stats, GET /metrics; with ServerOptions::grpc_port, the same models over
+// KServe v2 gRPC too.
 #pragma once
 
 #include <chrono>
@@ -37,6 +39,10 @@ struct ServerOptions {
   std::chrono::milliseconds write_timeout{10'000};
   /// HTTP worker threads; 0: max(8, 4 x cores).
   int threads = 0;
+  /// KServe v2 gRPC (inference.GRPCInferenceService) on this port of `host`, beside REST:
+  /// -1 none, 0 any free port (see grpc_port()). Same models, admission, timeouts, API key
+  /// (metadata "authorization: Bearer KEY"), statistics and graceful stop.
+  int grpc_port = -1;
 };
 
 struct ModelOptions {
@@ -61,6 +67,8 @@ class HttpServer {
   /// until all of them are. Returns the bound port. Throws Error when binding fails.
   int start();
   int port() const;
+  /// The bound gRPC port; -1 without gRPC.
+  int grpc_port() const;
   bool live() const;
   bool ready() const;
   std::size_t model_count() const;
@@ -80,7 +88,8 @@ class HttpServer {
   std::unique_ptr<Impl> impl_;
 };
 
-/// Starts `server`, prints "listening on http://<host>:<port>" on stdout, serves until SIGINT or
+/// Starts `server`, prints "listening on http://<host>:<port>" on stdout (and "listening on
+/// grpc://<host>:<port>" when it serves gRPC), serves until SIGINT or
 /// SIGTERM, then stops gracefully and returns the signal's number. Call it from main() before
 /// starting threads of your own: it blocks both signals in the calling thread so that every
 /// thread created afterwards leaves them to it. When every model fails to open, it stops the

@@ -1,0 +1,141 @@
+#include "grpc/kserve_grpc_service.hpp"
+
+#include <chrono>
+#include <string>
+#include <string_view>
+
+#include "grpc/grpc_tensors.hpp"
+#include "http/http_error.hpp"
+
+namespace cellflow::server {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+grpc::StatusCode code_of(int http_status) {
+  switch (http_status) {
+    case 400:
+    case 413:
+    case 415:
+      return grpc::StatusCode::INVALID_ARGUMENT;
+    case 401:
+      return grpc::StatusCode::UNAUTHENTICATED;
+    case 404:
+      return grpc::StatusCode::NOT_FOUND;
+    case 429:
+      return grpc::StatusCode::RESOURCE_EXHAUSTED;
+    case 503:
+      return grpc::StatusCode::UNAVAILABLE;
+    case 504:
+      return grpc::StatusCode::DEADLINE_EXCEEDED;
+    default:
+      return grpc::StatusCode::INTERNAL;
+  }
+}
+
+std::string authorization(const grpc::ServerContext& context) {
+  const auto& metadata = context.client_metadata();
+  const auto found = metadata.find("authorization");
+  return found == metadata.end() ? std::string()
+                                 : std::string(found->second.data(), found->second.size());
+}
+
+// Runs one RPC: an HttpError becomes its gRPC status; each call is counted in the HTTP request
+// metrics under the method's full name, with the HTTP status it corresponds to.
+template <class Handler>
+grpc::Status rpc(InferenceService& service, const char* method, Handler&& handler) {
+  const auto start = Clock::now();
+  int status = 200;
+  grpc::Status answer = grpc::Status::OK;
+  try {
+    handler();
+  } catch (const HttpError& error) {
+    status = error.status();
+    answer = grpc::Status(code_of(status), error.what());
+  } catch (const std::exception& error) {
+    status = 500;
+    answer =
+        grpc::Status(grpc::StatusCode::INTERNAL, std::string("internal error: ") + error.what());
+  }
+  const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  service.metrics().observe_request(std::string("/inference.GRPCInferenceService/") + method,
+                                    status, seconds);
+  return answer;
+}
+
+void add_tensors(
+    const nlohmann::json& tensors,
+    google::protobuf::RepeatedPtrField<inference::ModelMetadataResponse::TensorMetadata>* out) {
+  for (const auto& tensor : tensors) {
+    auto* metadata = out->Add();
+    metadata->set_name(tensor["name"].get<std::string>());
+    metadata->set_datatype(tensor["datatype"].get<std::string>());
+    for (const auto& dim : tensor["shape"]) metadata->add_shape(dim.get<std::int64_t>());
+  }
+}
+
+}  // namespace
+
+grpc::Status KServeGrpcService::ServerLive(grpc::ServerContext*,
+                                           const inference::ServerLiveRequest*,
+                                           inference::ServerLiveResponse* response) {
+  return rpc(service_, "ServerLive", [&] { response->set_live(service_.live()); });
+}
+
+grpc::Status KServeGrpcService::ServerReady(grpc::ServerContext*,
+                                            const inference::ServerReadyRequest*,
+                                            inference::ServerReadyResponse* response) {
+  return rpc(service_, "ServerReady", [&] { response->set_ready(service_.ready()); });
+}
+
+grpc::Status KServeGrpcService::ModelReady(grpc::ServerContext* context,
+                                           const inference::ModelReadyRequest* request,
+                                           inference::ModelReadyResponse* response) {
+  return rpc(service_, "ModelReady", [&] {
+    const Model& model = service_.model(request->name(), authorization(*context));
+    response->set_ready(service_.model_ready(model));
+  });
+}
+
+grpc::Status KServeGrpcService::ServerMetadata(grpc::ServerContext*,
+                                               const inference::ServerMetadataRequest*,
+                                               inference::ServerMetadataResponse* response) {
+  return rpc(service_, "ServerMetadata", [&] {
+    const nlohmann::json description = InferenceService::description();
+    response->set_name(description["name"].get<std::string>());
+    response->set_version(description["version"].get<std::string>());
+    for (const auto& extension : description["extensions"])
+      response->add_extensions(extension.get<std::string>());
+  });
+}
+
+grpc::Status KServeGrpcService::ModelMetadata(grpc::ServerContext* context,
+                                              const inference::ModelMetadataRequest* request,
+                                              inference::ModelMetadataResponse* response) {
+  return rpc(service_, "ModelMetadata", [&] {
+    const nlohmann::json metadata =
+        service_.model(request->name(), authorization(*context)).metadata();
+    response->set_name(metadata["name"].get<std::string>());
+    for (const auto& version : metadata["versions"])
+      response->add_versions(version.get<std::string>());
+    response->set_platform(metadata["platform"].get<std::string>());
+    add_tensors(metadata["inputs"], response->mutable_inputs());
+    add_tensors(metadata["outputs"], response->mutable_outputs());
+  });
+}
+
+grpc::Status KServeGrpcService::ModelInfer(grpc::ServerContext* context,
+                                           const inference::ModelInferRequest* request,
+                                           inference::ModelInferResponse* response) {
+  return rpc(service_, "ModelInfer", [&] {
+    service_.infer(
+        request->model_name(), authorization(*context),
+        [&] { return grpc_edge::to_infer_request(*request); },
+        [&](const InferRequest& parsed, std::vector<Tensor>&& outputs) {
+          grpc_edge::to_infer_response(request->model_name(), parsed, std::move(outputs),
+                                       *response);
+        });
+  });
+}
+
+}  // namespace cellflow::server
