@@ -1,8 +1,10 @@
 // bench_http: requests/s and p50/p99 latency of KServe v2 JSON inference over HTTP, for a trivial
 // pipeline (exposed input x -> one cell adding 1 -> y) served by cellflow::server::HttpServer,
 // against a bare cpp-httplib handler doing the same JSON parse and serialize (the reference),
-// in the same run, on loopback. Targets (issue 4): cellflow >= 0.7x the bare handler's
-// requests/s, and >= 10x PyPipeline's ~1,040 req/s (docs/benchmarks.md, "Peers").
+// in the same run, on loopback, and the same pipeline over KServe v2 gRPC (typed INT64 contents
+// in, raw contents out, a channel per client). Targets (issue 4): cellflow >= 0.7x the bare
+// handler's requests/s, and >= 10x PyPipeline's ~1,040 req/s (docs/benchmarks.md, "Peers");
+// (issue 10) gRPC >= 1.0x REST.
 //
 // Load: `concurrency` threads, each with its own keep-alive httplib::Client, send requests back
 // to back for `seconds` after a short warm-up; every response is checked (status 200, y == x+1,
@@ -12,6 +14,7 @@
 //
 // Usage: bench_http [seconds=2] [reps=5] [threads=0 (HttpServer's default)]
 // Prints one JSON object per line.
+#include <grpcpp/grpcpp.h>
 #include <httplib.h>
 
 #include <algorithm>
@@ -19,6 +22,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
+#include <cstring>
 #include <functional>
 #include <iostream>
 #include <memory>
@@ -31,6 +35,7 @@
 #include "bench_support.hpp"
 #include "cellflow/cellflow.hpp"
 #include "cellflow/server/http_server.hpp"
+#include "grpc_predict_v2.grpc.pb.h"
 
 namespace {
 
@@ -40,7 +45,8 @@ using nlohmann::json;
 constexpr double kPyPipelineRequestsPerSecond = 1040.0;  // docs/benchmarks.md, "Peers"
 constexpr double kTargetVsBare = 0.7;
 constexpr double kTargetVsPyPipeline = 10.0;
-constexpr int kWarmupRequests = 20;  // per client, before the timed window
+constexpr double kTargetGrpcVsRest = 1.0;  // issue 10: gRPC not slower than REST
+constexpr int kWarmupRequests = 20;        // per client, before the timed window
 const char* const kModel = "trivial";
 
 struct Options {
@@ -173,28 +179,66 @@ bool infer_once(httplib::Client& client, const std::string& path, std::int64_t x
          reply["outputs"][0]["data"][0] == x + 1;
 }
 
+/// One client's request function: sends x, true when the answer is y == x + 1 with the id echoed.
+using Infer = std::function<bool(std::int64_t x)>;
+/// Makes one client (its own connection) of a variant.
+using MakeClient = std::function<Infer(Shared& shared)>;
+
+Infer http_client(int port, Shared& shared) {
+  auto client = std::make_shared<httplib::Client>("127.0.0.1", port);
+  client->set_keep_alive(true);
+  client->set_tcp_nodelay(true);  // headers and body go out as two writes: no Nagle delay
+  const std::string path = std::string("/v2/models/") + kModel + "/infer";
+  return [client, path, &shared](std::int64_t x) { return infer_once(*client, path, x, shared); };
+}
+
+// KServe v2 gRPC: typed INT64 contents in, raw contents out; its own channel per client.
+Infer grpc_client(int port) {
+  auto stub = inference::GRPCInferenceService::NewStub(grpc::CreateCustomChannel(
+      "127.0.0.1:" + std::to_string(port), grpc::InsecureChannelCredentials(), [] {
+        grpc::ChannelArguments args;
+        args.SetInt("grpc.channel_id", std::rand());  // a channel (connection) of its own
+        return args;
+      }()));
+  return [stub = std::shared_ptr(std::move(stub))](std::int64_t x) {
+    inference::ModelInferRequest request;
+    request.set_model_name(kModel);
+    request.set_id(std::to_string(x));
+    auto* input = request.add_inputs();
+    input->set_name("x");
+    input->set_datatype("INT64");
+    input->add_shape(1);
+    input->mutable_contents()->add_int64_contents(x);
+    inference::ModelInferResponse response;
+    grpc::ClientContext context;
+    if (!stub->ModelInfer(&context, request, &response).ok()) return false;
+    std::int64_t y = 0;
+    if (response.raw_output_contents_size() != 1) return false;
+    std::memcpy(&y, response.raw_output_contents(0).data(), sizeof y);
+    return response.id() == request.id() && y == x + 1;
+  };
+}
+
 // Clients never pause between requests (an idle keep-alive connection would hold a server
 // worker until its keep-alive timeout and starve queued connections). Latency: every request
 // sent inside the timed window; throughput: the requests answered inside it, over its length.
-void client_loop(int port, int client_index, Shared& shared) {
-  httplib::Client client("127.0.0.1", port);
-  client.set_keep_alive(true);
-  client.set_tcp_nodelay(true);  // headers and body go out as two writes: no Nagle delay
-  const std::string path = std::string("/v2/models/") + kModel + "/infer";
+void client_loop(const MakeClient& make, int client_index, Shared& shared) {
   std::int64_t x = std::int64_t{client_index} * 1'000'000'000;
+  Infer infer;
   {
     // One connect at a time: httplib listens with a backlog of 5.
     std::lock_guard lock(shared.connect_mutex);
-    shared.errors += !infer_once(client, path, x++, shared);
+    infer = make(shared);
+    shared.errors += !infer(x++);
   }
-  for (int i = 1; i < kWarmupRequests; ++i) shared.errors += !infer_once(client, path, x++, shared);
+  for (int i = 1; i < kWarmupRequests; ++i) shared.errors += !infer(x++);
   shared.warmed();
   std::vector<double> latencies;
   for (;;) {
     const auto sent = Clock::now();
     const bool timed = shared.open.load(std::memory_order_acquire);
     if (timed && sent >= shared.deadline) break;
-    shared.errors += !infer_once(client, path, x++, shared);
+    shared.errors += !infer(x++);
     if (!timed) continue;
     const auto done = Clock::now();
     latencies.push_back(std::chrono::duration<double, std::milli>(done - sent).count());
@@ -204,11 +248,11 @@ void client_loop(int port, int client_index, Shared& shared) {
   shared.latencies_ms.insert(shared.latencies_ms.end(), latencies.begin(), latencies.end());
 }
 
-Run load(int port, int concurrency, double seconds, const std::string& variant) {
+Run load(const MakeClient& make, int concurrency, double seconds, const std::string& variant) {
   Shared shared(concurrency, seconds);
   std::vector<std::thread> clients;
   for (int c = 0; c < concurrency; ++c) {
-    clients.emplace_back(client_loop, port, c, std::ref(shared));
+    clients.emplace_back(client_loop, std::cref(make), c, std::ref(shared));
   }
   for (auto& t : clients) t.join();
   if (shared.errors > 0) {
@@ -223,7 +267,7 @@ Run load(int port, int concurrency, double seconds, const std::string& variant) 
 
 struct Variant {
   std::string name;
-  int port = 0;
+  MakeClient make;
   std::vector<double> runs;  // requests/s per repetition
   long transport_errors = 0;
   std::vector<double> latencies_ms;
@@ -276,12 +320,12 @@ void run_concurrency(int concurrency, std::vector<Variant>& variants, const Opti
     v.runs.clear();
     v.latencies_ms.clear();
     v.transport_errors = 0;
-    load(v.port, concurrency, std::min(0.3, o.seconds), v.name);
+    load(v.make, concurrency, std::min(0.3, o.seconds), v.name);
   }
   for (int rep = 0; rep < o.reps; ++rep) {
     for (std::size_t i = 0; i < variants.size(); ++i) {
       Variant& v = variants[rep % 2 ? variants.size() - 1 - i : i];
-      Run run = load(v.port, concurrency, o.seconds, v.name);
+      Run run = load(v.make, concurrency, o.seconds, v.name);
       v.runs.push_back(run.requests_per_s);
       v.transport_errors += run.transport_errors;
       v.latencies_ms.insert(v.latencies_ms.end(), run.latencies_ms.begin(), run.latencies_ms.end());
@@ -292,6 +336,8 @@ void run_concurrency(int concurrency, std::vector<Variant>& variants, const Opti
   print_ratio("cellflow/bare", concurrency, cellflow / median(variants[0].runs), kTargetVsBare);
   print_ratio("cellflow/pypipeline", concurrency, cellflow / kPyPipelineRequestsPerSecond,
               kTargetVsPyPipeline);
+  print_ratio("cellflow_grpc/cellflow_rest", concurrency, median(variants[2].runs) / cellflow,
+              kTargetGrpcVsRest);
 }
 
 // Starts HttpServer on a free loopback port and waits until the pipeline is ready.
@@ -300,6 +346,7 @@ std::unique_ptr<cellflow::server::HttpServer> start_cellflow(int threads) {
   options.host = "127.0.0.1";
   options.port = 0;
   options.threads = threads;
+  options.grpc_port = 0;
   auto server = std::make_unique<cellflow::server::HttpServer>(options);
   server->add(trivial_pipeline());
   server->start();
@@ -331,8 +378,11 @@ void run_all(const Options& o) {
   const int threads = worker_threads(o.threads);
   BareServer bare(threads);
   auto cellflow = start_cellflow(threads);
-  std::vector<Variant> variants = {{"bare_httplib", bare.port(), {}, 0, {}},
-                                   {"cellflow", cellflow->port(), {}, 0, {}}};
+  const int rest_port = cellflow->port(), grpc_port = cellflow->grpc_port();
+  std::vector<Variant> variants = {
+      {"bare_httplib", [&](Shared& s) { return http_client(bare.port(), s); }, {}, 0, {}},
+      {"cellflow", [&](Shared& s) { return http_client(rest_port, s); }, {}, 0, {}},
+      {"cellflow_grpc", [&](Shared&) { return grpc_client(grpc_port); }, {}, 0, {}}};
   for (int concurrency : o.concurrency) run_concurrency(concurrency, variants, o);
   cellflow->stop();
   print_machine("machine_after");
