@@ -177,6 +177,31 @@ TEST_F(Grpc, EveryStatusCodeNamesTheProblem) {
                                                   grpc::StatusCode::RESOURCE_EXHAUSTED}));
 }
 
+TEST_F(Grpc, ModelStatisticsCountTheCalls) {
+  start();
+  ModelInferResponse response;
+  for (int i = 0; i < 5; ++i) ASSERT_TRUE(infer(int64_request("echo", "", {i}), response).ok());
+  ASSERT_FALSE(infer(int64_request("failing", "", {13}), response).ok());
+  grpc::ClientContext context;
+  inference::ModelStatisticsRequest all;
+  inference::ModelStatisticsResponse stats;
+  ASSERT_TRUE(stub_->ModelStatistics(&context, all, &stats).ok());
+  ASSERT_EQ(stats.model_stats_size(), 4);
+  const auto& echo = stats.model_stats(1);
+  EXPECT_EQ(echo.name(), "echo");
+  EXPECT_EQ(echo.inference_count(), 5u);
+  EXPECT_EQ(echo.inference_stats().success().count(), 5u);
+  EXPECT_GT(echo.inference_stats().compute_infer().ns(), 0u);
+  const auto& failing = stats.model_stats(2);
+  EXPECT_EQ(failing.name(), "failing");
+  EXPECT_EQ(failing.inference_stats().fail().count(), 1u);
+  grpc::ClientContext unknown_context;
+  inference::ModelStatisticsRequest unknown;
+  unknown.set_name("nope");
+  EXPECT_EQ(stub_->ModelStatistics(&unknown_context, unknown, &stats).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+}
+
 TEST_F(Grpc, TheApiKeyTravelsAsMetadata) {
   ServerOptions options = test_options();
   options.api_key = "k3y";

@@ -74,6 +74,30 @@ void add_tensors(
   }
 }
 
+void set_duration(const nlohmann::json& from, inference::StatisticDuration* to) {
+  to->set_count(from["count"].get<std::uint64_t>());
+  to->set_ns(from["ns"].get<std::uint64_t>());
+}
+
+// One model's statistics, as the REST route has them, in Triton's gRPC messages.
+void to_model_statistics(const nlohmann::json& from, inference::ModelStatistics* to) {
+  to->set_name(from["name"].get<std::string>());
+  to->set_version(from["version"].get<std::string>());
+  to->set_last_inference(from["last_inference"].get<std::uint64_t>());
+  to->set_inference_count(from["inference_count"].get<std::uint64_t>());
+  to->set_execution_count(from["execution_count"].get<std::uint64_t>());
+  const nlohmann::json& stats = from["inference_stats"];
+  auto* out = to->mutable_inference_stats();
+  set_duration(stats["success"], out->mutable_success());
+  set_duration(stats["fail"], out->mutable_fail());
+  set_duration(stats["queue"], out->mutable_queue());
+  set_duration(stats["compute_input"], out->mutable_compute_input());
+  set_duration(stats["compute_infer"], out->mutable_compute_infer());
+  set_duration(stats["compute_output"], out->mutable_compute_output());
+  set_duration(stats["cache_hit"], out->mutable_cache_hit());
+  set_duration(stats["cache_miss"], out->mutable_cache_miss());
+}
+
 }  // namespace
 
 grpc::Status KServeGrpcService::ServerLive(grpc::ServerContext*,
@@ -135,6 +159,15 @@ grpc::Status KServeGrpcService::ModelInfer(grpc::ServerContext* context,
           grpc_edge::to_infer_response(request->model_name(), parsed, std::move(outputs),
                                        *response);
         });
+  });
+}
+
+grpc::Status KServeGrpcService::ModelStatistics(grpc::ServerContext* context,
+                                                const inference::ModelStatisticsRequest* request,
+                                                inference::ModelStatisticsResponse* response) {
+  return rpc(service_, "ModelStatistics", [&] {
+    for (const auto& model : service_.statistics(request->name(), authorization(*context)))
+      to_model_statistics(model, response->add_model_stats());
   });
 }
 

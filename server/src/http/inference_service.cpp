@@ -197,17 +197,22 @@ nlohmann::json InferenceService::statistics_of(const Model& model) const {
   return stats;
 }
 
+nlohmann::json InferenceService::statistics(std::string_view name,
+                                            std::string_view authorization) const {
+  nlohmann::json models = nlohmann::json::array();
+  if (name.empty()) {
+    authorize(authorization);
+    for (const auto& [unused, served] : models_) models.push_back(statistics_of(*served));
+  } else {
+    models.push_back(statistics_of(model(name, authorization)));
+  }
+  return models;
+}
+
 Reply InferenceService::model_statistics(std::string_view name,
                                          std::string_view authorization) const {
   return answer([&] {
-    nlohmann::json models = nlohmann::json::array();
-    if (name.empty()) {
-      authorize(authorization);
-      for (const auto& [unused, served] : models_) models.push_back(statistics_of(*served));
-    } else {
-      models.push_back(statistics_of(model(name, authorization)));
-    }
-    return Reply::json(200, {{"model_stats", models}});
+    return Reply::json(200, {{"model_stats", statistics(name, authorization)}});
   });
 }
 

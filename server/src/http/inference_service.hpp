@@ -74,6 +74,8 @@ class InferenceService {
   void infer(std::string_view name, std::string_view authorization, const Model::Parse& parse,
              const Model::Respond& respond);
   void authorize(std::string_view authorization) const;
+  /// The statistics of every model (`name` empty) or one, as the REST route lists them.
+  nlohmann::json statistics(std::string_view name, std::string_view authorization) const;
 
   Metrics& metrics() { return metrics_; }
 
