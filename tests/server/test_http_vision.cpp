@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <opencv2/imgcodecs.hpp>
 #include <sstream>
 
 #include "../../server/src/codecs/text_encoding.hpp"  // internal: server/src is private
@@ -50,6 +51,35 @@ class FacesService : public ::testing::Test {
   HttpServer server_{test_options()};
   std::unique_ptr<httplib::Client> http_;
 };
+
+// A batch of 8 images in one request (BYTES [8], base64): 8 results, in the request's order.
+TEST_F(FacesService, ABatchOfEightImagesGivesEightResultsInOrder) {
+  const std::string data = "/usr/share/doc/opencv-doc/examples/data/";
+  const std::vector<std::string> files = {"messi5.jpg", "baboon.jpg", "messi5.jpg", "fruits.jpg",
+                                          "messi5.jpg", "home.jpg",   "baboon.jpg", "messi5.jpg"};
+  json images = json::array();
+  for (const auto& file : files) images.push_back(codecs::base64_encode(file_bytes(data + file)));
+  const json request = {{"inputs",
+                         {{{"name", "image"},
+                           {"datatype", "BYTES"},
+                           {"shape", {files.size()}},
+                           {"parameters", {{"content_type", "base64"}}},
+                           {"data", images}}}}};
+  const auto result = http_->Post("/v2/models/faces/infer", request.dump(), "application/json");
+  ASSERT_EQ(result->status, 200) << result->body;
+  const json output = body_json(result)["outputs"][0];
+  EXPECT_EQ(output["shape"], json::array({8, 1}));
+  ASSERT_EQ(output["data"].size(), 8u);
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    const json faces = json::parse(output["data"][i].get<std::string>());
+    const cv::Size size = cv::imread(data + files[i]).size();
+    EXPECT_EQ(faces["width"], size.width) << i << " " << files[i];
+    EXPECT_EQ(faces["height"], size.height) << i << " " << files[i];
+    if (files[i] == "messi5.jpg") {
+      EXPECT_EQ(faces["count"], 1) << i;
+    }
+  }
+}
 
 TEST_F(FacesService, MessiHasOneFaceWhereHisHeadIs) {
   const auto result = infer_base64(file_bytes(kMessi));

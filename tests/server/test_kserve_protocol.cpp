@@ -399,12 +399,15 @@ TEST_F(ProtocolTest, ModelMetadataFromPortsAndCodecs) {
   EXPECT_EQ(metadata["name"], "model");
   EXPECT_EQ(metadata["versions"], json::array({"1"}));
   EXPECT_EQ(metadata["platform"], "cellflow");
-  EXPECT_EQ(metadata["inputs"], json::parse(R"([{"name": "x", "datatype": "INT64", "shape": [1]},
-                            {"name": "img", "datatype": "BYTES", "shape": [1]}])"));
-  EXPECT_EQ(metadata["outputs"], json::parse(R"([{"name": "y", "datatype": "INT64", "shape": [1]},
-                            {"name": "s", "datatype": "BYTES", "shape": [1]},
+  // -1: the batch dimension (Triton's convention); JSON values take any shape and do not batch.
+  EXPECT_EQ(metadata["inputs"],
+            json::parse(R"([{"name": "x", "datatype": "INT64", "shape": [-1, 1]},
+                            {"name": "img", "datatype": "BYTES", "shape": [-1, 1]}])"));
+  EXPECT_EQ(metadata["outputs"],
+            json::parse(R"([{"name": "y", "datatype": "INT64", "shape": [-1, 1]},
+                            {"name": "s", "datatype": "BYTES", "shape": [-1, 1]},
                             {"name": "j", "datatype": "BYTES", "shape": [-1]},
-                            {"name": "m", "datatype": "BYTES", "shape": [1]}])"));
+                            {"name": "m", "datatype": "BYTES", "shape": [-1, 1]}])"));
   EXPECT_TRUE(missing_codecs(pipeline_, codecs_).empty());
 }
 

@@ -24,6 +24,7 @@ class JsonCodec final : public Codec {
   std::vector<std::int64_t> shape() const override { return {-1}; }
   Value decode(const Tensor& tensor) const override;
   Tensor encode(const Value& value) const override;
+  bool batchable() const override { return false; }  // any shape is one JSON value
 };
 
 }  // namespace cellflow::server::codecs

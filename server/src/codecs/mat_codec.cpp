@@ -73,6 +73,12 @@ cv::Mat decode_pixels(const Tensor& tensor) {
 
 }  // namespace
 
+std::size_t MatCodec::batch_size(const Tensor& tensor) const {
+  if (tensor.datatype == "UINT8")
+    return tensor.shape.size() == 4 && tensor.shape[0] > 0 ? tensor.shape[0] : 0;
+  return Codec::batch_size(tensor);
+}
+
 Value MatCodec::decode(const Tensor& tensor) const {
   if (tensor.datatype == "BYTES") return decode_encoded(tensor);
   if (tensor.datatype == "UINT8") return decode_pixels(tensor);

@@ -22,6 +22,8 @@ class MatCodec final : public Codec {
   std::vector<std::int64_t> shape() const override { return {1}; }
   Value decode(const Tensor& tensor) const override;
   Tensor encode(const Value& value) const override;
+  /// Also UINT8 [B, H, W, C]: B images of pixels.
+  std::size_t batch_size(const Tensor& tensor) const override;
 };
 
 }  // namespace cellflow::server::codecs

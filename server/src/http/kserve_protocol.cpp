@@ -87,9 +87,12 @@ Tensor encode_output(const PortBase& port, const Codec& codec, const Result& res
   }
 }
 
+// Triton's convention for models that take batches: -1 for the leading batch dimension.
 nlohmann::json port_metadata(const PortBase& port, const CodecRegistry& codecs) {
   const Codec& codec = codec_for(port, codecs);
-  return {{"name", port.name()}, {"datatype", codec.datatype()}, {"shape", codec.shape()}};
+  std::vector<std::int64_t> shape = codec.shape();
+  if (codec.batchable()) shape.insert(shape.begin(), -1);
+  return {{"name", port.name()}, {"datatype", codec.datatype()}, {"shape", shape}};
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <cstddef>
 #include <functional>
 #include <memory>
@@ -59,9 +60,13 @@ class Model {
 
  private:
   // Parse, decode, run, encode, timing each phase.
-  void answer(const Parse& parse, const Respond& respond, ModelStatistics::Phases& phases);
-  // Submits without blocking and waits for the result, at most options_.timeout.
-  Result run(Inputs inputs, ModelStatistics::Phases& phases);
+  // Answers one request (a batch of requests' items); returns the number of items.
+  std::size_t answer(const Parse& parse, const Respond& respond, ModelStatistics::Phases& phases);
+  // Submits every item and waits for their results, at most options_.timeout in all.
+  std::vector<Result> run(std::vector<Inputs> items, ModelStatistics::Phases& phases);
+  bool submit(Inputs inputs, std::function<void(Result&&)> done,
+              std::chrono::steady_clock::duration wait);
+  HttpError timeout_error() const;
   HttpError failure_error(const std::exception_ptr& error) const;
   std::string rejected_inputs(const std::string& cell) const;
 

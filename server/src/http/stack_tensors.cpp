@@ -63,15 +63,18 @@ Tensor stack_values(const Codec& codec, const std::vector<Value>& values) {
   std::vector<Tensor> parts;
   parts.reserve(values.size());
   for (const auto& value : values) parts.push_back(codec.encode(value));
-  if (const std::size_t bad = first_mismatch(parts); bad != 0) {
-    if (!values.front().holds<nlohmann::json>())
-      throw std::invalid_argument("cannot stack " + std::to_string(values.size()) +
-                                  " values: value 0 is " + parts[0].datatype + " " +
-                                  codecs::shape_string(parts[0].shape) + ", value " +
-                                  std::to_string(bad) + " is " + parts[bad].datatype + " " +
-                                  codecs::shape_string(parts[bad].shape));
+  if (first_mismatch(parts) != 0 && values.front().holds<nlohmann::json>())
     parts = json_texts(values);
-  }
+  return stack_tensors(parts);
+}
+
+Tensor stack_tensors(std::vector<Tensor>& parts) {
+  if (const std::size_t bad = first_mismatch(parts); bad != 0)
+    throw std::invalid_argument("cannot stack " + std::to_string(parts.size()) +
+                                " values: value 0 is " + parts[0].datatype + " " +
+                                codecs::shape_string(parts[0].shape) + ", value " +
+                                std::to_string(bad) + " is " + parts[bad].datatype + " " +
+                                codecs::shape_string(parts[bad].shape));
   return concatenate(parts);
 }
 

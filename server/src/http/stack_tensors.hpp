@@ -14,4 +14,9 @@ namespace cellflow::server {
 /// texts. Throws std::invalid_argument otherwise.
 Tensor stack_values(const Codec& codec, const std::vector<Value>& values);
 
+/// Tensors of one datatype and shape S (at least one) stacked along a new first dimension:
+/// shape [N, S...], binary when any part is. Throws std::invalid_argument naming the first
+/// part that differs.
+Tensor stack_tensors(std::vector<Tensor>& parts);
+
 }  // namespace cellflow::server

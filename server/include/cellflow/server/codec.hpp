@@ -7,6 +7,7 @@
 //   codecs.add<Point>(std::make_shared<PointCodec>());
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -43,6 +44,15 @@ class Codec {
   virtual Value decode(const Tensor& tensor) const = 0;
   /// Value -> response tensor (the server sets the name).
   virtual Tensor encode(const Value& value) const = 0;
+
+  /// Batched requests: how many values `tensor` carries along a leading batch dimension, 0
+  /// when it is one value. Default: the tensor has this codec's datatype and its shape with a
+  /// leading dimension added ([4, 1] for shape [1], [2, 3] for [3]), or, for a one-element
+  /// shape [1], a single dimension larger than 1 ([4]).
+  virtual std::size_t batch_size(const Tensor& tensor) const;
+  /// False for types that read any shape as one value (nlohmann::json): never split, and the
+  /// model metadata shows no batch dimension. Otherwise the metadata shape is [-1, shape...].
+  virtual bool batchable() const { return true; }
 };
 
 class CodecRegistry {
