@@ -7,9 +7,10 @@
 //           own cv::dnn::Net: imdecode -> letterbox to 256x256 RGB [0, 1] NHWC, as
 //           cells/vision/src/blazeface_model.cpp does -> forward of the same 4 outputs. The raw
 //           loop skips the anchor decoding and NMS (well under 1 ms of ~20 ms) and everything HTTP.
-//           Target (issue 9): cellflow >= 1.1x the raw loop. The service's /metrics give, per variant, the
-//           mean time per image in each cell, the wait for a free FaceDetector clone and the
-//           whole request as the server saw it (service_ms_per_image).
+//           Target (issue 9): cellflow >= 1.1x the raw loop. The service's /metrics give, per
+//           variant, the mean time per image in each cell, the wait for a free FaceDetector clone
+//           and the whole request as the server saw it (service_ms_per_image). The same service
+//           over KServe v2 gRPC with 4 workers (raw_input_contents) is compared with REST at 4.
 //   people  VideoSource (vtest.avi, `frames` frames) -> PeopleDetector (HOG, ScaleUp{2}) ->
 //           DetectionsToJson, run as a stream (Pipeline::run, 8 in flight), against a sequential
 //           loop (cv::VideoCapture + cv::HOGDescriptor with PeopleDetector's default parameters)
@@ -29,6 +30,7 @@
 // Prints one JSON object per line (the server's own log lines go to stderr); about 4.5 minutes.
 #include "cellflow/vision/vision.hpp"
 
+#include <grpcpp/grpcpp.h>
 #include <httplib.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
@@ -65,6 +67,7 @@
 #include "cellflow/vision/models.hpp"
 #include "cellflow/vision/people_detector.hpp"
 #include "cellflow/vision/video_source.hpp"
+#include "grpc_predict_v2.grpc.pb.h"
 
 namespace {
 
@@ -73,8 +76,8 @@ using bench::seconds_since;
 using nlohmann::json;
 
 constexpr double kTargetFaces = 1.1;  // issue 9; not reachable here, see docs/benchmarks.md
-constexpr int kWarmupSteps = 3;  // per worker, before the timed window
-constexpr int kFaceInput = 256;  // BlazeFace's square input
+constexpr int kWarmupSteps = 3;       // per worker, before the timed window
+constexpr int kFaceInput = 256;       // BlazeFace's square input
 const std::string kDataDir = "/usr/share/doc/opencv-doc/examples/data/";
 const std::vector<std::string> kImageFiles = {"messi5.jpg", "basketball1.png", "baboon.jpg",
                                               "fruits.jpg", "home.jpg"};
@@ -276,6 +279,36 @@ MakeStep http_faces(int port, const std::vector<InferRequest>& requests) {
   };
 }
 
+// The same requests over KServe v2 gRPC: the image in raw_input_contents (a 4-byte length and
+// the bytes, as in the binary extension), a channel per worker.
+MakeStep grpc_faces(int port, const std::vector<std::string>& images) {
+  return [port, &images](int worker) -> Step {
+    std::shared_ptr stub = inference::GRPCInferenceService::NewStub(grpc::CreateCustomChannel(
+        "127.0.0.1:" + std::to_string(port), grpc::InsecureChannelCredentials(), [worker] {
+          grpc::ChannelArguments args;
+          args.SetInt("grpc.channel_id", worker);  // a connection of its own
+          return args;
+        }()));
+    return [stub, &images, worker](long i) {
+      const std::string& image = images[static_cast<std::size_t>(worker + i) % images.size()];
+      inference::ModelInferRequest request;
+      request.set_model_name("faces");
+      auto* input = request.add_inputs();
+      input->set_name("image");
+      input->set_datatype("BYTES");
+      input->add_shape(1);
+      std::string raw(4, '\0');
+      const auto n = static_cast<std::uint32_t>(image.size());
+      for (int b = 0; b < 4; ++b) raw[b] = static_cast<char>(n >> (8 * b));
+      request.add_raw_input_contents(raw + image);
+      inference::ModelInferResponse response;
+      grpc::ClientContext context;
+      return stub->ModelInfer(&context, request, &response).ok() &&
+             response.raw_output_contents_size() == 1;
+    };
+  };
+}
+
 /// Faces the service finds in `request` (a sanity check that the model really runs).
 long faces_found(int port, const InferRequest& request) {
   httplib::Client client("127.0.0.1", port);
@@ -293,7 +326,7 @@ std::unique_ptr<cellflow::server::HttpServer> start_faces_server(
     const cellflow::Registry& registry) {
   const json config = json::parse(read_file(kFacesConfig));
   auto server = std::make_unique<cellflow::server::HttpServer>(
-      cellflow::server::ServerOptions{.host = "127.0.0.1", .port = 0});
+      cellflow::server::ServerOptions{.host = "127.0.0.1", .port = 0, .grpc_port = 0});
   server->add(cellflow::load_pipeline(config, registry),
               cellflow::server::ModelOptions::from_config(config));
   server->start();
@@ -411,10 +444,12 @@ void bench_faces(const Options& o, const cellflow::Registry& registry) {
          {"image", kImageFiles[0]},
          {"faces_found_by_service", faces_found(port, requests[0])},
          {"images", kImageFiles}});
-  std::vector<Variant> variants = {{"raw_opencv", 1, raw_faces(images)},
-                                   {"raw_opencv", 2, raw_faces(images)},
-                                   {"cellflow_http", 2, http_faces(port, requests), port},
-                                   {"cellflow_http", 4, http_faces(port, requests), port}};
+  std::vector<Variant> variants = {
+      {"raw_opencv", 1, raw_faces(images)},
+      {"raw_opencv", 2, raw_faces(images)},
+      {"cellflow_http", 2, http_faces(port, requests), port},
+      {"cellflow_http", 4, http_faces(port, requests), port},
+      {"cellflow_grpc", 4, grpc_faces(server->grpc_port(), images), port}};
   for (auto& v : variants) timed_window(v.workers, 0.5, v.make, v.name);  // warm-up
   for (int rep = 0; rep < o.reps; ++rep) {
     for (std::size_t i = 0; i < variants.size(); ++i)
@@ -426,6 +461,7 @@ void bench_faces(const Options& o, const cellflow::Registry& registry) {
   print_ratio("faces_cellflow_k2/raw_2threads", median(variants[2].runs) / raw2, kTargetFaces);
   print_ratio("faces_cellflow_k4/raw_2threads", median(variants[3].runs) / raw2, kTargetFaces);
   print_ratio("faces_raw_2threads/raw_1thread", raw2 / median(variants[0].runs), nullptr);
+  print_ratio("faces_grpc_k4/http_k4", median(variants[4].runs) / median(variants[3].runs), 1.0);
 }
 
 // ---- people: stream pipeline vs a sequential loop ----
