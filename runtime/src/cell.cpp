@@ -34,8 +34,8 @@ void Cell::configure(const nlohmann::json& params) {
     throw Error("params: expected object, got " + std::string(params.type_name()));
   std::vector<std::string> problems;
   for (const auto& [key, value] : params.items()) {
-    auto it =
-        std::find_if(params_.begin(), params_.end(), [&](auto* p) { return p->name() == key; });
+    auto it = std::find_if(params_.begin(), params_.end(),
+                           [&name = key](auto* p) { return p->name() == name; });
     if (it == params_.end()) {
       problems.push_back("params." + key + ": unknown parameter (" + known_params(params_) + ")");
       continue;

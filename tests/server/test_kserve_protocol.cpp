@@ -128,6 +128,11 @@ TEST(ParseInferRequest, JsonRequest) {
 TEST(ParseInferRequest, BadJsonAndStructure) {
   EXPECT_EQ(parse_error("{\"inputs\": [").rfind("400: invalid JSON: ", 0), 0u);
   EXPECT_EQ(parse_error("[1]"), "400: the request must be a JSON object, got array");
+  // Found by fuzz_rest_request: a number beyond double's range was a 500, not a 400.
+  const std::string overflow = parse_error(
+      R"({"inputs": [{"name": "x", "datatype": "FP64", "shape": [1], "data": [1e999]}]})");
+  EXPECT_EQ(overflow.rfind("400: invalid JSON: ", 0), 0u) << overflow;
+  EXPECT_NE(overflow.find("number overflow"), std::string::npos) << overflow;
   EXPECT_EQ(parse_error("{}"), "400: the request needs an \"inputs\" array");
   EXPECT_EQ(parse_error(R"({"id": 5, "inputs": []})"), "400: \"id\" must be a string, got 5");
   EXPECT_EQ(parse_error(R"({"inputs": [3]})"), "400: inputs[0] must be an object");
