@@ -52,7 +52,7 @@ json parse_header(std::string_view text, bool binary_extension) {
   json parsed;
   try {
     parsed = json::parse(text.begin(), text.end());
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {  // a syntax error, or a number out of range (1e999)
     bad_request(std::string("invalid JSON: ") + e.what());
   }
   if (!parsed.is_object())
