@@ -53,8 +53,8 @@ int main() {
   grpc::ClientContext typed_context;
   inference::ModelInferResponse typed;
   const grpc::Status typed_status = stub->ModelInfer(&typed_context, request, &typed);
-  std::cout << "ModelInfer x=7 (typed): " << typed_status.error_code() << " y="
-            << (typed_status.ok() ? first_value(typed) : -1) << "\n";
+  std::cout << "ModelInfer x=7 (typed): " << typed_status.error_code()
+            << " y=" << (typed_status.ok() ? first_value(typed) : -1) << "\n";
 
   input->clear_contents();  // the same request with raw contents: little-endian int64
   const std::int64_t nine = 9;
@@ -62,11 +62,10 @@ int main() {
   grpc::ClientContext raw_context;
   inference::ModelInferResponse raw;
   const grpc::Status raw_status = stub->ModelInfer(&raw_context, request, &raw);
-  std::cout << "ModelInfer x=9 (raw): " << raw_status.error_code() << " y="
-            << (raw_status.ok() ? first_value(raw) : -1) << "\n";
+  std::cout << "ModelInfer x=9 (raw): " << raw_status.error_code()
+            << " y=" << (raw_status.ok() ? first_value(raw) : -1) << "\n";
   server.stop();
-  return typed_status.ok() && raw_status.ok() && first_value(typed) == 49 &&
-                 first_value(raw) == 81
+  return typed_status.ok() && raw_status.ok() && first_value(typed) == 49 && first_value(raw) == 81
              ? 0
              : 1;
 }

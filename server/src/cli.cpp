@@ -114,8 +114,9 @@ CLI::App* add_serve(CLI::App& app, ServeCommandOptions& options) {
                    "largest request body in MiB, 413 beyond it")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
-  serve->add_option("--grpc-port", options.grpc_port,
-                    "KServe v2 gRPC port (default 8081, or a free port with --port 0; -1: none)")
+  serve
+      ->add_option("--grpc-port", options.grpc_port,
+                   "KServe v2 gRPC port (default 8081, or a free port with --port 0; -1: none)")
       ->check(CLI::Range(-1, 65535));
   serve->fallthrough();  // --log-level after the subcommand name
   return serve;

@@ -1,7 +1,6 @@
-#include "cellflow/vision/vision.hpp"
-
 #include "cellflow/vision/file_source.hpp"
 #include "cellflow/vision/opencv_threads.hpp"
+#include "cellflow/vision/vision.hpp"
 #include "register_parts.hpp"
 
 namespace cellflow::vision {

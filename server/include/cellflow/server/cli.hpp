@@ -7,6 +7,7 @@
 //     return cellflow::server::run_cli(argc, argv, registry);
 //   }
 //
+// clang-format off
 // Subcommands:
 //   run --config FILE [--clones path=N ...] [--set cell.param=value ...] [--max-in-flight N]
 //       [--continue-on-error]
@@ -27,6 +28,7 @@
 //       stops and exits 2 with each reason.
 //       Blocks SIGINT/SIGTERM in the calling thread while serving.
 //
+// clang-format on
 // Exit codes: 0 success; 1 an item or the runtime failed; 2 a usage, config or wiring error
 // (cellflow::Error). Errors are printed on stderr as "error: <message>". Logs and progress go to
 // stderr only; progress only when stderr is a terminal.
