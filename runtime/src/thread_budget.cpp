@@ -28,7 +28,8 @@ void ThreadBudget::run(int threads, const std::function<void()>& work) {
 }
 
 int ThreadBudget::share_of_cores(int clones) {
-  return std::max(1, tbb::info::default_concurrency() / std::max(1, clones));
+  static const int cores = tbb::info::default_concurrency();  // asked once, not per item
+  return std::max(1, cores / std::max(1, clones));
 }
 
 }  // namespace cellflow::detail

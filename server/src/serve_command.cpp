@@ -45,28 +45,30 @@ void apply_clones(const std::vector<std::unique_ptr<Pipeline>>& pipelines,
   }
 }
 
-// The --set entries that name a cell of `config`; an entry that no config has is an error,
-// listed with the valid cells of the first config (as --clones does).
-std::vector<std::string> params_for(const std::string& path,
-                                    const std::vector<std::string>& configs,
-                                    const std::vector<std::string>& params,
-                                    const Registry& registry) {
-  std::vector<std::string> mine;
-  for (const std::string& entry : params) {
+// Each config's --set entries: those naming one of its cells. Every config is read once; an
+// entry that no config has is an error, listed with the valid cells of the first config (as
+// --clones does). A config that is not valid JSON takes none (loading it reports why).
+std::vector<std::vector<std::string>> params_per_config(const ServeCommandOptions& options,
+                                                        const Registry& registry) {
+  std::vector<nlohmann::json> configs;
+  for (const std::string& path : options.configs) {
+    std::ifstream file(path);
+    configs.push_back(nlohmann::json::parse(file, nullptr, false));
+  }
+  std::vector<std::vector<std::string>> mine(configs.size());
+  for (const std::string& entry : options.params) {
     bool anywhere = false;
-    for (const std::string& other : configs) {
-      nlohmann::json copy = read_config(other);
+    for (std::size_t i = 0; i < configs.size(); ++i) {
+      nlohmann::json copy = configs[i];
       try {
         apply_param_overrides(copy, {entry}, registry);
       } catch (const Error&) {
         continue;
       }
       anywhere = true;
-      if (other == path) mine.push_back(entry);
+      mine[i].push_back(entry);
     }
-    if (anywhere) continue;
-    nlohmann::json first = read_config(configs.front());
-    apply_param_overrides(first, {entry}, registry);  // throws, naming the valid cells
+    if (!anywhere) apply_param_overrides(configs.front(), {entry}, registry);  // throws
   }
   return mine;
 }
@@ -104,10 +106,10 @@ ServerOptions server_options(const ServeCommandOptions& options) {
 int serve_command(const ServeCommandOptions& options, const Registry& registry) {
   std::vector<std::unique_ptr<Pipeline>> pipelines;
   std::vector<ModelOptions> model_options;
-  for (const std::string& config : options.configs) {
-    const auto params = params_for(config, options.configs, options.params, registry);
-    pipelines.push_back(load_pipeline_file(config, registry, params));
-    model_options.push_back(read_model_options(config, options));
+  const auto params = params_per_config(options, registry);
+  for (std::size_t i = 0; i < options.configs.size(); ++i) {
+    pipelines.push_back(load_pipeline_file(options.configs[i], registry, params[i]));
+    model_options.push_back(read_model_options(options.configs[i], options));
   }
   apply_clones(pipelines, options.clones);
   HttpServer server(server_options(options));

@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include <chrono>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <utility>
@@ -65,6 +66,9 @@ std::optional<Reply> read_body(const httplib::Request& req, httplib::Response& r
                         "followed by raw tensor bytes, with the Inference-Header-Content-Length "
                         "header)");
   }
+  // One allocation for the whole body (a 10 MB image is not regrown and copied as it arrives).
+  const auto declared = req.get_header_value<std::uint64_t>("Content-Length");
+  if (declared > 0 && declared <= max_body_bytes) body.reserve(declared);
   const bool complete = read([&body](const char* data, std::size_t size) {
     body.append(data, size);
     return true;
