@@ -325,8 +325,10 @@ long faces_found(int port, const InferRequest& request) {
 std::unique_ptr<cellflow::server::HttpServer> start_faces_server(
     const cellflow::Registry& registry) {
   const json config = json::parse(read_file(kFacesConfig));
+  cellflow::CodecRegistry codecs = cellflow::CodecRegistry::defaults();
+  cellflow::vision::add_codecs(codecs);
   auto server = std::make_unique<cellflow::server::HttpServer>(
-      cellflow::server::ServerOptions{.host = "127.0.0.1", .port = 0, .grpc_port = 0});
+      cellflow::server::ServerOptions{.host = "127.0.0.1", .port = 0, .grpc_port = 0}, codecs);
   server->add(cellflow::load_pipeline(config, registry),
               cellflow::server::ModelOptions::from_config(config));
   server->start();

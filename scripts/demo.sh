@@ -14,7 +14,7 @@ bash scripts/fetch-models.sh
 cmake -S . -B build-demo -DCMAKE_BUILD_TYPE=Release -DCELLFLOW_BUILD_TESTS=OFF \
   -DCELLFLOW_BUILD_BENCHMARKS=OFF -DCELLFLOW_BUILD_EXAMPLES=OFF >/dev/null
 cmake --build build-demo -j"$(nproc)" --target cellflow
-cellflow=build-demo/server/cellflow
+cellflow=build-demo/cli/cellflow
 config=examples/configs/faces.json
 image=/usr/share/doc/opencv-doc/examples/data/messi5.jpg
 bash scripts/make-infer-request.sh image "$image" build-demo/messi5

@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 
 #include "fuzz_target_model.hpp"
 #include "grpc/grpc_tensors.hpp"
@@ -18,8 +19,8 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace cellflow;
-  inference::ModelInferRequest message;
-  if (!message.ParseFromArray(data, static_cast<int>(size))) return 0;
+  auto message = std::make_shared<inference::ModelInferRequest>();
+  if (!message->ParseFromArray(data, static_cast<int>(size))) return 0;
   try {
     fuzz::decode_all(server::grpc_edge::to_infer_request(message));
   } catch (const server::HttpError&) {

@@ -4,8 +4,9 @@
 // the body. Every rejection must be an HttpError; anything else is a finding.
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
-#include <string_view>
+#include <string>
 
 #include "fuzz_target_model.hpp"
 #include "http/http_error.hpp"
@@ -14,11 +15,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   using namespace cellflow;
   if (size < 2) return 0;
   const unsigned code = data[0] | (data[1] << 8);
-  const std::string_view body(reinterpret_cast<const char*>(data + 2), size - 2);
+  auto body = std::make_shared<std::string>(reinterpret_cast<const char*>(data + 2), size - 2);
   const std::optional<std::size_t> header_length =
       code == 0xFFFF ? std::nullopt : std::optional<std::size_t>(code);
   try {
-    fuzz::decode_all(server::parse_infer_request(body, header_length));
+    fuzz::decode_all(server::parse_infer_request(std::move(body), header_length));
   } catch (const server::HttpError&) {
   }
   return 0;

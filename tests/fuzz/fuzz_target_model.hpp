@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "cellflow/cellflow.hpp"
-#include "cellflow/server/codec.hpp"
+#include "cellflow/codecs/codec.hpp"
 #include "http/batch_request.hpp"
 #include "http/kserve_protocol.hpp"
 
@@ -36,8 +36,8 @@ inline const Pipeline& target_model() {
   return *model;
 }
 
-inline const server::CodecRegistry& target_codecs() {
-  static const server::CodecRegistry codecs = server::CodecRegistry::defaults();
+inline const CodecRegistry& target_codecs() {
+  static const CodecRegistry codecs = CodecRegistry::defaults();
   return codecs;
 }
 

@@ -149,8 +149,7 @@ TEST_F(Grpc, EveryStatusCodeNamesTheProblem) {
   short_data.mutable_inputs(0)->set_shape(0, 3);
   auto invalid = infer(short_data, response);
   EXPECT_EQ(invalid.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_EQ(invalid.error_message(),
-            "input 'x': shape [3] needs 3 element(s), binary data holds 2");
+  EXPECT_EQ(invalid.error_message(), "input 'x': shape [3] needs 3 element(s), the data holds 2");
   ModelInferRequest wrong_field = int64_request("echo", "", {});
   wrong_field.mutable_inputs(0)->mutable_contents()->add_bytes_contents("a");
   wrong_field.mutable_inputs(0)->set_shape(0, 1);

@@ -7,8 +7,8 @@
 #include <opencv2/imgcodecs.hpp>
 #include <sstream>
 
-#include "../../server/src/codecs/text_encoding.hpp"  // internal: server/src is private
 #include "../support/models.hpp"
+#include "cellflow/codecs/tensor_json.hpp"
 #include "cellflow/vision/vision.hpp"
 #include "http_test_support.hpp"
 
@@ -40,7 +40,7 @@ class FacesService : public ::testing::Test {
                              {"datatype", "BYTES"},
                              {"shape", {1}},
                              {"parameters", {{"content_type", "base64"}}},
-                             {"data", {codecs::base64_encode(bytes)}}}}}};
+                             {"data", {base64_encode(bytes)}}}}}};
     return http_->Post("/v2/models/faces/infer", request.dump(), "application/json");
   }
   // The JSON document inside the BYTES output "faces".
@@ -48,7 +48,13 @@ class FacesService : public ::testing::Test {
     return json::parse(body_json(result)["outputs"][0]["data"][0].get<std::string>());
   }
 
-  HttpServer server_{test_options()};
+  static CodecRegistry vision_codecs() {
+    CodecRegistry codecs = CodecRegistry::defaults();
+    cellflow::vision::add_codecs(codecs);
+    return codecs;
+  }
+
+  HttpServer server_{test_options(), vision_codecs()};
   std::unique_ptr<httplib::Client> http_;
 };
 
@@ -58,7 +64,7 @@ TEST_F(FacesService, ABatchOfEightImagesGivesEightResultsInOrder) {
   const std::vector<std::string> files = {"messi5.jpg", "baboon.jpg", "messi5.jpg", "fruits.jpg",
                                           "messi5.jpg", "home.jpg",   "baboon.jpg", "messi5.jpg"};
   json images = json::array();
-  for (const auto& file : files) images.push_back(codecs::base64_encode(file_bytes(data + file)));
+  for (const auto& file : files) images.push_back(base64_encode(file_bytes(data + file)));
   const json request = {{"inputs",
                          {{{"name", "image"},
                            {"datatype", "BYTES"},

@@ -5,16 +5,17 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <opencv2/core.hpp>
 #include <opencv2/imgcodecs.hpp>
 #include <optional>
 #include <string>
 #include <vector>
 
-#include "../../server/src/codecs/tensor_bytes.hpp"   // internal: server/src is private
-#include "../../server/src/codecs/text_encoding.hpp"  // internal
-#include "../../server/src/http/http_error.hpp"       // internal
+#include "../../server/src/http/http_error.hpp"       // internal: server/src is private
 #include "../../server/src/http/kserve_protocol.hpp"  // internal
+#include "cellflow/codecs/raw_form.hpp"
+#include "cellflow/codecs/tensor_json.hpp"
 #include "cellflow/pipeline.hpp"
 
 namespace cellflow::server {
@@ -71,8 +72,12 @@ std::string http_error(const std::function<void()>& f) {
   return "<no error>";
 }
 
+InferRequest parse(const std::string& body, std::optional<std::size_t> header = {}) {
+  return parse_infer_request(std::make_shared<std::string>(body), header);
+}
+
 std::string parse_error(const std::string& body, std::optional<std::size_t> header = {}) {
-  return http_error([&] { parse_infer_request(body, header); });
+  return http_error([&] { parse(body, header); });
 }
 
 cv::Mat test_image() {
@@ -93,7 +98,7 @@ bool same_pixels(const cv::Mat& a, const cv::Mat& b) {
 
 std::string blob(const std::string& element) {
   std::string out;
-  codecs::append_bytes_element(out, element);
+  append_raw(out, Tensor::strings({1}, {element}));
   return out;
 }
 
@@ -111,15 +116,14 @@ TEST(ParseInferRequest, JsonRequest) {
         {{"name", "v"}, {"datatype", "FP32"}, {"shape", {2, 2}}, {"data", {{1, 2}, {3, 4}}}}}},
       {"outputs", {{{"name", "y"}, {"parameters", {{"binary_data", true}}}}, {{"name", "s"}}}},
       {"parameters", {{"binary_data_output", false}}}};
-  const InferRequest request = parse_infer_request(body.dump(), std::nullopt);
+  const InferRequest request = parse(body.dump());
   EXPECT_EQ(request.id, "r1");
   ASSERT_EQ(request.inputs.size(), 2u);
   EXPECT_EQ(request.inputs[0].name, "x");
   EXPECT_EQ(request.inputs[0].datatype, "INT64");
-  EXPECT_EQ(request.inputs[0].data, json::array({4}));
-  EXPECT_FALSE(request.inputs[0].is_binary);
+  EXPECT_EQ(tensor_to_json(request.inputs[0]), json::array({4}));
   EXPECT_EQ(request.inputs[1].shape, (std::vector<std::int64_t>{2, 2}));
-  EXPECT_EQ(request.inputs[1].data, json::array({1, 2, 3, 4}));  // flattened
+  EXPECT_EQ(tensor_to_json(request.inputs[1]), json::array({1, 2, 3, 4}));  // flattened
   EXPECT_EQ(request.outputs, (std::vector<std::string>{"y", "s"}));
   EXPECT_EQ(request.binary_outputs, (std::map<std::string, bool>{{"y", true}}));
   EXPECT_FALSE(request.all_binary);
@@ -182,12 +186,16 @@ TEST(ParseInferRequest, BinaryInputs) {
                           {"parameters", {{"binary_data_size", int_blob.size()}}}}}},
                        {"parameters", {{"binary_data_output", true}}}};
   const std::string text = header.dump();
-  const InferRequest request = parse_infer_request(text + image_blob + int_blob, text.size());
+  const auto body = std::make_shared<std::string>(text + image_blob + int_blob);
+  const InferRequest request = parse_infer_request(body, text.size());
   ASSERT_EQ(request.inputs.size(), 3u);
-  EXPECT_TRUE(request.inputs[0].is_binary);
-  EXPECT_EQ(request.inputs[0].binary, image_blob);
-  EXPECT_FALSE(request.inputs[1].is_binary);
-  EXPECT_EQ(request.inputs[2].binary, int_blob);
+  // Binary tensors view the body: their elements point into it, no copy.
+  ASSERT_EQ(request.inputs[0].strings().size(), 1u);
+  EXPECT_EQ(request.inputs[0].strings()[0].data(), body->data() + text.size() + 4);
+  EXPECT_EQ(request.inputs[0].strings()[0], image_blob.substr(4));
+  EXPECT_EQ(tensor_to_json(request.inputs[1]), json::array({3}));
+  EXPECT_EQ(request.inputs[2].raw().data(), body->data() + text.size() + image_blob.size());
+  EXPECT_EQ(request.inputs[2].raw(), int_blob);
   EXPECT_TRUE(request.all_binary);
 }
 
@@ -212,13 +220,13 @@ TEST(ParseInferRequest, BinarySizesMustAddUp) {
             "binary_data_size add up to 8");
   const std::string h4 = with_size(4);
   EXPECT_EQ(parse_error(h4 + std::string(4, '\0'), h4.size()),
-            "400: input 'v': shape [2] needs 2 element(s), binary data holds 1");
+            "400: input 'v': shape [2] needs 2 element(s), the data holds 1");
   EXPECT_EQ(parse_error(h8),
             "400: input 'v' has parameters.binary_data_size but the request "
             "has no Inference-Header-Content-Length header");
   const std::string hb = with_size(5, "BYTES");
   EXPECT_EQ(parse_error(hb + blob("a"), hb.size()),
-            "400: input 'v': shape [2] needs 2 element(s), binary data holds 1");
+            "400: input 'v': shape [2] needs 2 element(s), the data holds 1");
   const std::string hn = with_size(-1);
   EXPECT_EQ(parse_error(hn, hn.size()),
             "400: input 'v': parameters.binary_data_size must be a non-negative integer, got -1");
@@ -226,17 +234,19 @@ TEST(ParseInferRequest, BinarySizesMustAddUp) {
 
 // --- decode_inputs ------------------------------------------------------------------------------
 
-InferRequest request_with(json inputs) {
-  return parse_infer_request(json{{"inputs", std::move(inputs)}}.dump(), std::nullopt);
-}
+InferRequest request_with(json inputs) { return parse(json{{"inputs", std::move(inputs)}}.dump()); }
 
 json image_input(const std::string& base64) {
-  return {{"name", "img"}, {"datatype", "BYTES"}, {"shape", {1}}, {"data", {base64}}};
+  return {{"name", "img"},
+          {"datatype", "BYTES"},
+          {"shape", {1}},
+          {"parameters", {{"content_type", "base64"}}},
+          {"data", {base64}}};
 }
 
 TEST_F(ProtocolTest, DecodesInputsByCodec) {
   const cv::Mat image = test_image();
-  const std::string b64 = codecs::base64_encode(encode_image(image, ".png"));
+  const std::string b64 = base64_encode(encode_image(image, ".png"));
   const Inputs inputs =
       decode_inputs(pipeline_, codecs_, request_with({int_input("x", 41), image_input(b64)}));
   ASSERT_EQ(inputs.size(), 2u);
@@ -245,7 +255,7 @@ TEST_F(ProtocolTest, DecodesInputsByCodec) {
 }
 
 TEST_F(ProtocolTest, DecodeErrorsNameTheInput) {
-  const std::string b64 = codecs::base64_encode(encode_image(test_image(), ".png"));
+  const std::string b64 = base64_encode(encode_image(test_image(), ".png"));
   auto decode = [&](json inputs) {
     return http_error([&] { decode_inputs(pipeline_, codecs_, request_with(std::move(inputs))); });
   };
@@ -255,7 +265,7 @@ TEST_F(ProtocolTest, DecodeErrorsNameTheInput) {
   EXPECT_EQ(decode({{{"name", "x"}, {"datatype", "FP32"}, {"shape", {1}}, {"data", {1.5}}},
                     image_input(b64)}),
             "400: input 'x': expected datatype INT64, got FP32");
-  EXPECT_EQ(decode({int_input("x", 1), image_input(codecs::base64_encode("garbage"))}),
+  EXPECT_EQ(decode({int_input("x", 1), image_input(base64_encode("garbage"))}),
             "400: input 'img': cannot decode image (7 bytes): not a JPEG, PNG or other format "
             "OpenCV reads");
   EXPECT_EQ(
@@ -274,8 +284,7 @@ TEST_F(ProtocolTest, DecodesABinaryJpeg) {
                           {"shape", {1}},
                           {"parameters", {{"binary_data_size", jpeg_blob.size()}}}}}}};
   const std::string text = header.dump();
-  const Inputs inputs =
-      decode_inputs(pipeline_, codecs_, parse_infer_request(text + jpeg_blob, text.size()));
+  const Inputs inputs = decode_inputs(pipeline_, codecs_, parse(text + jpeg_blob, text.size()));
   const cv::Mat decoded = inputs.at("img").get<cv::Mat>();
   EXPECT_EQ(decoded.size(), image.size());
   EXPECT_EQ(decoded.type(), CV_8UC3);
@@ -306,9 +315,9 @@ TEST_F(ProtocolTest, OneValueIsItsTensorZeroOrManyAreStacked) {
     const std::vector<std::int64_t> shape =
         n == 1 ? std::vector<std::int64_t>{1} : std::vector<std::int64_t>{std::int64_t(n), 1};
     EXPECT_EQ(tensors[0].shape, shape) << n;
-    EXPECT_EQ(tensors[0].data, n == 0   ? json::array()
-                               : n == 1 ? json::array({10})
-                                        : json::array({10, 11, 12}));
+    EXPECT_EQ(tensor_to_json(tensors[0]), n == 0   ? json::array()
+                                          : n == 1 ? json::array({10})
+                                                   : json::array({10, 11, 12}));
   }
 }
 
@@ -321,11 +330,11 @@ TEST_F(ProtocolTest, StacksStringsJsonAndImages) {
   ASSERT_EQ(tensors.size(), 4u);
   EXPECT_EQ(tensors[0].shape, (std::vector<std::int64_t>{0, 1}));
   EXPECT_EQ(tensors[1].shape, (std::vector<std::int64_t>{2, 1}));
-  EXPECT_EQ(tensors[1].data, json::array({"a", "b"}));
+  EXPECT_EQ(tensor_to_json(tensors[1]), json::array({"a", "b"}));
   EXPECT_EQ(tensors[2].datatype, "BYTES");  // INT64 [2] and BYTES [1] differ: JSON texts
-  EXPECT_EQ(tensors[2].data, json::array({"[1,2]", "{\"k\":1}"}));
+  EXPECT_EQ(tensor_to_json(tensors[2]), json::array({"[1,2]", "{\"k\":1}"}));
   EXPECT_EQ(tensors[3].shape, (std::vector<std::int64_t>{2, 1}));
-  EXPECT_EQ(codecs::split_bytes(tensors[3].binary).size(), 2u);
+  EXPECT_EQ(tensors[3].strings().size(), 2u);
 }
 
 TEST_F(ProtocolTest, SelectsOutputsAndRejectsUnknownOnes) {
@@ -356,7 +365,7 @@ TEST_F(ProtocolTest, JsonResponseEchoesIdAndModel) {
   ASSERT_EQ(parsed["outputs"].size(), 4u);
   EXPECT_EQ(parsed["outputs"][0],
             (json{{"name", "y"}, {"datatype", "INT64"}, {"shape", {1}}, {"data", {5}}}));
-  const std::string png = codecs::base64_decode(parsed["outputs"][3]["data"][0].get<std::string>());
+  const std::string png = base64_decode(parsed["outputs"][3]["data"][0].get<std::string>());
   EXPECT_EQ(png.substr(1, 3), "PNG");  // images are base64 in JSON responses
   const json no_id = json::parse(make_infer_response("model", "", tensors, {}).content);
   EXPECT_FALSE(no_id.contains("id"));
@@ -368,11 +377,10 @@ TEST_F(ProtocolTest, BinaryResponseRoundTrip) {
                              {"s", {Value(std::string("text"))}},
                              {"j", {Value(json::array({1.5}))}},
                              {"m", {Value(image)}}});
-  InferRequest request = parse_infer_request(
+  InferRequest request = parse(
       R"({"inputs": [], "parameters": {"binary_data_output": true},
           "outputs": [{"name": "m"}, {"name": "y"}, {"name": "s",
-                       "parameters": {"binary_data": false}}]})",
-      std::nullopt);
+                       "parameters": {"binary_data": false}}]})");
   const auto tensors = encode_outputs(pipeline_, codecs_, result, request);
   const HttpBody body = make_infer_response("model", "b", tensors, request);
   ASSERT_TRUE(body.header_length.has_value());
@@ -387,7 +395,8 @@ TEST_F(ProtocolTest, BinaryResponseRoundTrip) {
   EXPECT_EQ(outputs[2]["data"], json::array({"text"}));
   ASSERT_EQ(body.content.size(), *body.header_length + image_size + 16);
   const std::string_view blobs = std::string_view(body.content).substr(*body.header_length);
-  const auto elements = codecs::split_bytes(blobs.substr(0, image_size));
+  const auto elements =
+      tensor_from_raw("BYTES", {1}, blobs.substr(0, image_size), nullptr).strings();
   ASSERT_EQ(elements.size(), 1u);
   const std::vector<uchar> png(elements[0].begin(), elements[0].end());
   EXPECT_TRUE(same_pixels(cv::imdecode(png, cv::IMREAD_COLOR), image));

@@ -1,9 +1,9 @@
 // The CLI's progress line: a bar with percentage and time left when the stream's length is known.
 #include <gtest/gtest.h>
 
-#include "../../server/src/progress.hpp"  // internal: server/src is private
+#include "../../cli/src/progress.hpp"  // internal: cli/src is private
 
-namespace cellflow::server::detail {
+namespace cellflow::cli::detail {
 namespace {
 
 TEST(ProgressText, KnownTotalDrawsABarPercentageAndTimeLeft) {
@@ -21,4 +21,4 @@ TEST(ProgressText, UnknownTotalCountsItemsOnly) {
 }
 
 }  // namespace
-}  // namespace cellflow::server::detail
+}  // namespace cellflow::cli::detail

@@ -152,12 +152,17 @@ grpc::Status KServeGrpcService::ModelInfer(grpc::ServerContext* context,
                                            const inference::ModelInferRequest* request,
                                            inference::ModelInferResponse* response) {
   return rpc(service_, "ModelInfer", [&] {
+    // The tensors view the request's contents and may outlive this call (a request that timed
+    // out leaves its items running), so the request moves into a shared message: Swap exchanges
+    // the fields' buffers, copying no payload. gRPC's sync handler passes a message it owns as
+    // non-const, so taking its contents is defined behaviour.
+    auto owned = std::make_shared<inference::ModelInferRequest>();
+    owned->Swap(const_cast<inference::ModelInferRequest*>(request));
     service_.infer(
-        request->model_name(), authorization(*context),
-        [&] { return grpc_edge::to_infer_request(*request); },
+        owned->model_name(), authorization(*context),
+        [&] { return grpc_edge::to_infer_request(owned); },
         [&](const InferRequest& parsed, std::vector<Tensor>&& outputs) {
-          grpc_edge::to_infer_response(request->model_name(), parsed, std::move(outputs),
-                                       *response);
+          grpc_edge::to_infer_response(owned->model_name(), parsed, std::move(outputs), *response);
         });
   });
 }

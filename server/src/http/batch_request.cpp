@@ -4,8 +4,6 @@
 #include <string>
 #include <utility>
 
-#include "codecs/datatype.hpp"
-#include "codecs/tensor_bytes.hpp"
 #include "http/http_error.hpp"
 #include "http/stack_tensors.hpp"
 
@@ -22,23 +20,20 @@ const PortBase* input_port(const Pipeline& pipeline, const std::string& name) {
 // tensor without that dimension (an input the model does not have) stays whole.
 Tensor slice(const Tensor& tensor, std::size_t batch, std::size_t item) {
   if (tensor.shape.empty() || tensor.shape[0] != static_cast<std::int64_t>(batch)) return tensor;
+  std::vector<std::int64_t> shape(tensor.shape.begin() + 1, tensor.shape.end());
+  if (shape.empty()) shape = {1};
+  const std::size_t n = element_count(shape);
   Tensor part;
-  part.name = tensor.name;
-  part.datatype = tensor.datatype;
-  part.shape.assign(tensor.shape.begin() + 1, tensor.shape.end());
-  if (part.shape.empty()) part.shape = {1};
-  const std::size_t n = codecs::element_count(part.shape);
-  part.is_binary = tensor.is_binary;
-  if (!tensor.is_binary) {
-    for (std::size_t i = item * n; i < (item + 1) * n; ++i) part.data.push_back(tensor.data[i]);
-  } else if (tensor.datatype == "BYTES") {
-    const auto elements = codecs::split_bytes(tensor.binary);
-    for (std::size_t i = item * n; i < (item + 1) * n; ++i)
-      codecs::append_bytes_element(part.binary, elements[i]);
+  if (tensor.is_bytes()) {
+    const auto first = tensor.strings().begin() + static_cast<std::ptrdiff_t>(item * n);
+    part = Tensor::view_strings(std::move(shape), {first, first + static_cast<std::ptrdiff_t>(n)},
+                                tensor.owner());
   } else {
-    const std::size_t bytes = n * *codecs::element_size(tensor.datatype);
-    part.binary = tensor.binary.substr(item * bytes, bytes);
+    const std::size_t bytes = n * *element_size(tensor.datatype);
+    part = Tensor::view_bytes(tensor.datatype, std::move(shape),
+                              tensor.raw().substr(item * bytes, bytes), tensor.owner());
   }
+  part.name = tensor.name;
   return part;
 }
 

@@ -6,8 +6,8 @@
 #include <cstddef>
 #include <vector>
 
+#include "cellflow/codecs/codec.hpp"
 #include "cellflow/pipeline.hpp"
-#include "cellflow/server/codec.hpp"
 #include "http/kserve_protocol.hpp"
 
 namespace cellflow::server {
@@ -18,7 +18,8 @@ std::size_t batch_size_of(const Pipeline& pipeline, const CodecRegistry& codecs,
                           const InferRequest& request);
 
 /// Item `item` of a batch of `batch`: every input's slice along the first dimension (shape
-/// [S...] of [batch, S...], or [1] of [batch]); id and requested outputs as in `request`.
+/// [S...] of [batch, S...], or [1] of [batch]), viewing the request's bytes (no copy); id and
+/// requested outputs as in `request`.
 InferRequest batch_item(const InferRequest& request, std::size_t batch, std::size_t item);
 
 /// `items[i]` holds item i's output tensors (in the same order for every item): per output,

@@ -99,15 +99,15 @@ void install_models(httplib::Server& http, InferenceService& service, std::size_
   // The body is read through a content reader, whatever the Content-Type says: httplib's plain
   // handlers parse application/x-www-form-urlencoded bodies (what curl sends by default) as a
   // form and refuse them with 413 beyond 8 KB.
-  http.Post(R"(/v2/models/([^/]+)/infer)",
-            [&service, max_body_bytes](const httplib::Request& req, httplib::Response& res,
-                                       const httplib::ContentReader& read) {
-              std::string body;
-              if (auto refusal = read_body(req, res, read, max_body_bytes, body))
-                return send(res, std::move(*refusal));
-              send(res, service.infer(req.matches[1].str(), req.get_header_value("Authorization"),
-                                      body, header(req, "Inference-Header-Content-Length")));
-            });
+  http.Post(R"(/v2/models/([^/]+)/infer)", [&service, max_body_bytes](
+                                               const httplib::Request& req, httplib::Response& res,
+                                               const httplib::ContentReader& read) {
+    std::string body;
+    if (auto refusal = read_body(req, res, read, max_body_bytes, body))
+      return send(res, std::move(*refusal));
+    send(res, service.infer(req.matches[1].str(), req.get_header_value("Authorization"),
+                            std::move(body), header(req, "Inference-Header-Content-Length")));
+  });
 }
 
 // Turns httplib's own error statuses (no body yet) into JSON errors; a known route asked with

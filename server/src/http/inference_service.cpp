@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <charconv>
+#include <memory>
 #include <utility>
 #include <vector>
 
@@ -217,13 +218,13 @@ Reply InferenceService::model_statistics(std::string_view name,
 }
 
 Reply InferenceService::infer(std::string_view name, std::string_view authorization,
-                              std::string_view body,
-                              const std::optional<std::string>& header_length) {
+                              std::string body, const std::optional<std::string>& header_length) {
   return answer([&] {
     HttpBody response;
     const auto length = parse_header_length(header_length);
+    auto shared = std::make_shared<std::string>(std::move(body));
     infer(
-        name, authorization, [&] { return parse_infer_request(body, length); },
+        name, authorization, [&] { return parse_infer_request(std::move(shared), length); },
         [&](const InferRequest& request, std::vector<Tensor>&& outputs) {
           response = make_infer_response(std::string(name), request.id, outputs, request);
         });

@@ -11,7 +11,7 @@
 #include <string_view>
 
 #include "api_key.hpp"
-#include "cellflow/server/codec.hpp"
+#include "cellflow/codecs/codec.hpp"
 #include "cellflow/server/http_server.hpp"
 #include "metrics.hpp"
 #include "model.hpp"
@@ -57,7 +57,8 @@ class InferenceService {
   Reply model_metadata(std::string_view name, std::string_view authorization) const;
   Reply model_ready(std::string_view name, std::string_view authorization) const;
   /// `header_length`: the Inference-Header-Content-Length header, when present.
-  Reply infer(std::string_view name, std::string_view authorization, std::string_view body,
+  /// The tensors of a binary request view `body` (no copy), which they keep alive.
+  Reply infer(std::string_view name, std::string_view authorization, std::string body,
               const std::optional<std::string>& header_length);
   /// Triton's statistics extension, for every model (`name` empty) or one: {"model_stats":
   /// [...]}, each entry with a "cellflow" section of per-cell figures.

@@ -5,7 +5,6 @@
 #include <exception>
 #include <string>
 
-#include "codecs/datatype.hpp"
 #include "http/http_error.hpp"
 #include "http/stack_tensors.hpp"
 
@@ -106,7 +105,7 @@ Inputs decode_inputs(const Pipeline& pipeline, const CodecRegistry& codecs,
     if (tensor == nullptr) {
       const Codec& codec = codec_for(*port, codecs);
       throw HttpError(400, "missing input '" + port->name() + "' (" + codec.datatype() + " " +
-                               codecs::shape_string(codec.shape()) + ")");
+                               shape_string(codec.shape()) + ")");
     }
     inputs.emplace(port->name(), decode_input(*port, codecs, *tensor));
   }

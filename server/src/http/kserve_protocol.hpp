@@ -4,14 +4,15 @@
 
 #include <cstddef>
 #include <map>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "cellflow/codecs/codec.hpp"
 #include "cellflow/pipeline.hpp"
-#include "cellflow/server/codec.hpp"
 
 namespace cellflow::server {
 
@@ -27,10 +28,12 @@ struct InferRequest {
 };
 
 /// Parses an infer request body. `header_length` is the Inference-Header-Content-Length header
-/// (binary extension), nullopt for a pure JSON body. Throws HttpError(400) naming the problem:
-/// bad JSON, missing "inputs", a tensor without name/datatype/shape, data length vs shape, binary
-/// sizes that do not add up.
-InferRequest parse_infer_request(std::string_view body, std::optional<std::size_t> header_length);
+/// (binary extension), nullopt for a pure JSON body. Binary tensors view the body, which they
+/// keep alive (no copy). Throws HttpError(400) naming the problem: bad JSON, missing "inputs", a
+/// tensor without name/datatype/shape, an element that does not fit the datatype, data length vs
+/// shape, binary sizes that do not add up.
+InferRequest parse_infer_request(std::shared_ptr<std::string> body,
+                                 std::optional<std::size_t> header_length);
 
 /// The pipeline's inputs from the request's tensors, decoded by codec. Throws HttpError(400)
 /// naming the input: missing, unknown, wrong datatype, bad shape, undecodable (e.g. an image).

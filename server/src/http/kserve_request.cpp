@@ -4,10 +4,8 @@
 #include <string>
 #include <utility>
 
-#include "codecs/datatype.hpp"
-#include "codecs/tensor_bytes.hpp"
-#include "codecs/tensor_form.hpp"
-#include "codecs/text_encoding.hpp"
+#include "cellflow/codecs/raw_form.hpp"
+#include "cellflow/codecs/tensor_json.hpp"
 #include "http/http_error.hpp"
 #include "http/kserve_protocol.hpp"
 
@@ -18,11 +16,20 @@ using nlohmann::json;
 
 [[noreturn]] void bad_request(const std::string& message) { throw HttpError(400, message); }
 
-// The binary part of the body, consumed input by input in request order.
+// The binary part of the body, consumed input by input in request order; tensors view it.
 struct BinaryCursor {
   std::string_view bytes;
-  bool present = false;  // the request had Inference-Header-Content-Length
+  std::shared_ptr<const void> body;  // keeps `bytes` alive
+  bool present = false;              // the request had Inference-Header-Content-Length
   std::size_t offset = 0;
+};
+
+// The tensor's header as parsed, before its elements.
+struct TensorHeader {
+  std::string name;
+  std::string datatype;
+  std::vector<std::int64_t> shape;
+  std::string where;  // "input 'x'"
 };
 
 // What a body that is not JSON was expected to be, for a client that sent raw bytes.
@@ -58,16 +65,6 @@ json parse_header(std::string_view text, bool binary_extension) {
   if (!parsed.is_object())
     bad_request("the request must be a JSON object, got " + std::string(parsed.type_name()));
   return parsed;
-}
-
-// Appends the scalars of a possibly nested array to `out` (clients may send [[1,2],[3,4]]).
-void flatten_into(json&& data, json& out) {
-  for (auto& element : data) {
-    if (element.is_array())
-      flatten_into(std::move(element), out);
-    else
-      out.push_back(std::move(element));
-  }
 }
 
 std::vector<std::int64_t> parse_shape(const json& input, const std::string& name) {
@@ -108,99 +105,100 @@ bool bool_parameter(const json& object, const char* key, const std::string& wher
   return value->get<bool>();
 }
 
-// Every input is checked here, once, whatever C++ type its port has: the element count
-// against the shape, and each element against the datatype.
-void check_tensor(const Tensor& tensor) {
+// The tensor is built, and checked, once: element count against shape, each element against
+// the datatype, whatever C++ type the port behind it has.
+template <class Build>
+Tensor built(const TensorHeader& header, Build&& build) {
   try {
-    codecs::expect_consistent(tensor);
-    codecs::expect_valid_elements(tensor);
+    Tensor tensor = build();
+    tensor.name = header.name;
+    return tensor;
   } catch (const std::invalid_argument& e) {
-    bad_request("input '" + tensor.name + "': " + e.what());
+    bad_request(header.where + ": " + e.what());
   }
-}
-
-void take_json_data(json& input, Tensor& tensor) {
-  const auto found = input.find("data");
-  if (found == input.end())
-    bad_request("input '" + tensor.name + "' has neither \"data\" nor parameters.binary_data_size");
-  if (!found->is_array())
-    bad_request("input '" + tensor.name + "': \"data\" must be an array, got " +
-                std::string(found->type_name()));
-  const bool nested =
-      std::any_of(found->begin(), found->end(), [](const json& e) { return e.is_array(); });
-  if (nested)
-    flatten_into(std::move(*found), tensor.data);
-  else
-    tensor.data = std::move(*found);
-  check_tensor(tensor);
-}
-
-void take_binary_data(const json& size_param, BinaryCursor& cursor, Tensor& tensor) {
-  const std::string where = "input '" + tensor.name + "'";
-  if (!cursor.present)
-    bad_request(where +
-                " has parameters.binary_data_size but the request has no "
-                "Inference-Header-Content-Length header");
-  if (!size_param.is_number_integer() || size_param.get<std::int64_t>() < 0)
-    bad_request(where + ": parameters.binary_data_size must be a non-negative integer, got " +
-                size_param.dump());
-  const auto size = size_param.get<std::uint64_t>();
-  const std::size_t left = cursor.bytes.size() - cursor.offset;
-  if (size > left)
-    bad_request(where + ": binary_data_size " + std::to_string(size) + " exceeds the " +
-                std::to_string(left) + " bytes of binary data left after the JSON header");
-  tensor.binary = std::string(cursor.bytes.substr(cursor.offset, size));
-  tensor.is_binary = true;
-  cursor.offset += size;
-  check_tensor(tensor);
 }
 
 // parameters.content_type "base64" (MLServer's convention): the JSON strings of a BYTES input are
 // base64 of raw bytes (an image file, say). They are decoded here, so every codec sees the raw
 // bytes, as in the binary form.
-void apply_content_type(const json& input, Tensor& tensor, const std::string& where) {
-  const json* type = parameter(input, "content_type", where);
-  if (type == nullptr || *type == "str") return;
+bool is_base64(const json& input, const TensorHeader& header) {
+  const json* type = parameter(input, "content_type", header.where);
+  if (type == nullptr || *type == "str") return false;
   if (*type != "base64")
-    bad_request(where + ": parameters.content_type must be \"base64\" or \"str\", got " +
+    bad_request(header.where + ": parameters.content_type must be \"base64\" or \"str\", got " +
                 type->dump());
-  if (tensor.datatype != "BYTES" || tensor.is_binary)
-    bad_request(where + ": content_type \"base64\" applies to BYTES inputs in JSON form only");
-  std::string binary;
-  for (std::size_t i = 0; i < tensor.data.size(); ++i) {
-    const json& element = tensor.data[i];
-    if (!element.is_string())
-      bad_request(where + ": data[" + std::to_string(i) + "] is not a string");
+  if (header.datatype != "BYTES")
+    bad_request(header.where +
+                ": content_type \"base64\" applies to BYTES inputs in JSON form only");
+  return true;
+}
+
+Tensor base64_tensor(const TensorHeader& header, const json& data) {
+  std::vector<std::string> elements;
+  for (std::size_t i = 0; i < data.size(); ++i) {
+    if (!data[i].is_string())
+      bad_request(header.where + ": data[" + std::to_string(i) + "] is not a string");
     try {
-      codecs::append_bytes_element(binary, codecs::base64_decode(element.get<std::string>()));
+      elements.push_back(base64_decode(data[i].get<std::string>()));
     } catch (const std::invalid_argument& e) {
-      bad_request(where + ": data[" + std::to_string(i) + "] is not base64: " + e.what());
+      bad_request(header.where + ": data[" + std::to_string(i) + "] is not base64: " + e.what());
     }
   }
-  tensor.binary = std::move(binary);
-  tensor.is_binary = true;
-  tensor.data = json::array();
+  return built(header, [&] { return Tensor::strings(header.shape, std::move(elements)); });
+}
+
+Tensor json_tensor(json& input, const TensorHeader& header) {
+  const auto found = input.find("data");
+  if (found == input.end())
+    bad_request(header.where + " has neither \"data\" nor parameters.binary_data_size");
+  if (!found->is_array())
+    bad_request(header.where + ": \"data\" must be an array, got " +
+                std::string(found->type_name()));
+  if (is_base64(input, header)) return base64_tensor(header, *found);
+  return built(header,
+               [&] { return tensor_from_json(header.datatype, header.shape, std::move(*found)); });
+}
+
+Tensor binary_tensor(const json& size_param, BinaryCursor& cursor, const TensorHeader& header) {
+  if (!cursor.present)
+    bad_request(header.where +
+                " has parameters.binary_data_size but the request has no "
+                "Inference-Header-Content-Length header");
+  if (!size_param.is_number_integer() || size_param.get<std::int64_t>() < 0)
+    bad_request(header.where +
+                ": parameters.binary_data_size must be a non-negative integer, got " +
+                size_param.dump());
+  const auto size = size_param.get<std::uint64_t>();
+  const std::size_t left = cursor.bytes.size() - cursor.offset;
+  if (size > left)
+    bad_request(header.where + ": binary_data_size " + std::to_string(size) + " exceeds the " +
+                std::to_string(left) + " bytes of binary data left after the JSON header");
+  const std::string_view raw = cursor.bytes.substr(cursor.offset, size);
+  cursor.offset += size;
+  return built(header,
+               [&] { return tensor_from_raw(header.datatype, header.shape, raw, cursor.body); });
 }
 
 Tensor parse_input(json& input, std::size_t index, BinaryCursor& cursor) {
   const std::string at = "inputs[" + std::to_string(index) + "]";
   if (!input.is_object()) bad_request(at + " must be an object");
-  Tensor tensor;
-  tensor.name = required_string(input, "name", at);
-  const std::string where = "input '" + tensor.name + "'";
-  tensor.datatype = required_string(input, "datatype", where);
-  if (!codecs::element_size(tensor.datatype))
-    bad_request(where + ": unknown datatype '" + tensor.datatype +
+  TensorHeader header;
+  header.name = required_string(input, "name", at);
+  header.where = "input '" + header.name + "'";
+  header.datatype = required_string(input, "datatype", header.where);
+  if (!element_size(header.datatype))
+    bad_request(header.where + ": unknown datatype '" + header.datatype +
                 "' (BOOL, UINT8..UINT64, INT8..INT64, FP16, FP32, FP64 or BYTES)");
-  tensor.shape = parse_shape(input, tensor.name);
-  if (const json* size = parameter(input, "binary_data_size", where)) {
-    if (input.contains("data")) bad_request(where + " has both \"data\" and binary_data_size");
-    take_binary_data(*size, cursor, tensor);
-  } else {
-    take_json_data(input, tensor);
-    apply_content_type(input, tensor, where);
+  header.shape = parse_shape(input, header.name);
+  if (const json* size = parameter(input, "binary_data_size", header.where)) {
+    if (input.contains("data"))
+      bad_request(header.where + " has both \"data\" and binary_data_size");
+    if (is_base64(input, header))
+      bad_request(header.where +
+                  ": content_type \"base64\" applies to BYTES inputs in JSON form only");
+    return binary_tensor(*size, cursor, header);
   }
-  return tensor;
+  return json_tensor(input, header);
 }
 
 void parse_inputs(json& request_json, BinaryCursor& cursor, InferRequest& request) {
@@ -237,7 +235,9 @@ void parse_outputs(const json& request_json, InferRequest& request) {
 
 }  // namespace
 
-InferRequest parse_infer_request(std::string_view body, std::optional<std::size_t> header_length) {
+InferRequest parse_infer_request(std::shared_ptr<std::string> owned_body,
+                                 std::optional<std::size_t> header_length) {
+  const std::string_view body = *owned_body;
   BinaryCursor cursor;
   std::string_view header = body;
   if (header_length) {
@@ -245,7 +245,7 @@ InferRequest parse_infer_request(std::string_view body, std::optional<std::size_
       bad_request("Inference-Header-Content-Length " + std::to_string(*header_length) +
                   " exceeds the body size " + std::to_string(body.size()));
     header = body.substr(0, *header_length);
-    cursor = {body.substr(*header_length), true, 0};
+    cursor = {body.substr(*header_length), std::move(owned_body), true, 0};
   }
   json request_json = parse_header(header, header_length.has_value());
   InferRequest request;

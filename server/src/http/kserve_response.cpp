@@ -5,7 +5,8 @@
 #include <utility>
 #include <vector>
 
-#include "codecs/tensor_form.hpp"
+#include "cellflow/codecs/raw_form.hpp"
+#include "cellflow/codecs/tensor_json.hpp"
 #include "http/http_error.hpp"
 #include "http/kserve_protocol.hpp"
 
@@ -21,39 +22,24 @@ nlohmann::json tensor_header(const Tensor& tensor) {
   return {{"name", tensor.name}, {"datatype", tensor.datatype}, {"shape", tensor.shape}};
 }
 
-// Blobs to append after the JSON header, in output order, copied once into the body.
+// Outputs in binary form, appended after the JSON header in output order.
 struct Blobs {
-  std::vector<std::string> owned;  // binary forms made here from JSON-form tensors
-  std::vector<std::string_view> pieces;
+  std::vector<const Tensor*> tensors;
   std::size_t total = 0;
 };
 
 nlohmann::json binary_output(const Tensor& tensor, Blobs& blobs) {
   nlohmann::json out = tensor_header(tensor);
-  std::string_view piece = tensor.binary;
-  if (!tensor.is_binary) {
-    Tensor copy = tensor;
-    codecs::to_binary_form(copy);
-    blobs.owned.push_back(std::move(copy.binary));
-    piece = blobs.owned.back();
-  }
-  blobs.pieces.push_back(piece);
-  blobs.total += piece.size();
-  out["parameters"] = {{"binary_data_size", piece.size()}};
+  const std::size_t size = raw_size(tensor);
+  blobs.tensors.push_back(&tensor);
+  blobs.total += size;
+  out["parameters"] = {{"binary_data_size", size}};
   return out;
 }
 
 nlohmann::json json_output(const Tensor& tensor) {
   nlohmann::json out = tensor_header(tensor);
-  Tensor copy;
-  const Tensor* source = &tensor;
-  if (tensor.is_binary || tensor.datatype == "BYTES") {
-    copy = tensor;
-    codecs::to_json_form(copy);
-    codecs::make_json_safe(copy);
-    source = &copy;
-  }
-  out["data"] = source == &copy ? std::move(copy.data) : tensor.data;
+  out["data"] = tensor_to_json(tensor);
   return out;
 }
 
@@ -73,7 +59,6 @@ HttpBody make_infer_response(const std::string& model, const std::string& id,
   if (!id.empty()) header["id"] = id;
   nlohmann::json& list = header["outputs"] = nlohmann::json::array();
   Blobs blobs;
-  blobs.owned.reserve(outputs.size());  // views into it must stay valid
   bool any_binary = false;
   for (const Tensor& tensor : outputs) {
     const bool binary = wants_binary(request, tensor.name);
@@ -88,7 +73,7 @@ HttpBody make_infer_response(const std::string& model, const std::string& id,
   }
   body.header_length = body.content.size();
   body.content.reserve(body.content.size() + blobs.total);
-  for (const auto piece : blobs.pieces) body.content += piece;
+  for (const Tensor* tensor : blobs.tensors) append_raw(body.content, *tensor);
   body.content_type = "application/octet-stream";
   return body;
 }

@@ -56,15 +56,6 @@ void Model::stop() {
 
 nlohmann::json Model::metadata() const { return model_metadata(*pipeline_, codecs_); }
 
-HttpBody Model::infer(std::string_view body, std::optional<std::size_t> header_length) {
-  HttpBody response;
-  infer([&] { return parse_infer_request(body, header_length); },
-        [&](const InferRequest& request, std::vector<Tensor>&& outputs) {
-          response = make_infer_response(name(), request.id, outputs, request);
-        });
-  return response;
-}
-
 void Model::infer(const Parse& parse, const Respond& respond) {
   if (!ready()) {
     const std::string failed = failure();

@@ -16,8 +16,8 @@
 #include <vector>
 
 #include "admission.hpp"
+#include "cellflow/codecs/codec.hpp"
 #include "cellflow/pipeline.hpp"
-#include "cellflow/server/codec.hpp"
 #include "cellflow/server/http_server.hpp"
 #include "http_error.hpp"
 #include "kserve_protocol.hpp"
@@ -55,8 +55,6 @@ class Model {
   /// (std::invalid_argument), 429 too many pending, 500 a cell failed, 503 not ready, 504
   /// timeout.
   void infer(const Parse& parse, const Respond& respond);
-  /// REST: a JSON body, or the binary extension with `header_length`, to the response body.
-  HttpBody infer(std::string_view body, std::optional<std::size_t> header_length);
 
  private:
   // Parse, decode, run, encode, timing each phase.

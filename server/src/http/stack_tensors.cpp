@@ -1,21 +1,19 @@
 #include "http/stack_tensors.hpp"
 
-#include <algorithm>
+#include <nlohmann/json.hpp>
 #include <stdexcept>
 #include <string>
 
-#include "codecs/datatype.hpp"
-#include "codecs/tensor_form.hpp"
+#include "cellflow/codecs/raw_form.hpp"
 
 namespace cellflow::server {
 namespace {
 
 Tensor empty_stack(const Codec& codec) {
-  Tensor tensor;
-  tensor.datatype = codec.datatype();
-  tensor.shape = {0};
-  for (const std::int64_t dim : codec.shape()) tensor.shape.push_back(dim < 0 ? 0 : dim);
-  return tensor;
+  std::vector<std::int64_t> shape{0};
+  for (const std::int64_t dim : codec.shape()) shape.push_back(dim < 0 ? 0 : dim);
+  if (codec.datatype() == "BYTES") return Tensor::strings(std::move(shape), {});
+  return Tensor::from_bytes(codec.datatype(), std::move(shape), "");
 }
 
 // Index of the first tensor that differs from parts[0] in datatype or shape, or 0.
@@ -27,32 +25,28 @@ std::size_t first_mismatch(const std::vector<Tensor>& parts) {
 
 std::vector<Tensor> json_texts(const std::vector<Value>& values) {
   std::vector<Tensor> parts;
-  for (const auto& value : values) {
-    Tensor part;
-    part.datatype = "BYTES";
-    part.shape = {1};
-    part.data.push_back(value.get<nlohmann::json>().dump());
-    parts.push_back(std::move(part));
-  }
+  for (const auto& value : values)
+    parts.push_back(Tensor::strings({1}, {value.get<nlohmann::json>().dump()}));
   return parts;
 }
 
-Tensor concatenate(std::vector<Tensor>& parts) {
-  Tensor out;
-  out.datatype = parts[0].datatype;
-  out.shape = parts[0].shape;
-  out.shape.insert(out.shape.begin(), static_cast<std::int64_t>(parts.size()));
-  out.is_binary =
-      std::any_of(parts.begin(), parts.end(), [](const Tensor& t) { return t.is_binary; });
-  for (auto& part : parts) {
-    if (out.is_binary) {
-      codecs::to_binary_form(part);
-      out.binary += part.binary;
-    } else {
-      for (auto& element : part.data) out.data.push_back(std::move(element));
+// The parts' elements, one after another, under shape [N, S...].
+Tensor concatenate(const std::vector<Tensor>& parts) {
+  std::vector<std::int64_t> shape = parts[0].shape;
+  shape.insert(shape.begin(), static_cast<std::int64_t>(parts.size()));
+  if (parts[0].is_bytes()) {
+    std::vector<std::string_view> elements;
+    auto owners = std::make_shared<std::vector<std::shared_ptr<const void>>>();
+    for (const auto& part : parts) {
+      elements.insert(elements.end(), part.strings().begin(), part.strings().end());
+      owners->push_back(part.owner());
     }
+    return Tensor::view_strings(std::move(shape), std::move(elements), std::move(owners));
   }
-  return out;
+  std::string bytes;
+  bytes.reserve(parts.size() * parts[0].raw().size());
+  for (const auto& part : parts) bytes += part.raw();
+  return Tensor::from_bytes(parts[0].datatype, std::move(shape), std::move(bytes));
 }
 
 }  // namespace
@@ -70,11 +64,10 @@ Tensor stack_values(const Codec& codec, const std::vector<Value>& values) {
 
 Tensor stack_tensors(std::vector<Tensor>& parts) {
   if (const std::size_t bad = first_mismatch(parts); bad != 0)
-    throw std::invalid_argument("cannot stack " + std::to_string(parts.size()) +
-                                " values: value 0 is " + parts[0].datatype + " " +
-                                codecs::shape_string(parts[0].shape) + ", value " +
-                                std::to_string(bad) + " is " + parts[bad].datatype + " " +
-                                codecs::shape_string(parts[bad].shape));
+    throw std::invalid_argument(
+        "cannot stack " + std::to_string(parts.size()) + " values: value 0 is " +
+        parts[0].datatype + " " + shape_string(parts[0].shape) + ", value " + std::to_string(bad) +
+        " is " + parts[bad].datatype + " " + shape_string(parts[bad].shape));
   return concatenate(parts);
 }
 

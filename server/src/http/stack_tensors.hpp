@@ -3,7 +3,7 @@
 
 #include <vector>
 
-#include "cellflow/server/codec.hpp"
+#include "cellflow/codecs/codec.hpp"
 #include "cellflow/value.hpp"
 
 namespace cellflow::server {
@@ -15,7 +15,7 @@ namespace cellflow::server {
 Tensor stack_values(const Codec& codec, const std::vector<Value>& values);
 
 /// Tensors of one datatype and shape S (at least one) stacked along a new first dimension:
-/// shape [N, S...], binary when any part is. Throws std::invalid_argument naming the first
+/// shape [N, S...]; BYTES elements are not copied. Throws std::invalid_argument naming the first
 /// part that differs.
 Tensor stack_tensors(std::vector<Tensor>& parts);
 

@@ -20,8 +20,8 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "cellflow/codecs/codec.hpp"
 #include "cellflow/pipeline.hpp"
-#include "cellflow/server/codec.hpp"
 
 namespace cellflow::server {
 

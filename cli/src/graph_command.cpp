@@ -1,0 +1,19 @@
+// `cellflow graph`: print a config's pipeline as Graphviz DOT (`cellflow graph -c p.json | dot
+// -Tsvg > p.svg`).
+#include <string>
+
+#include "cellflow/graphviz.hpp"
+#include "cellflow/cli/cli.hpp"
+#include "commands.hpp"
+
+namespace cellflow::cli::detail {
+
+int graph_command(const ConfigOptions& options, const Registry& registry) {
+  auto pipeline = load_configured(options, registry);
+  std::string dot = to_dot(*pipeline);
+  if (!dot.empty() && dot.back() == '\n') dot.pop_back();
+  print_line(dot);
+  return kExitOk;
+}
+
+}  // namespace cellflow::cli::detail

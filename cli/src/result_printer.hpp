@@ -1,0 +1,33 @@
+// ResultPrinter (internal): formats one item's Result as compact JSON lines, one object per
+// line keyed by output name. Line i holds the i-th value of every output that has one, so an
+// item that emitted nothing gives no line:
+//   outputs {"a": [1], "b": [2, 3]}  ->  {"a":1,"b":2}
+//                                        {"b":3}
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "cellflow/result.hpp"
+#include <nlohmann/json.hpp>
+
+#include "cellflow/codecs/codec.hpp"
+
+namespace cellflow::cli::detail {
+
+class ResultPrinter {
+ public:
+  /// `codecs` must outlive the printer.
+  explicit ResultPrinter(const CodecRegistry& codecs) : codecs_(codecs) {}
+
+  /// The lines of a successful result, without newlines. Keys follow the result's output order.
+  /// Invalid UTF-8 in strings is replaced (U+FFFD) rather than failing the line.
+  std::vector<std::string> lines(const Result& result) const;
+
+ private:
+  std::string dump(const nlohmann::json& value) const;
+
+  const CodecRegistry& codecs_;
+};
+
+}  // namespace cellflow::cli::detail
