@@ -94,7 +94,8 @@ TEST(TensorJson, ElementsAreCheckedAgainstTheDatatype) {
 // Zero copy from the request to the cell: the image's pixels are the tensor's bytes, and they
 // stay valid after every other holder let go (a request that timed out, say).
 TEST(MatView, PixelsAreTheTensorsBytesAndOutliveIt) {
-  const Codec& codec = *CodecRegistry::defaults().find(typeid(cv::Mat));
+  const CodecRegistry codecs = CodecRegistry::defaults();
+  const Codec& codec = *codecs.find(typeid(cv::Mat));
   auto body = std::make_shared<std::string>(2 * 3 * 3, '\0');
   for (std::size_t i = 0; i < body->size(); ++i) (*body)[i] = static_cast<char>(i);
   const char* pixels = body->data();
