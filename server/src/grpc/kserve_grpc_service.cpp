@@ -4,36 +4,16 @@
 #include <string>
 #include <string_view>
 
+#include "grpc/grpc_answer.hpp"
+#include "grpc/grpc_status.hpp"
 #include "grpc/grpc_tensors.hpp"
-#include "http/http_error.hpp"
 
 namespace cellflow::server {
 namespace {
 
 using Clock = std::chrono::steady_clock;
 
-grpc::StatusCode code_of(int http_status) {
-  switch (http_status) {
-    case 400:
-    case 413:
-    case 415:
-      return grpc::StatusCode::INVALID_ARGUMENT;
-    case 401:
-      return grpc::StatusCode::UNAUTHENTICATED;
-    case 404:
-      return grpc::StatusCode::NOT_FOUND;
-    case 429:
-      return grpc::StatusCode::RESOURCE_EXHAUSTED;
-    case 503:
-      return grpc::StatusCode::UNAVAILABLE;
-    case 504:
-      return grpc::StatusCode::DEADLINE_EXCEEDED;
-    default:
-      return grpc::StatusCode::INTERNAL;
-  }
-}
-
-std::string authorization(const grpc::ServerContext& context) {
+std::string authorization(const grpc::ServerContextBase& context) {
   const auto& metadata = context.client_metadata();
   const auto found = metadata.find("authorization");
   return found == metadata.end() ? std::string()
@@ -45,22 +25,17 @@ std::string authorization(const grpc::ServerContext& context) {
 template <class Handler>
 grpc::Status rpc(InferenceService& service, const char* method, Handler&& handler) {
   const auto start = Clock::now();
-  int status = 200;
-  grpc::Status answer = grpc::Status::OK;
+  std::exception_ptr error;
   try {
     handler();
-  } catch (const HttpError& error) {
-    status = error.status();
-    answer = grpc::Status(code_of(status), error.what());
-  } catch (const std::exception& error) {
-    status = 500;
-    answer =
-        grpc::Status(grpc::StatusCode::INTERNAL, std::string("internal error: ") + error.what());
+  } catch (...) {
+    error = std::current_exception();
   }
+  const GrpcOutcome outcome = grpc_outcome(error);
   const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
   service.metrics().observe_request(std::string("/inference.GRPCInferenceService/") + method,
-                                    status, seconds);
-  return answer;
+                                    outcome.http_status, seconds);
+  return outcome.status;
 }
 
 void add_tensors(
@@ -148,23 +123,32 @@ grpc::Status KServeGrpcService::ModelMetadata(grpc::ServerContext* context,
   });
 }
 
-grpc::Status KServeGrpcService::ModelInfer(grpc::ServerContext* context,
-                                           const inference::ModelInferRequest* request,
-                                           inference::ModelInferResponse* response) {
-  return rpc(service_, "ModelInfer", [&] {
-    // The tensors view the request's contents and may outlive this call (a request that timed
-    // out leaves its items running), so the request moves into a shared message: Swap exchanges
-    // the fields' buffers, copying no payload. gRPC's sync handler passes a message it owns as
-    // non-const, so taking its contents is defined behaviour.
-    auto owned = std::make_shared<inference::ModelInferRequest>();
-    owned->Swap(const_cast<inference::ModelInferRequest*>(request));
-    service_.infer(
+// ModelInfer holds no thread while the pipeline runs (gRPC's callback API): the request is
+// decoded and submitted here, and answered from the pipeline thread that completes it, or with
+// DEADLINE_EXCEEDED by an alarm at the model's timeout.
+grpc::ServerUnaryReactor* KServeGrpcService::ModelInfer(grpc::CallbackServerContext* context,
+                                                        const inference::ModelInferRequest* request,
+                                                        inference::ModelInferResponse* response) {
+  auto answer = std::make_shared<GrpcAnswer>(service_, context->DefaultReactor(), "ModelInfer");
+  // The tensors view the request's contents and may outlive this call (a request that timed
+  // out leaves its items running), so the request moves into a shared message: Swap exchanges
+  // the fields' buffers, copying no payload. gRPC hands the handler a message it allocated as
+  // non-const, so taking its contents is defined behaviour.
+  auto owned = std::make_shared<inference::ModelInferRequest>();
+  owned->Swap(const_cast<inference::ModelInferRequest*>(request));
+  try {
+    auto call = service_.infer_async(
         owned->model_name(), authorization(*context),
-        [&] { return grpc_edge::to_infer_request(owned); },
-        [&](const InferRequest& parsed, std::vector<Tensor>&& outputs) {
+        [owned] { return grpc_edge::to_infer_request(owned); },
+        [owned, response](const InferRequest& parsed, std::vector<Tensor>&& outputs) {
           grpc_edge::to_infer_response(owned->model_name(), parsed, std::move(outputs), *response);
-        });
-  });
+        },
+        [answer](std::exception_ptr error) { answer->finish(error); });
+    answer->expire_after(call);
+  } catch (...) {
+    answer->finish(std::current_exception());
+  }
+  return answer->reactor();
 }
 
 grpc::Status KServeGrpcService::ModelStatistics(grpc::ServerContext* context,

@@ -2,7 +2,8 @@
 // routes, so both transports share models, admission, timeouts, the API key (metadata
 // "authorization: Bearer KEY"), statistics, metrics and the graceful stop. HttpError statuses
 // map to gRPC codes: 400 INVALID_ARGUMENT, 401 UNAUTHENTICATED, 404 NOT_FOUND, 429
-// RESOURCE_EXHAUSTED, 503 UNAVAILABLE, 504 DEADLINE_EXCEEDED, 500 INTERNAL.
+// RESOURCE_EXHAUSTED, 503 UNAVAILABLE, 504 DEADLINE_EXCEEDED, 500 INTERNAL. ModelInfer uses
+// gRPC's callback API (no thread held while the pipeline runs); the other methods are sync.
 #pragma once
 
 #include <grpcpp/grpcpp.h>
@@ -12,7 +13,9 @@
 
 namespace cellflow::server {
 
-class KServeGrpcService final : public inference::GRPCInferenceService::Service {
+class KServeGrpcService final
+    : public inference::GRPCInferenceService::WithCallbackMethod_ModelInfer<
+          inference::GRPCInferenceService::Service> {
  public:
   explicit KServeGrpcService(InferenceService& service) : service_(service) {}
 
@@ -29,8 +32,9 @@ class KServeGrpcService final : public inference::GRPCInferenceService::Service 
   grpc::Status ModelMetadata(grpc::ServerContext* context,
                              const inference::ModelMetadataRequest* request,
                              inference::ModelMetadataResponse* response) override;
-  grpc::Status ModelInfer(grpc::ServerContext* context, const inference::ModelInferRequest* request,
-                          inference::ModelInferResponse* response) override;
+  grpc::ServerUnaryReactor* ModelInfer(grpc::CallbackServerContext* context,
+                                       const inference::ModelInferRequest* request,
+                                       inference::ModelInferResponse* response) override;
   grpc::Status ModelStatistics(grpc::ServerContext* context,
                                const inference::ModelStatisticsRequest* request,
                                inference::ModelStatisticsResponse* response) override;

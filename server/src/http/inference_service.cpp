@@ -51,6 +51,18 @@ void log_failure(const std::string& model, int status, const char* message) {
   }
 }
 
+// The same for a request that failed after it was submitted.
+void log_async_failure(const std::string& model, const std::exception_ptr& error) {
+  if (!error) return;
+  try {
+    std::rethrow_exception(error);
+  } catch (const HttpError& failed) {
+    log_failure(model, failed.status(), failed.what());
+  } catch (const std::exception& failed) {
+    log_failure(model, 500, failed.what());
+  }
+}
+
 // Runs a REST handler; an HttpError becomes its JSON error reply (401 with WWW-Authenticate).
 template <class Handler>
 Reply answer(Handler&& handler) {
@@ -173,6 +185,30 @@ void InferenceService::infer(std::string_view name, std::string_view authorizati
     served.infer(parse, respond);
   } catch (const HttpError& error) {
     log_failure(served.name(), error.status(), error.what());
+    throw;
+  }
+}
+
+std::shared_ptr<Model::Call> InferenceService::infer_async(std::string_view name,
+                                                           std::string_view authorization,
+                                                           const Model::Parse& parse,
+                                                           Model::Respond respond,
+                                                           Model::Done done) {
+  Model& served = model(name, authorization);
+  if (!drain_.enter()) throw HttpError(503, "server is shutting down");
+  auto finished = [this, &served, done = std::move(done)](std::exception_ptr error) {
+    log_async_failure(served.name(), error);
+    done(error);
+    drain_.leave();
+  };
+  try {
+    return served.infer_async(parse, std::move(respond), std::move(finished));
+  } catch (const HttpError& error) {
+    drain_.leave();
+    log_failure(served.name(), error.status(), error.what());
+    throw;
+  } catch (...) {
+    drain_.leave();
     throw;
   }
 }

@@ -74,6 +74,10 @@ class InferenceService {
   /// Inference with the graceful-stop drain around Model::infer; failures are logged.
   void infer(std::string_view name, std::string_view authorization, const Model::Parse& parse,
              const Model::Respond& respond);
+  /// The same around Model::infer_async: the request counts in the drain until `done`.
+  std::shared_ptr<Model::Call> infer_async(std::string_view name, std::string_view authorization,
+                                           const Model::Parse& parse, Model::Respond respond,
+                                           Model::Done done);
   void authorize(std::string_view authorization) const;
   /// The statistics of every model (`name` empty) or one, as the REST route lists them.
   nlohmann::json statistics(std::string_view name, std::string_view authorization) const;

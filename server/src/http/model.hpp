@@ -6,6 +6,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstddef>
+#include <exception>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -49,19 +50,37 @@ class Model {
 
   using Parse = std::function<InferRequest()>;
   using Respond = std::function<void(const InferRequest&, std::vector<Tensor>&&)>;
-  /// One inference request from any transport: admit, then `parse` it (after admission, so a
-  /// refusal stays cheap), decode, run, encode, and `respond` with the outputs; every phase is
-  /// timed into the statistics. Throws HttpError: 400 bad request or a cell rejected an input
-  /// (std::invalid_argument), 429 too many pending, 500 a cell failed, 503 not ready, 504
-  /// timeout.
+  /// nullptr when `respond` was called, else the HttpError that failed the request.
+  using Done = std::function<void(std::exception_ptr)>;
+  class Call;
+
+  /// One inference request from any transport, without holding a thread while it runs: admit,
+  /// then `parse` it (after admission, so a refusal stays cheap), decode and submit its items on
+  /// the calling thread; errors up to there throw HttpError and `done` is never called. The
+  /// rest happens on the pipeline thread that completes the last item: encode, `respond` with
+  /// the outputs, `done(nullptr)`, or `done(error)`. Every phase is timed into the statistics.
+  /// Errors: 400 bad request or a cell rejected an input (std::invalid_argument), 429 too many
+  /// pending, 500 a cell failed, 503 not ready, 504 timeout (the credit wait here; the answer's
+  /// wait through expire(), called by the transport's timer after timeout()).
+  std::shared_ptr<Call> infer_async(const Parse& parse, Respond respond, Done done);
+  /// Finishes `call` with a 504 when it has not finished yet (its items run on and free their
+  /// credits). Returns false when it had already finished.
+  bool expire(Call& call);
+  /// ModelOptions::timeout (0: none).
+  std::chrono::milliseconds timeout() const { return options_.timeout; }
+  /// infer_async, waiting for the answer (at most timeout()) on the calling thread: `respond`
+  /// runs before infer() returns, or never. Throws HttpError as above.
   void infer(const Parse& parse, const Respond& respond);
 
  private:
-  // Parse, decode, run, encode, timing each phase.
-  // Answers one request (a batch of requests' items); returns the number of items.
-  std::size_t answer(const Parse& parse, const Respond& respond, ModelStatistics::Phases& phases);
-  // Submits every item and waits for their results, at most options_.timeout in all.
-  std::vector<Result> run(std::vector<Inputs> items, ModelStatistics::Phases& phases);
+  // The request's items, decoded (one, or one per batch entry).
+  std::vector<Inputs> decode_items(const Call& call) const;
+  // Submits every item, each completing into `call`, within the credit wait's deadline.
+  void submit_items(const std::shared_ptr<Call>& call, std::vector<Inputs> items);
+  // One item's result; the last one finishes the call. Called with call.mutex held.
+  void complete(Call& call, std::size_t item, Result&& result);
+  // Encodes the results and responds; finishes the call. Called with call.mutex held.
+  void finish(Call& call);
   bool submit(Inputs inputs, std::function<void(Result&&)> done,
               std::chrono::steady_clock::duration wait);
   HttpError timeout_error() const;
