@@ -7,6 +7,7 @@ packages=(
   opencv-data opencv-doc python3-onnx
   libcli11-dev googletest libgtest-dev libgmock-dev libbenchmark-dev
   libgrpc++-dev libprotobuf-dev protobuf-compiler protobuf-compiler-grpc
+  libhiredis-dev redis-server
   clang libclang-rt-14-dev
 )
 missing=()

@@ -45,6 +45,7 @@ void FramePool::recycle(Frame* frame) {
   frame->error = nullptr;
   frame->error_cell.clear();
   frame->done = nullptr;
+  frame->on_complete.clear();
   std::lock_guard lock(mutex_);
   free_.push_back(frame);
 }

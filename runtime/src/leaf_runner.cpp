@@ -29,6 +29,10 @@ class LeafContext final : public Context {
     if (!instance_.is_source()) throw std::logic_error("set_timestamp() is for sources only");
     frame_.info.timestamp = timestamp;
   }
+  void on_complete(std::function<void(bool)> callback) override {
+    std::lock_guard lock(frame_.completion_mutex);
+    frame_.on_complete.push_back(std::move(callback));
+  }
 
  protected:
   const ItemInfo& info() const noexcept override { return frame_.info; }

@@ -255,7 +255,13 @@ void Runner::complete(Frame* frame) {
   Result result(frame->info, std::move(outputs), error);
   // Counted and credited before delivery: whoever sees the result can submit again at once.
   ++completed_;
-  if (stream_) return finish_stream(frame, std::move(result));
+  auto on_complete = std::move(frame->on_complete);
+  frame->on_complete.clear();
+  if (stream_) {
+    const bool delivered = deliver_stream(frame, std::move(result));
+    pool_.recycle(frame);
+    return notify_complete(on_complete, delivered);
+  }
   auto done = std::move(frame->done);
   pool_.recycle(frame);
   credits_.release();
@@ -263,26 +269,34 @@ void Runner::complete(Frame* frame) {
     done(std::move(result));
   } catch (...) {  // a completion callback must not break the graph; the item is done
   }
+  notify_complete(on_complete, true);
 }
 
-void Runner::finish_stream(Frame* frame, Result&& result) {
-  deliver_stream(frame, std::move(result));
-  pool_.recycle(frame);
+void Runner::notify_complete(const std::vector<std::function<void(bool)>>& callbacks,
+                             bool delivered) {
+  for (const auto& callback : callbacks) {
+    try {
+      callback(delivered);
+    } catch (...) {  // the item is done; a failing acknowledgement must not break the graph
+    }
+  }
 }
 
-void Runner::deliver_stream(Frame* frame, Result&& result) {
-  if (first_error_) return;  // fail-fast: nothing after the first failure is delivered
+bool Runner::deliver_stream(Frame* frame, Result&& result) {
+  if (first_error_) return false;  // fail-fast: nothing after the first failure is delivered
   if (!result.ok() && options_.on_error == ErrorPolicy::kFailFast) {
     first_error_ = frame->error;
     stop_requested_ = true;
-    return;
+    return false;
   }
   try {
     if (sink_) sink_(std::move(result));
   } catch (...) {
     first_error_ = std::current_exception();
     stop_requested_ = true;
+    return false;
   }
+  return true;
 }
 
 void Runner::request_stop() {

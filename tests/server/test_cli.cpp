@@ -407,13 +407,14 @@ TEST_F(CellflowCli, Cells_Json_IsMachineReadable) {
   const CliRun run = cli({"cells", "--json"});
   ASSERT_EQ(run.exit_code, 0) << run.err;
   const json types = json::parse(run.out);
-  // The built-in cells (4) and the vision cells (14), sorted by type name.
-  ASSERT_EQ(types.size(), 18u);
+  // The built-in cells (4), the vision cells (14) and the Redis Streams cells (2), sorted.
+  ASSERT_EQ(types.size(), 20u);
   EXPECT_EQ(types[0]["type"], "Counter");
   std::vector<std::string> names;
   for (const json& t : types) names.push_back(t["type"]);
   EXPECT_TRUE(std::is_sorted(names.begin(), names.end()));
-  for (const char* type : {"FaceDetector", "TextRecognizer", "JoinWords", "VideoSource"})
+  for (const char* type : {"FaceDetector", "TextRecognizer", "JoinWords", "VideoSource",
+                           "RedisStreamSource", "RedisStreamSink"})
     EXPECT_NE(std::find(names.begin(), names.end(), type), names.end()) << type;
   const json& delay = types[2];
   EXPECT_EQ(delay["type"], "Delay");

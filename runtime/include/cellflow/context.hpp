@@ -2,6 +2,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <utility>
 #include <vector>
 
@@ -50,6 +51,13 @@ class Context {
   virtual void end_of_stream() = 0;
   /// Sources only: sets the item's timestamp (default: wall clock at ingress).
   virtual void set_timestamp(std::chrono::nanoseconds timestamp) = 0;
+  /// Calls `callback` once this item has completed the whole pipeline, after its result was
+  /// handed to the caller (the run's sink, or the submit callback): `delivered` is true then,
+  /// also for a failed item whose failure was delivered; false when the run stopped before
+  /// delivering it (fail-fast after an earlier failure, a sink that threw). A source that reads
+  /// from a durable queue acknowledges its entry here, so that what a crash interrupted is read
+  /// again (at-least-once). Runs on a pipeline thread, in item order; keep it short.
+  virtual void on_complete(std::function<void(bool delivered)> callback) = 0;
 
  protected:
   Context() = default;

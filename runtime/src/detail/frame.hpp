@@ -27,6 +27,8 @@ struct Frame {
   std::exception_ptr error;  // written once, by whoever sets `failed`
   std::string error_cell;
   std::function<void(Result&&)> done;  // request mode
+  std::mutex completion_mutex;         // cells of parallel branches may register at once
+  std::vector<std::function<void(bool)>> on_complete;  // Context::on_complete
 
   /// Records the first failure of this item; later ones are dropped.
   void fail(const std::string& cell, std::exception_ptr e) {

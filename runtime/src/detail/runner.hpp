@@ -56,8 +56,10 @@ class Runner {
   void check_inputs(const Inputs& inputs) const;
   Frame* next_from_sources();
   void complete(Frame* frame);
-  void deliver_stream(Frame* frame, Result&& result);
-  void finish_stream(Frame* frame, Result&& result);
+  // Hands a stream result to the sink; false when it was not delivered (fail-fast stop).
+  bool deliver_stream(Frame* frame, Result&& result);
+  static void notify_complete(const std::vector<std::function<void(bool)>>& callbacks,
+                              bool delivered);
 
   RunOptions options_;
   Plan plan_;
