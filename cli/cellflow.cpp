@@ -11,8 +11,8 @@
 int main(int argc, char** argv) {
   cellflow::Registry registry = cellflow::cells::builtin_registry();
   cellflow::vision::register_vision(registry);
-  cellflow::redis::register_redis(registry);
   cellflow::CodecRegistry codecs = cellflow::CodecRegistry::defaults();
   cellflow::vision::add_codecs(codecs);
+  cellflow::redis::register_redis(registry, codecs);  // stream cells and remote clones
   return cellflow::cli::run_cli(argc, argv, registry, codecs);
 }

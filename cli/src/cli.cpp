@@ -77,6 +77,26 @@ CLI::App* add_cells(CLI::App& app, CellsCommandOptions& options) {
   return cells;
 }
 
+CLI::App* add_worker(CLI::App& app, redis::WorkerOptions& options) {
+  auto* worker = app.add_subcommand(
+      "worker", "serve a cell's remote clones from a Redis queue until SIGINT/SIGTERM");
+  worker->add_option("-c,--config", options.config, "the coordinator's pipeline config (JSON)")
+      ->required()
+      ->check(CLI::ExistingFile);
+  worker->add_option("--cell", options.cell, "path of the cell in the config")->required();
+  worker->add_option("--redis", options.redis, "Redis URL (default: the cell's \"remote\")");
+  worker->add_option("--queue", options.queue, "queue name (default: the cell's \"remote\")");
+  worker->add_option("--clones", options.clones, "local clones of the cell")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  worker->add_option("--claim-idle-ms", options.claim_idle_ms,
+                     "claim tasks another worker left unacknowledged this long (default: the "
+                     "cell's \"remote\".claim_idle_ms, else 2000)");
+  worker->add_option("--set", options.params, "param override cell.param=value (repeatable)")
+      ->type_name("CELL.PARAM=VALUE");
+  return worker;
+}
+
 CLI::App* add_serve(CLI::App& app, ServeCommandOptions& options) {
   auto* serve =
       app.add_subcommand("serve", "serve pipelines over HTTP (KServe v2) until SIGINT/SIGTERM");
@@ -183,6 +203,8 @@ int run_cli(int argc, char** argv, const Registry& registry, const CodecRegistry
   CLI::App* cells = add_cells(app, cells_options);
   ServeCommandOptions serve_options;
   CLI::App* serve = add_serve(app, serve_options);
+  redis::WorkerOptions worker_options;
+  CLI::App* worker = add_worker(app, worker_options);
   if (reject_unknown_command(app, argc, argv)) return kExitUsage;
   try {
     app.parse(argc, argv);
@@ -197,6 +219,7 @@ int run_cli(int argc, char** argv, const Registry& registry, const CodecRegistry
     if (graph->parsed()) return detail::graph_command(graph_options, registry);
     if (cells->parsed()) return detail::cells_command(cells_options, registry);
     if (serve->parsed()) return detail::serve_command(serve_options, registry, codecs);
+    if (worker->parsed()) return detail::worker_command(worker_options, registry, codecs);
     return kExitUsage;  // unreachable: require_subcommand(1)
   });
 }

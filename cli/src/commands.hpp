@@ -9,9 +9,10 @@
 #include <string>
 #include <vector>
 
-#include "cellflow/pipeline.hpp"
-#include "cellflow/registry.hpp"
 #include "cellflow/codecs/codec.hpp"
+#include "cellflow/pipeline.hpp"
+#include "cellflow/redis/worker.hpp"
+#include "cellflow/registry.hpp"
 
 namespace cellflow::cli::detail {
 
@@ -66,6 +67,9 @@ int cells_command(const CellsCommandOptions& options, const Registry& registry);
 /// Prints "listening on http://HOST:PORT" once accepting. Returns kExitOk after a signal.
 int serve_command(const ServeCommandOptions& options, const Registry& registry,
                   const CodecRegistry& codecs);
+/// Serves a remote queue with clones of one cell until SIGINT/SIGTERM (see redis/worker.hpp).
+int worker_command(const redis::WorkerOptions& options, const Registry& registry,
+                   const CodecRegistry& codecs);
 /// Prints the pipeline as Graphviz DOT.
 int graph_command(const ConfigOptions& options, const Registry& registry);
 

@@ -68,7 +68,7 @@ class Loader {
   void add_cell(Pipeline& pipeline, const json& entry, const std::string& path) {
     if (!entry.is_object()) return problems_.push_back(path + ": expected an object");
     static const std::set<std::string> kKnown = {"name",   "type",         "pipeline", "params",
-                                                 "clones", "clone_params", "threads"};
+                                                 "clones", "clone_params", "threads",  "remote"};
     for (const auto& [key, value] : entry.items())
       if (!kKnown.count(key)) problems_.push_back(path + "." + key + ": unknown key");
     if (!entry.contains("name") || !entry["name"].is_string())
@@ -126,9 +126,11 @@ class Loader {
   }
 
   std::optional<ScaleUp> scale_of(const json& entry, const std::string& path) {
-    if (!entry.contains("clones") && !entry.contains("clone_params") && !entry.contains("threads"))
+    if (!entry.contains("clones") && !entry.contains("clone_params") &&
+        !entry.contains("threads") && !entry.contains("remote"))
       return std::nullopt;
     ScaleUp scale;
+    if (entry.contains("remote")) add_remote(entry, path, scale);
     if (entry.contains("clone_params") && !entry.contains("clones") &&
         entry["clone_params"].is_array())
       scale.clones = static_cast<int>(entry["clone_params"].size());
@@ -145,6 +147,10 @@ class Loader {
         problems_.push_back(path + ".threads: expected integer, got " +
                             entry["threads"].type_name());
     }
+    if (scale.remote > 0) {
+      if (!entry.contains("clones")) scale.clones = 0;  // only remote clones
+      scale.clones += scale.remote;
+    }
     if (entry.contains("clone_params")) {
       const auto& list = entry["clone_params"];
       if (!list.is_array())
@@ -153,6 +159,28 @@ class Loader {
         for (const auto& item : list) scale.clone_params.push_back(item);
     }
     return scale;
+  }
+
+  // "remote": {...} adds remote clones after the local ones ("clones" counts the local ones).
+  void add_remote(const json& entry, const std::string& path, ScaleUp& scale) {
+    const auto& provider = registry_.remote_provider();
+    if (!provider) {
+      problems_.push_back(path +
+                          ".remote: no library for remote clones is registered "
+                          "(cellflow::redis::register_redis)");
+      return;
+    }
+    if (entry.contains("pipeline")) {
+      problems_.push_back(path + ".remote: remote clones run single cells, not nested pipelines");
+      return;
+    }
+    try {
+      Registry::RemoteClones remote = provider(entry["remote"]);
+      scale.remote = remote.clones;
+      scale.make_remote = std::move(remote.make);
+    } catch (const Error& e) {
+      for (const auto& p : e.problems()) problems_.push_back(path + ".remote." + p);
+    }
   }
 
   void add_connections(Pipeline& pipeline, const json& config) {

@@ -7,6 +7,7 @@
 namespace cellflow {
 
 struct Registry::Impl {
+  RemoteProvider remote;
   struct Entry {
     CellFactory factory;
     std::string description;
@@ -23,6 +24,13 @@ struct Registry::Impl {
 };
 
 Registry::Registry() : impl_(std::make_unique<Impl>()) {}
+
+Registry& Registry::set_remote_provider(RemoteProvider provider) {
+  impl_->remote = std::move(provider);
+  return *this;
+}
+
+const Registry::RemoteProvider& Registry::remote_provider() const { return impl_->remote; }
 Registry::~Registry() = default;
 Registry::Registry(Registry&&) noexcept = default;
 Registry& Registry::operator=(Registry&&) noexcept = default;

@@ -53,10 +53,13 @@ Runner::~Runner() { shutdown(); }
 
 std::vector<Cell*> Runner::make_clone(const UnitPlan& unit, int k) {
   const auto& child = *unit.child;
-  auto cell = child.factory();
+  const ScaleUp& scale = child.scale;
+  const bool remote = scale.make_remote && k >= scale.clones - scale.remote;
+  auto cell = remote ? scale.make_remote(*child.cell, k) : child.factory();
   CellAccess::set_identity(*cell, child.cell->name(), child.cell->parent());
-  const auto& overrides = child.scale.clone_params;
-  cell->configure(merged(child.params, overrides.empty() ? nlohmann::json() : overrides[k]));
+  const auto& overrides = scale.clone_params;
+  if (!remote)
+    cell->configure(merged(child.params, overrides.empty() ? nlohmann::json() : overrides[k]));
   std::vector<Cell*> leaves = cell->is_pipeline() ? leaves_of(static_cast<Pipeline&>(*cell))
                                                   : std::vector<Cell*>{cell.get()};
   owned_.push_back(std::move(cell));

@@ -44,6 +44,12 @@ class Context {
     emit_value(out, Value(T(std::forward<U>(value))));
   }
 
+  /// Type-erased access, for generic cells that mirror another cell's ports (remote clones):
+  /// the value on `in` for this call, and emitting `value` on `out` (its type must be the
+  /// port's; std::invalid_argument otherwise).
+  const Value& value_of(const PortBase& in) const { return input(in); }
+  void emit_value_of(const PortBase& out, Value value);
+
   const ItemInfo& item() const noexcept { return info(); }
   /// Index of the clone running this call (0 when the cell is not cloned).
   virtual int clone_index() const noexcept = 0;

@@ -38,6 +38,18 @@ class Registry {
   /// Registered type names, sorted.
   std::vector<std::string> types() const;
 
+  /// What the "remote" key of a cell's config entry becomes: the ScaleUp's `remote` count and
+  /// `make_remote`. A library that runs clones elsewhere provides it (cellflow::redis). Throws
+  /// Error listing the problems of `options`.
+  struct RemoteClones {
+    int clones = 0;
+    std::function<std::unique_ptr<Cell>(const Cell& prototype, int clone)> make;
+  };
+  using RemoteProvider = std::function<RemoteClones(const nlohmann::json& options)>;
+  Registry& set_remote_provider(RemoteProvider provider);
+  /// Empty when no library provides remote clones.
+  const RemoteProvider& remote_provider() const;
+
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;

@@ -1,0 +1,170 @@
+#include "cellflow/redis/worker.hpp"
+
+#include <unistd.h>
+
+#include <chrono>
+#include <fstream>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "cellflow/error.hpp"
+#include "cellflow/loader.hpp"
+#include "cellflow/pipeline.hpp"
+#include "redis_client.hpp"
+#include "remote_queue.hpp"
+#include "worker_config.hpp"
+
+namespace cellflow::redis {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+constexpr const char* kGroup = "workers";
+
+std::string consumer_name() {
+  char host[256] = {};
+  gethostname(host, sizeof host - 1);
+  return std::string(host[0] ? host : "worker") + "-" + std::to_string(::getpid());
+}
+
+struct Task {
+  std::string entry_id;
+  Fields fields;
+};
+
+std::vector<Task> tasks_of(ReplyView entries) {
+  std::vector<Task> tasks;
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    Task task{std::string(entries[i][0].str()), {}};
+    const ReplyView list = entries[i][1];
+    for (std::size_t f = 0; f + 1 < list.size(); f += 2)
+      task.fields[std::string(list[f].str())] = std::string(list[f + 1].str());
+    tasks.push_back(std::move(task));
+  }
+  return tasks;
+}
+
+// Serves one queue with one pipeline: reads tasks, submits them, writes replies.
+class Worker {
+ public:
+  Worker(const WorkerConfig& config, const CodecRegistry& codecs)
+      : config_(config),
+        codecs_(codecs),
+        key_(RemoteQueue::queue_key(config.queue)),
+        consumer_(consumer_name()),
+        reader_(config.redis),
+        writer_(config.redis) {
+    try {
+      reader_.command({"XGROUP", "CREATE", key_, kGroup, "0", "MKSTREAM"});
+    } catch (const RedisError& e) {
+      if (std::string(e.what()).find("BUSYGROUP") == std::string::npos) throw;
+    }
+  }
+
+  void serve(Pipeline& pipeline, const std::atomic<bool>& stop) {
+    auto beat = Clock::time_point{};
+    while (!stop) {
+      if (Clock::now() - beat > std::chrono::seconds(1)) {
+        heartbeat();
+        beat = Clock::now();
+      }
+      for (Task& task : next_tasks()) submit(pipeline, std::move(task));
+    }
+  }
+
+  void heartbeat() {
+    const nlohmann::json info = {{"id", consumer_},
+                                 {"clones", config_.clones},
+                                 {"items", done_.load()},
+                                 {"pid", ::getpid()}};
+    const std::string key = "cellflow:worker:" + config_.queue + ":" + consumer_;
+    std::lock_guard lock(writer_mutex_);
+    writer_.command({"SET", key, info.dump(), "EX", "5"});
+  }
+
+ private:
+  // Tasks whose worker went quiet first (claimed), then new ones.
+  std::vector<Task> next_tasks() {
+    const std::string idle = std::to_string(config_.claim_idle_ms);
+    auto claimed = tasks_of(RedisClient::view(
+        reader_.command({"XAUTOCLAIM", key_, kGroup, consumer_, idle, "0-0", "COUNT", "8"}))[1]);
+    claimed_ += claimed.size();
+    if (!claimed.empty()) return claimed;
+    const auto reply = reader_.command({"XREADGROUP", "GROUP", kGroup, consumer_, "COUNT", "8",
+                                        "BLOCK", "200", "STREAMS", key_, ">"});
+    const ReplyView streams = RedisClient::view(reply);
+    if (streams.is_nil() || streams.size() == 0) return {};
+    return tasks_of(streams[0][1]);
+  }
+
+  void submit(Pipeline& pipeline, Task task) {
+    Inputs inputs;
+    try {
+      for (const PortBase* in : pipeline.inputs())
+        inputs.emplace(in->name(), get_value(task.fields, in->name(), *in, codecs_));
+    } catch (const std::exception& e) {
+      return answer(task, Fields{{"error", std::string("cannot decode the task: ") + e.what()}});
+    }
+    auto shared = std::make_shared<Task>(std::move(task));
+    pipeline.submit(std::move(inputs), [this, &pipeline, shared](Result&& result) {
+      answer(*shared, reply_of(pipeline, result));
+    });
+  }
+
+  Fields reply_of(const Pipeline& pipeline, const Result& result) const {
+    if (!result.ok()) return {{"error", describe(result.error())}};
+    Fields reply;
+    try {
+      for (const PortBase* out : pipeline.outputs()) {
+        const auto& values = result.values(out->name());
+        reply[out->name() + ".count"] = std::to_string(values.size());
+        for (std::size_t i = 0; i < values.size(); ++i)
+          put_value(reply, out->name() + "." + std::to_string(i), *out, values[i], codecs_);
+      }
+    } catch (const std::exception& e) {
+      return {{"error", std::string("cannot encode the result: ") + e.what()}};
+    }
+    return reply;
+  }
+
+  // Writes the reply to the coordinator's stream, then acknowledges the task.
+  void answer(const Task& task, Fields reply) {
+    reply["id"] = task.fields.count("id") ? task.fields.at("id") : "";
+    const std::string to = task.fields.count("reply") ? task.fields.at("reply") : "";
+    std::vector<std::string_view> args{"XADD", to, "MAXLEN", "~", "10000", "*"};
+    for (const auto& [name, value] : reply) args.insert(args.end(), {name, value});
+    std::lock_guard lock(writer_mutex_);
+    try {
+      if (!to.empty()) writer_.command(args);
+      writer_.command({"XACK", key_, kGroup, task.entry_id});
+      ++done_;
+    } catch (const RedisError&) {
+      // Unacknowledged: after claim_idle_ms a worker claims the task and answers it again.
+    }
+  }
+
+  const WorkerConfig& config_;
+  const CodecRegistry& codecs_;
+  std::string key_, consumer_;
+  RedisClient reader_;
+  std::mutex writer_mutex_;
+  RedisClient writer_;
+  std::atomic<std::uint64_t> done_{0};
+  std::uint64_t claimed_ = 0;
+};
+
+}  // namespace
+
+void run_worker(const WorkerOptions& options, const Registry& registry, const CodecRegistry& codecs,
+                const std::atomic<bool>& stop) {
+  const WorkerConfig config = worker_config(options, registry);
+  auto pipeline = load_pipeline(config.pipeline, registry);
+  pipeline->start();
+  {
+    Worker worker(config, codecs);
+    worker.serve(*pipeline, stop);
+    pipeline->stop();  // completes the tasks in flight: their replies are written
+  }
+}
+
+}  // namespace cellflow::redis
