@@ -3,14 +3,17 @@
 // a worker killed with SIGKILL in the middle loses nothing (its tasks are claimed by the
 // others); SIGTERM stops a worker cleanly (exit 0).
 #include <gtest/gtest.h>
+#include <httplib.h>
 #include <spawn.h>
 
+#include <atomic>
 #include <fstream>
 
 #include "../../cells/redis/src/redis_client.hpp"  // internal: cells/redis/src is private
 #include "cellflow/cellflow.hpp"
 #include "cellflow/cells.hpp"
 #include "cellflow/redis/redis.hpp"
+#include "cellflow/server/http_server.hpp"
 #include "redis_server.hpp"
 
 namespace cellflow::testing {
@@ -122,6 +125,84 @@ TEST_F(RemoteClones, SigtermStopsAWorkerCleanly) {
   ASSERT_EQ(::waitpid(worker, &status, 0), worker);
   workers_.clear();
   EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
+}
+
+// Redis killed and restarted under a served load: requests in flight and during the outage get
+// 503 naming the queue, the workers and the coordinator reconnect by themselves, later requests
+// succeed, and no credit leaks (a full window of requests still gets through afterwards).
+TEST_F(RemoteClones, RedisRestartedUnderServedLoadFailsWith503ThenRecovers) {
+  start_worker();
+  start_worker();
+  await_workers(2);
+  json served = config_;
+  served["cells"] = json::array({config_["cells"][1]});
+  served["cells"][0]["remote"]["timeout_ms"] = 5000;
+  served.erase("connections");
+  served["inputs"] = {{"x", "work.in"}};
+  served["max_in_flight"] = 4;
+  served["timeout_ms"] = 10000;
+  Registry registry = cells::builtin_registry();
+  redis::register_redis(registry, CodecRegistry::defaults());
+  server::HttpServer http({.port = 0, .grpc_port = -1});
+  http.add(load_pipeline(served, registry), server::ModelOptions::from_config(served));
+  const int port = http.start();
+  while (!http.ready()) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+
+  std::atomic<bool> stop{false}, restarted{false};
+  std::atomic<int> ok_before{0}, unavailable{0}, ok_after{0}, other{0};
+  std::string unavailable_body;
+  std::mutex body_mutex;
+  auto client = [&](int id) {
+    httplib::Client c("127.0.0.1", port);
+    c.set_read_timeout(std::chrono::seconds(30));
+    for (int i = 0; !stop; ++i) {
+      const int x = id * 100000 + i;
+      const json request = {
+          {"inputs", {{{"name", "x"}, {"datatype", "INT64"}, {"shape", {1}}, {"data", {x}}}}}};
+      const auto r = c.Post("/v2/models/remote/infer", request.dump(), "application/json");
+      if (r && r->status == 200 && json::parse(r->body)["outputs"][0]["data"][0] == x) {
+        ++(restarted ? ok_after : ok_before);
+      } else if (r && r->status == 503) {
+        ++unavailable;
+        std::lock_guard lock(body_mutex);
+        unavailable_body = r->body;
+      } else {
+        ++other;
+      }
+    }
+  };
+  std::vector<std::thread> clients;
+  for (int id = 0; id < 3; ++id) clients.emplace_back(client, id);
+  const auto wait_for = [](const std::atomic<int>& count, int n) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (count < n && std::chrono::steady_clock::now() < deadline)
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  };
+  wait_for(ok_before, 50);
+  server_.kill(SIGKILL);
+  wait_for(unavailable, 1);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  server_.start();
+  restarted = true;
+  wait_for(ok_after, 50);
+  stop = true;
+  for (auto& t : clients) t.join();
+
+  EXPECT_GE(ok_before, 50);
+  EXPECT_GE(unavailable, 1);
+  EXPECT_NE(unavailable_body.find("remote queue 'work' unavailable"), std::string::npos)
+      << unavailable_body;
+  EXPECT_GE(ok_after, 50) << "serving resumed by itself";
+  EXPECT_EQ(other, 0) << "only 200 and 503, no timeouts";
+  // No credit leaked: 2 x max_in_flight sequential requests still pass.
+  httplib::Client c("127.0.0.1", port);
+  for (int i = 0; i < 8; ++i) {
+    const json request = {
+        {"inputs", {{{"name", "x"}, {"datatype", "INT64"}, {"shape", {1}}, {"data", {i}}}}}};
+    const auto r = c.Post("/v2/models/remote/infer", request.dump(), "application/json");
+    ASSERT_TRUE(r && r->status == 200) << (r ? r->body : "no answer");
+  }
+  http.stop();
 }
 
 TEST_F(RemoteClones, ARemoteEntryNeedsAQueue) {

@@ -25,8 +25,8 @@ void RemoteClone::process(Context& ctx) {
   for (const PortBase* in : inputs()) put_value(task, in->name(), *in, ctx.value_of(*in), *codecs_);
   std::future<Fields> reply = queue_->call(std::move(task));
   if (reply.wait_for(timeout_) != std::future_status::ready)
-    throw std::runtime_error("remote queue '" + queue_->name() + "': no worker answered within " +
-                             std::to_string(timeout_.count()) + " ms");
+    throw Unavailable("remote queue '" + queue_->name() + "': no worker answered within " +
+                      std::to_string(timeout_.count()) + " ms");
   emit_reply(ctx, reply.get());
 }
 

@@ -5,6 +5,8 @@
 #include <random>
 #include <stdexcept>
 
+#include "cellflow/error.hpp"
+
 namespace cellflow::redis {
 namespace {
 
@@ -67,7 +69,7 @@ std::future<Fields> RemoteQueue::call(Fields task) {
     }
     std::lock_guard lock(pending_mutex_);
     pending_.erase(id);
-    throw RedisError(unavailable(e.what()));
+    throw Unavailable(unavailable(e.what()));
   }
   return reply;
 }
@@ -110,7 +112,7 @@ bool RemoteQueue::read_once(RedisClient& client, std::string& last_id) {
 void RemoteQueue::fail_all(const std::string& why) {
   std::lock_guard lock(pending_mutex_);
   for (auto& [id, promise] : pending_)
-    promise.set_exception(std::make_exception_ptr(RedisError(unavailable(why))));
+    promise.set_exception(std::make_exception_ptr(Unavailable(unavailable(why))));
   pending_.clear();
 }
 

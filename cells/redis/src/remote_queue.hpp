@@ -36,7 +36,8 @@ class RemoteQueue {
   RemoteQueue& operator=(const RemoteQueue&) = delete;
 
   /// Sends `task`; throws std::invalid_argument for an entry over the size limit and
-  /// RedisError ("remote queue 'NAME' unavailable: ...") when Redis cannot take it.
+  /// cellflow::Unavailable ("remote queue 'NAME' unavailable: ...") when Redis cannot take it;
+  /// the future holds Unavailable too when Redis went away before the reply came.
   std::future<Fields> call(Fields task);
   const std::string& name() const { return options_.queue; }
   static std::string queue_key(const std::string& queue) { return "cellflow:queue:" + queue; }

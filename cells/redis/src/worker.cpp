@@ -51,47 +51,72 @@ class Worker {
       : config_(config),
         codecs_(codecs),
         key_(RemoteQueue::queue_key(config.queue)),
-        consumer_(consumer_name()),
-        reader_(config.redis),
-        writer_(config.redis) {
-    try {
-      reader_.command({"XGROUP", "CREATE", key_, kGroup, "0", "MKSTREAM"});
-    } catch (const RedisError& e) {
-      if (std::string(e.what()).find("BUSYGROUP") == std::string::npos) throw;
+        consumer_(consumer_name()) {
+    connect();  // at start, an unreachable Redis is an error
+  }
+
+  // Serves until `stop`; when Redis goes away, reconnects with backoff (tasks in flight whose
+  // replies could not be written stay unacknowledged, for a live worker to claim).
+  void serve(Pipeline& pipeline, const std::atomic<bool>& stop) {
+    auto beat = Clock::time_point{};
+    auto backoff = std::chrono::milliseconds(100);
+    while (!stop) {
+      try {
+        if (!reader_) connect();
+        if (Clock::now() - beat > std::chrono::seconds(1)) {
+          heartbeat();
+          beat = Clock::now();
+        }
+        for (Task& task : next_tasks()) submit(pipeline, std::move(task));
+        backoff = std::chrono::milliseconds(100);
+      } catch (const RedisError&) {
+        disconnect();
+        std::this_thread::sleep_for(backoff);
+        backoff = std::min(backoff * 2, std::chrono::milliseconds(2000));
+      }
     }
   }
 
-  void serve(Pipeline& pipeline, const std::atomic<bool>& stop) {
-    auto beat = Clock::time_point{};
-    while (!stop) {
-      if (Clock::now() - beat > std::chrono::seconds(1)) {
-        heartbeat();
-        beat = Clock::now();
-      }
-      for (Task& task : next_tasks()) submit(pipeline, std::move(task));
+ private:
+  void connect() {
+    auto reader = std::make_unique<RedisClient>(config_.redis);
+    try {
+      reader->command({"XGROUP", "CREATE", key_, kGroup, "0", "MKSTREAM"});
+    } catch (const RedisError& e) {
+      if (std::string(e.what()).find("BUSYGROUP") == std::string::npos) throw;
     }
+    auto writer = std::make_unique<RedisClient>(config_.redis);
+    reader_ = std::move(reader);
+    std::lock_guard lock(writer_mutex_);
+    writer_ = std::move(writer);
+  }
+
+  void disconnect() {
+    reader_.reset();
+    std::lock_guard lock(writer_mutex_);
+    writer_.reset();
   }
 
   void heartbeat() {
     const nlohmann::json info = {{"id", consumer_},
                                  {"clones", config_.clones},
                                  {"items", done_.load()},
+                                 {"claimed", claimed_},
                                  {"pid", ::getpid()}};
     const std::string key = "cellflow:worker:" + config_.queue + ":" + consumer_;
     std::lock_guard lock(writer_mutex_);
-    writer_.command({"SET", key, info.dump(), "EX", "5"});
+    if (writer_) writer_->command({"SET", key, info.dump(), "EX", "5"});
   }
 
- private:
   // Tasks whose worker went quiet first (claimed), then new ones.
   std::vector<Task> next_tasks() {
     const std::string idle = std::to_string(config_.claim_idle_ms);
     auto claimed = tasks_of(RedisClient::view(
-        reader_.command({"XAUTOCLAIM", key_, kGroup, consumer_, idle, "0-0", "COUNT", "8"}))[1]);
+        reader_->command({"XAUTOCLAIM", key_, kGroup, consumer_, idle, "0-0", "COUNT", "8"}))[1]);
     claimed_ += claimed.size();
     if (!claimed.empty()) return claimed;
-    const auto reply = reader_.command({"XREADGROUP", "GROUP", kGroup, consumer_, "COUNT", "8",
-                                        "BLOCK", "200", "STREAMS", key_, ">"});
+    const auto reply = reader_->command({"XREADGROUP", "GROUP", kGroup, consumer_, "COUNT", "8",
+                                         "BLOCK", "200", "STREAMS", key_, ">"});
     const ReplyView streams = RedisClient::view(reply);
     if (streams.is_nil() || streams.size() == 0) return {};
     return tasks_of(streams[0][1]);
@@ -135,8 +160,9 @@ class Worker {
     for (const auto& [name, value] : reply) args.insert(args.end(), {name, value});
     std::lock_guard lock(writer_mutex_);
     try {
-      if (!to.empty()) writer_.command(args);
-      writer_.command({"XACK", key_, kGroup, task.entry_id});
+      if (!writer_) return;  // Redis is away: unacknowledged, claimed later
+      if (!to.empty()) writer_->command(args);
+      writer_->command({"XACK", key_, kGroup, task.entry_id});
       ++done_;
     } catch (const RedisError&) {
       // Unacknowledged: after claim_idle_ms a worker claims the task and answers it again.
@@ -146,9 +172,9 @@ class Worker {
   const WorkerConfig& config_;
   const CodecRegistry& codecs_;
   std::string key_, consumer_;
-  RedisClient reader_;
+  std::unique_ptr<RedisClient> reader_;  // the serving thread's
   std::mutex writer_mutex_;
-  RedisClient writer_;
+  std::unique_ptr<RedisClient> writer_;  // replies and heartbeats, from any thread
   std::atomic<std::uint64_t> done_{0};
   std::uint64_t claimed_ = 0;
 };

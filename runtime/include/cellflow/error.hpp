@@ -2,7 +2,7 @@
 //  - cellflow::Error: build, config and wiring problems, thrown before anything runs. It lists
 //    every problem found, each naming its cell, port or config path.
 //  - cellflow::CellFailure: one item failed inside a cell (request mode). It names the cell and
-//    keeps the original exception.
+//    keeps the original exception; cellflow::Unavailable as the original means "retry later".
 #pragma once
 
 #include <exception>
@@ -36,6 +36,14 @@ class CellFailure : public std::runtime_error {
  private:
   std::string cell_;
   std::exception_ptr original_;
+};
+
+/// A cell could not do its work because something it depends on is unreachable for now (a
+/// remote queue's Redis, a device): the item fails with it, and serving transports answer
+/// "unavailable" (HTTP 503, gRPC UNAVAILABLE) rather than "internal error", so clients retry.
+class Unavailable : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
 };
 
 /// Message of any exception_ptr ("unknown exception" for non-std exceptions).

@@ -52,7 +52,7 @@ nlohmann::json Model::metadata() const { return model_metadata(*pipeline_, codec
 
 // A cell signals an input it cannot use (undecodable image, wrong shape) by throwing
 // std::invalid_argument: that is the client's 400, naming the request inputs the cell reads.
-// Anything else is the server's 500.
+// cellflow::Unavailable (a remote queue's Redis is down) is 503. Anything else is a 500.
 HttpError Model::failure_error(const std::exception_ptr& error) const {
   try {
     std::rethrow_exception(error);
@@ -61,6 +61,8 @@ HttpError Model::failure_error(const std::exception_ptr& error) const {
       failure.rethrow_original();
     } catch (const std::invalid_argument&) {
       return HttpError(400, rejected_inputs(failure.cell()) + failure.what());
+    } catch (const Unavailable& unavailable) {
+      return HttpError(503, unavailable.what());
     } catch (...) {
     }
   } catch (...) {
