@@ -8,6 +8,7 @@
 
 #include <atomic>
 #include <fstream>
+#include <future>
 
 #include "../../cells/redis/src/redis_client.hpp"  // internal: cells/redis/src is private
 #include "cellflow/cellflow.hpp"
@@ -114,6 +115,48 @@ TEST_F(RemoteClones, AWorkerKilledInTheMiddleLosesNothing) {
     }
   }));
   EXPECT_TRUE(killed);
+  // The live workers announce the tasks they claimed from the dead one (within a heartbeat).
+  redis::RedisClient client(server_.url());
+  long long claimed = 0;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (claimed == 0 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    const auto keys = client.command({"KEYS", "cellflow:worker:work:*"});
+    for (std::size_t i = 0; i < redis::RedisClient::view(keys).size(); ++i) {
+      const auto info = client.command({"GET", redis::RedisClient::view(keys)[i].str()});
+      if (!redis::RedisClient::view(info).is_nil())
+        claimed += json::parse(redis::RedisClient::view(info).str()).value("claimed", 0LL);
+    }
+  }
+  EXPECT_GT(claimed, 0) << "the dead worker's tasks were claimed";
+}
+
+// A value over the entry limit is refused with a message, not truncated.
+TEST_F(RemoteClones, AValueOverTheEntryLimitIsRefused) {
+  start_worker();
+  await_workers(1);
+  Registry registry = cells::builtin_registry();
+  redis::register_redis(registry, CodecRegistry::defaults());
+  json served = config_;
+  served["cells"] = json::array({config_["cells"][1]});
+  served["cells"][0]["remote"]["max_entry_mb"] = 1;
+  served.erase("connections");
+  served["inputs"] = {{"x", "work.in"}};
+  auto pipeline = load_pipeline(served, registry);
+  pipeline->start();
+  std::promise<Result> big, small;
+  pipeline->submit({{"x", Value(json(std::string(2 << 20, 'a')))}},
+                   [&](Result&& r) { big.set_value(std::move(r)); });
+  pipeline->submit({{"x", Value(json(7))}}, [&](Result&& r) { small.set_value(std::move(r)); });
+  const Result refused = big.get_future().get();
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(describe(refused.error()).find("over the limit of 1048576 for one entry"),
+            std::string::npos)
+      << describe(refused.error());
+  const Result passed = small.get_future().get();
+  ASSERT_TRUE(passed.ok()) << describe(passed.error());
+  EXPECT_EQ(passed.get<json>("y"), json(7));
+  pipeline->stop();
 }
 
 TEST_F(RemoteClones, SigtermStopsAWorkerCleanly) {
