@@ -1,0 +1,213 @@
+// bench_remote: remote clones on Redis Streams, each figure against its reference in the same run.
+//  1. Scaling: a 10 ms cell (Delay) on N worker processes (`cellflow worker --clones 1`,
+//     N = 1, 2, 4, 8) vs one local clone: throughput / (N x local). Target (issue 11): >= 0.9.
+//  2. The Redis hop: per-item latency (p50, p99) of a 0 ms cell on one remote clone minus the
+//     same cell local, for 100 B and 100 KB JSON strings, against a bare hiredis round trip of the
+//     same payload through two streams (client XADD -> echo thread XREADGROUP + XADD -> client
+//     XREAD), which is the hop's floor.
+// It starts its own redis-server on a free port and its own workers, and stops them.
+//
+// Usage: bench_remote [items_per_worker=100] [latency_items=300]
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+
+#include <fcntl.h>
+
+#include <algorithm>
+#include <atomic>
+#include <fstream>
+#include <future>
+#include <iostream>
+#include <thread>
+
+#include "../cells/redis/src/redis_client.hpp"  // internal: a bare hiredis connection
+#include "../tests/redis/redis_server.hpp"      // a redis-server on a free port
+#include "bench_support.hpp"
+#include "cellflow/cells.hpp"
+#include "cellflow/redis/redis.hpp"
+
+namespace {
+
+using bench::Clock;
+using nlohmann::json;
+using cellflow::redis::RedisClient;
+
+json delay_cell(double sleep_ms, const std::string& url, int remote) {
+  json cell = {{"name", "work"}, {"type", "Delay"}, {"params", {{"sleep_ms", sleep_ms}}}};
+  if (remote > 0)
+    cell["remote"] = {{"redis", url}, {"queue", "bench"}, {"clones", remote}};
+  return cell;
+}
+
+json stream_config(double sleep_ms, const std::string& url, int remote, int items) {
+  json cells = json::array();
+  cells.push_back({{"name", "numbers"}, {"type", "Counter"}, {"params", {{"count", items}}}});
+  cells.push_back(delay_cell(sleep_ms, url, remote));
+  return {{"name", "scaling"}, {"cells", cells},
+          {"connections", json::array({json::array({"numbers.out", "work.in"})})},
+          {"outputs", {{"y", "work.out"}}}, {"max_in_flight", 2 * std::max(remote, 1)}};
+}
+
+cellflow::Registry registry() {
+  cellflow::Registry r = cellflow::cells::builtin_registry();
+  cellflow::redis::register_redis(r, cellflow::CodecRegistry::defaults());
+  return r;
+}
+
+struct Workers {
+  std::vector<pid_t> pids;
+  Workers(int n, const std::string& config_path) {
+    for (int i = 0; i < n; ++i) {
+      std::vector<std::string> args = {CELLFLOW_CLI_PATH, "worker", "--config", config_path,
+                                       "--cell", "work", "--clones", "1"};
+      std::vector<char*> argv;
+      for (auto& a : args) argv.push_back(a.data());
+      argv.push_back(nullptr);
+      posix_spawn_file_actions_t quiet;  // the workers' lines stay out of the JSON output
+      posix_spawn_file_actions_init(&quiet);
+      posix_spawn_file_actions_addopen(&quiet, 1, "/dev/null", O_WRONLY, 0);
+      pid_t pid = 0;
+      posix_spawn(&pid, argv[0], &quiet, nullptr, argv.data(), environ);
+      posix_spawn_file_actions_destroy(&quiet);
+      pids.push_back(pid);
+    }
+  }
+  ~Workers() {
+    for (pid_t pid : pids) kill(pid, SIGTERM);
+    for (pid_t pid : pids) waitpid(pid, nullptr, 0);
+  }
+};
+
+void await_workers(const std::string& url, std::size_t n) {
+  RedisClient client(url);
+  while (RedisClient::view(client.command({"KEYS", "cellflow:worker:bench:*"})).size() < n)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+}
+
+double items_per_second(const json& config, int items) {
+  const auto reg = registry();
+  auto pipeline = cellflow::load_pipeline(config, reg);
+  const auto start = Clock::now();
+  pipeline->run();
+  return items / bench::seconds_since(start);
+}
+
+void scaling(cellflow::testing::RedisServer& redis, int per_worker) {
+  const double local = items_per_second(stream_config(10, redis.url(), 0, 4 * per_worker),
+                                        4 * per_worker);
+  for (const int n : {1, 2, 4, 8}) {
+    redis.kill(SIGKILL);  // a fresh server: no keys of the previous workers
+    redis.start();
+    const json config = stream_config(10, redis.url(), n, per_worker * n);
+    const std::string path = "/tmp/cellflow-bench-remote.json";
+    std::ofstream(path) << config.dump();
+    Workers workers(n, path);
+    await_workers(redis.url(), n);
+    const double remote = items_per_second(config, per_worker * n);
+    std::cout << json{{"bench", "remote_scaling"}, {"workers", n},
+                      {"local_1_clone_items_per_s", std::round(local * 10) / 10},
+                      {"remote_items_per_s", std::round(remote * 10) / 10},
+                      {"ratio_vs_n_x_local", std::round(remote / (n * local) * 1000) / 1000},
+                      {"target", 0.9}}
+                     .dump()
+              << std::endl;
+  }
+}
+
+double percentile(std::vector<double> v, double p) {
+  std::sort(v.begin(), v.end());
+  return v[static_cast<std::size_t>(p * static_cast<double>(v.size() - 1))];
+}
+
+// Per-item latency (ms) of request-mode submissions, one at a time.
+std::vector<double> pipeline_latencies(const json& config, const std::string& payload, int n) {
+  const auto reg = registry();
+  auto pipeline = cellflow::load_pipeline(config, reg);
+  pipeline->start();
+  std::vector<double> ms;
+  for (int i = 0; i < n; ++i) {
+    std::promise<cellflow::Result> done;
+    const auto start = Clock::now();
+    pipeline->submit({{"x", cellflow::Value(json(payload))}},
+                     [&](cellflow::Result&& r) { done.set_value(std::move(r)); });
+    done.get_future().get();
+    ms.push_back(bench::seconds_since(start) * 1e3);
+  }
+  pipeline->stop();
+  return ms;
+}
+
+// The hop's floor: payload through stream a to an echo thread and back through stream b.
+std::vector<double> bare_round_trips(const std::string& url, const std::string& payload, int n) {
+  RedisClient client(url), echo(url);
+  const std::string a = "bare:a:" + std::to_string(payload.size());
+  const std::string b = "bare:b:" + std::to_string(payload.size());
+  client.command({"XGROUP", "CREATE", a, "g", "$", "MKSTREAM"});
+  std::atomic<bool> stop{false};
+  std::thread echoer([&] {
+    while (!stop) {
+      const auto r = echo.command({"XREADGROUP", "GROUP", "g", "e", "COUNT", "1", "BLOCK", "100",
+                                   "STREAMS", a, ">"});
+      const auto v = RedisClient::view(r);
+      if (v.is_nil()) continue;
+      const auto entry = v[0][1][0];
+      echo.command({"XADD", b, "*", "data", entry[1][1].str()});
+      echo.command({"XACK", a, "g", entry[0].str()});
+    }
+  });
+  std::vector<double> ms;
+  std::string last = "$";
+  for (int i = 0; i < n; ++i) {
+    const auto start = Clock::now();
+    client.command({"XADD", a, "*", "data", payload});
+    const auto r = client.command({"XREAD", "BLOCK", "5000", "STREAMS", b, last});
+    last = std::string(RedisClient::view(r)[0][1][0][0].str());
+    ms.push_back(bench::seconds_since(start) * 1e3);
+  }
+  stop = true;
+  echoer.join();
+  return ms;
+}
+
+void hop_latency(cellflow::testing::RedisServer& redis, int n) {
+  redis.kill(SIGKILL);
+  redis.start();
+  auto served = [&](int remote) {
+    return json{{"name", "hop"}, {"cells", json::array({delay_cell(0, redis.url(), remote)})},
+                {"inputs", {{"x", "work.in"}}}, {"outputs", {{"y", "work.out"}}},
+                {"max_in_flight", 1}};
+  };
+  const std::string path = "/tmp/cellflow-bench-remote.json";
+  std::ofstream(path) << served(1).dump();
+  Workers workers(1, path);
+  await_workers(redis.url(), 1);
+  for (const std::size_t bytes : {std::size_t{100}, std::size_t{100'000}}) {
+    const std::string payload(bytes, 'x');
+    const auto local = pipeline_latencies(served(0), payload, n);
+    const auto remote = pipeline_latencies(served(1), payload, n);
+    const auto bare = bare_round_trips(redis.url(), payload, n);
+    const double added50 = percentile(remote, 0.5) - percentile(local, 0.5);
+    const double added99 = percentile(remote, 0.99) - percentile(local, 0.99);
+    std::cout << json{{"bench", "remote_hop"}, {"payload_bytes", bytes},
+                      {"hop_added_p50_ms", std::round(added50 * 1000) / 1000},
+                      {"hop_added_p99_ms", std::round(added99 * 1000) / 1000},
+                      {"bare_hiredis_round_trip_p50_ms", std::round(percentile(bare, 0.5) * 1000) / 1000},
+                      {"bare_hiredis_round_trip_p99_ms", std::round(percentile(bare, 0.99) * 1000) / 1000},
+                      {"ratio_p50_vs_bare", std::round(added50 / percentile(bare, 0.5) * 100) / 100}}
+                     .dump()
+              << std::endl;
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const int per_worker = argc > 1 ? std::atoi(argv[1]) : 100;
+  const int latency_items = argc > 2 ? std::atoi(argv[2]) : 300;
+  std::cout << json{{"bench", "remote"}, {"machine_before", bench::machine()}}.dump() << std::endl;
+  cellflow::testing::RedisServer redis;
+  scaling(redis, per_worker);
+  hop_latency(redis, latency_items);
+  return 0;
+}
