@@ -29,6 +29,10 @@
 //       gracefully on SIGINT/SIGTERM (exit 0). A model that fails to open answers 503 with the reason; when every model fails, serve
 //       stops and exits 2 with each reason.
 //       Blocks SIGINT/SIGTERM in the calling thread while serving.
+//   worker --config FILE --cell PATH [--redis URL] [--queue NAME] [--clones N] [--set ...]
+//          [--claim-idle-ms MS]
+//       Serves the remote clones of a cell (its config entry's "remote") from a Redis queue
+//       until SIGINT/SIGTERM, then finishes the tasks it holds and exits 0 (cellflow::redis).
 //
 // clang-format on
 // Exit codes: 0 success; 1 an item or the runtime failed; 2 a usage, config or wiring error
