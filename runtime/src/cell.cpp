@@ -75,3 +75,9 @@ void Cell::register_port(PortBase& port) {
 void Cell::register_param(ParamBase& param) { params_.push_back(&param); }
 
 }  // namespace cellflow
+
+namespace cellflow {
+
+nlohmann::json Cell::status() const { return nullptr; }
+
+}  // namespace cellflow

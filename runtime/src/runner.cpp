@@ -1,6 +1,7 @@
 #include "detail/runner.hpp"
 
 #include <algorithm>
+#include <map>
 
 #include "cellflow/error.hpp"
 #include "detail/leaf_runner.hpp"
@@ -320,16 +321,32 @@ void Runner::shutdown() {
   close_all();
 }
 
+// The first non-null Cell::status() per cell path, among the open instances.
+std::map<std::string, nlohmann::json> Runner::cell_statuses() const {
+  std::map<std::string, nlohmann::json> statuses;
+  std::lock_guard lock(instances_mutex_);
+  for (const Cell* cell : opened_) {
+    const std::string path = cell->path();
+    if (statuses.count(path) != 0) continue;
+    if (nlohmann::json status = cell->status(); !status.is_null())
+      statuses.emplace(path, std::move(status));
+  }
+  return statuses;
+}
+
 PipelineStats Runner::stats() const {
   const auto done = completed_.load();
   const auto in = submitted_.load();
   PipelineStats stats{in, done, failed_.load(), static_cast<std::size_t>(in - done), {}};
   if (shut_down_) return stats;  // the graph and the clone groups are gone
+  const auto statuses = cell_statuses();
   for (std::size_t u = 0; u < plan_.units.size(); ++u) {
     if (plan_.units[u].source) continue;
     const CloneGroup* group = units_[u].clones.get();
+    const auto status = statuses.find(plan_.units[u].path);
     stats.cells.push_back({plan_.units[u].path, group ? group->size() : 0,
-                           group ? group->queued() : graph_->queued(u)});
+                           group ? group->queued() : graph_->queued(u),
+                           status == statuses.end() ? nlohmann::json() : status->second});
   }
   return stats;
 }

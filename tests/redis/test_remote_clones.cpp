@@ -248,6 +248,37 @@ TEST_F(RemoteClones, RedisRestartedUnderServedLoadFailsWith503ThenRecovers) {
   http.stop();
 }
 
+// The coordinator's statistics route and metrics show the live workers.
+TEST_F(RemoteClones, TheStatisticsAndMetricsShowTheLiveWorkers) {
+  start_worker();
+  start_worker();
+  await_workers(2);
+  json served = config_;
+  served["cells"] = json::array({config_["cells"][1]});
+  served.erase("connections");
+  served["inputs"] = {{"x", "work.in"}};
+  Registry registry = cells::builtin_registry();
+  redis::register_redis(registry, CodecRegistry::defaults());
+  server::HttpServer http({.port = 0, .grpc_port = -1});
+  http.add(load_pipeline(served, registry));
+  httplib::Client c("127.0.0.1", http.start());
+  while (!http.ready()) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  const auto stats = c.Get("/v2/models/remote/stats");
+  ASSERT_TRUE(stats && stats->status == 200);
+  const json cell = json::parse(stats->body)["model_stats"][0]["cellflow"]["cells"][0];
+  EXPECT_EQ(cell["clones"], 6);
+  ASSERT_TRUE(cell.contains("remote")) << cell.dump();
+  EXPECT_EQ(cell["remote"]["queue"], "work");
+  ASSERT_EQ(cell["remote"]["workers"].size(), 2u) << cell.dump();
+  EXPECT_EQ(cell["remote"]["workers"][0]["clones"], 2);
+  const auto metrics = c.Get("/metrics");
+  ASSERT_TRUE(metrics);
+  EXPECT_NE(metrics->body.find("cellflow_remote_workers{cell=\"work\",pipeline=\"remote\"} 2"),
+            std::string::npos)
+      << metrics->body.substr(0, 2000);
+  http.stop();
+}
+
 TEST_F(RemoteClones, ARemoteEntryNeedsAQueue) {
   Registry registry = cells::builtin_registry();
   redis::register_redis(registry, CodecRegistry::defaults());

@@ -19,6 +19,8 @@ class RemoteClone final : public Cell {
               std::shared_ptr<const CodecRegistry> codecs, std::chrono::milliseconds timeout);
   void configure(const nlohmann::json&) override {}  // the workers configure the real cell
   void process(Context& ctx) override;
+  /// The queue's live workers (see RemoteQueue::workers).
+  nlohmann::json status() const override { return queue_->workers(); }
 
  private:
   void emit_reply(Context& ctx, const Fields& reply) const;

@@ -74,6 +74,25 @@ std::future<Fields> RemoteQueue::call(Fields task) {
   return reply;
 }
 
+nlohmann::json RemoteQueue::workers() {
+  nlohmann::json live = nlohmann::json::array();
+  try {
+    std::lock_guard lock(send_mutex_);
+    if (!sender_) sender_ = std::make_unique<RedisClient>(options_.redis);
+    const auto keys = sender_->command({"KEYS", "cellflow:worker:" + options_.queue + ":*"});
+    for (std::size_t i = 0; i < RedisClient::view(keys).size(); ++i) {
+      const auto info = sender_->command({"GET", RedisClient::view(keys)[i].str()});
+      if (RedisClient::view(info).is_nil()) continue;  // expired meanwhile
+      live.push_back(nlohmann::json::parse(RedisClient::view(info).str(), nullptr, false));
+    }
+  } catch (const RedisError& e) {
+    std::lock_guard lock(send_mutex_);
+    sender_.reset();
+    return {{"queue", options_.queue}, {"error", unavailable(e.what())}};
+  }
+  return {{"queue", options_.queue}, {"workers", std::move(live)}};
+}
+
 void RemoteQueue::read_replies() {
   std::string last_id = "0";
   auto backoff = std::chrono::milliseconds(50);

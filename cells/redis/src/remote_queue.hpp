@@ -13,6 +13,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <thread>
 
@@ -40,6 +41,9 @@ class RemoteQueue {
   /// the future holds Unavailable too when Redis went away before the reply came.
   std::future<Fields> call(Fields task);
   const std::string& name() const { return options_.queue; }
+  /// {"queue": NAME, "workers": [each live worker's announcement]}, or {"queue", "error"} when
+  /// Redis cannot be asked.
+  nlohmann::json workers();
   static std::string queue_key(const std::string& queue) { return "cellflow:queue:" + queue; }
 
  private:

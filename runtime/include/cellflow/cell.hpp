@@ -50,6 +50,10 @@ class Cell {
   /// Sources may say, once open, how many items they will emit (a video's frame count, a folder's
   /// files); the CLI turns it into a progress bar. std::nullopt: unknown or endless.
   virtual std::optional<std::uint64_t> expected_items() const { return std::nullopt; }
+  /// What the cell reports about itself in the pipeline's statistics (PipelineStats, the
+  /// statistics route): remote clones report their queue's live workers. Null: nothing. Called
+  /// from other threads while the cell runs: keep it thread-safe.
+  virtual nlohmann::json status() const;
 
   const std::string& name() const noexcept { return name_; }
   /// "outer/inner/name" from the top-level pipeline (the top level itself is not part of it).

@@ -60,6 +60,7 @@ struct CellStats {
   std::string path;
   int clones = 0;          ///< current clone count; 0 for a plain node of the graph
   std::size_t queued = 0;  ///< items (values, for a clone group) waiting to be processed
+  nlohmann::json status;   ///< the first non-null Cell::status() of its instances, else null
 };
 
 struct PipelineStats {

@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -52,6 +53,7 @@ class Runner {
   std::vector<Cell*> open_clone(const UnitPlan& unit, int k);
   std::size_t clone_unit(std::string_view path) const;
   void release(const std::vector<Cell*>& retired);
+  std::map<std::string, nlohmann::json> cell_statuses() const;
   void close_all() noexcept;
   void check_inputs(const Inputs& inputs) const;
   Frame* next_from_sources();
@@ -66,7 +68,7 @@ class Runner {
   bool stream_ = false;
   FramePool pool_;
   Credits credits_;
-  std::mutex instances_mutex_;                // owned_, opened_ (scale() vs shutdown())
+  mutable std::mutex instances_mutex_;        // owned_, opened_ (scale() vs shutdown(), stats())
   std::vector<std::unique_ptr<Cell>> owned_;  // clones
   std::vector<Cell*> opened_;                 // in open order
   std::vector<Unit> units_;

@@ -90,10 +90,12 @@ nlohmann::json unit_entry(const CellStats& unit, const Collected& c) {
                       {"failures", counts.failures},
                       {"compute_ns", counts.compute_ns}});
   }
-  return {{"path", unit.path},           {"clones", unit.clones},
-          {"queue_depth", unit.queued},  {"items", total.items},
-          {"failures", total.failures},  {"compute_ns", total.compute_ns},
-          {"queue_wait_ns", queue_wait}, {"per_clone", clones}};
+  nlohmann::json entry = {{"path", unit.path},           {"clones", unit.clones},
+                          {"queue_depth", unit.queued},  {"items", total.items},
+                          {"failures", total.failures},  {"compute_ns", total.compute_ns},
+                          {"queue_wait_ns", queue_wait}, {"per_clone", clones}};
+  if (!unit.status.is_null()) entry["remote"] = unit.status;  // e.g. a remote queue's workers
+  return entry;
 }
 
 }  // namespace

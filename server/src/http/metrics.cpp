@@ -74,6 +74,11 @@ struct Metrics::Impl {
           .Name("cellflow_cell_clones")
           .Help("Current clone count of a clone group (0: a plain cell), by cell.")
           .Register(*registry);
+  prometheus::Family<prometheus::Gauge>& remote_workers =
+      prometheus::BuildGauge()
+          .Name("cellflow_remote_workers")
+          .Help("Live worker processes serving a cell's remote clones, by cell.")
+          .Register(*registry);
   detail::HttpRequestMetrics http{*registry};
   std::mutex tracked_mutex;
   std::vector<Tracked> tracked;
@@ -88,6 +93,8 @@ struct Metrics::Impl {
         const prometheus::Labels labels = {{"pipeline", t.pipeline->name()}, {"cell", cell.path}};
         queue_depth.Add(labels).Set(static_cast<double>(cell.queued));
         clones.Add(labels).Set(cell.clones);
+        if (cell.status.is_object() && cell.status.contains("workers"))
+          remote_workers.Add(labels).Set(static_cast<double>(cell.status["workers"].size()));
       }
     }
   }
