@@ -279,6 +279,29 @@ TEST_F(RemoteClones, TheStatisticsAndMetricsShowTheLiveWorkers) {
   http.stop();
 }
 
+// The same from C++: one local clone and two remote ones, through add_remote_clones.
+TEST_F(RemoteClones, FromCppOneLocalAndTwoRemoteClones) {
+  start_worker();
+  await_workers(1);
+  Pipeline p{"cpp"};
+  auto& numbers = p.add<cells::Counter>("numbers", {{"count", 300}});
+  ScaleUp scale{.clones = 1};
+  redis::add_remote_clones(scale, {{"redis", server_.url()}, {"queue", "work"}, {"clones", 2}},
+                           CodecRegistry::defaults());
+  EXPECT_EQ(scale.clones, 3);
+  auto& work = p.add<cells::Delay>("work", {{"sleep_ms", 1}}, scale);
+  p.connect(numbers.out, work.in);
+  p.expose(work.out, "y");
+  std::vector<json> out;
+  p.run([&](Result&& r) {
+    ASSERT_TRUE(r.ok()) << describe(r.error());
+    out.push_back(r.get<json>("y"));
+  });
+  ASSERT_EQ(out.size(), 300u);
+  for (std::size_t i = 0; i < out.size(); ++i) ASSERT_EQ(out[i], json(i));
+  EXPECT_THROW(redis::add_remote_clones(scale, {{"clones", 0}}, CodecRegistry::defaults()), Error);
+}
+
 TEST_F(RemoteClones, ARemoteEntryNeedsAQueue) {
   Registry registry = cells::builtin_registry();
   redis::register_redis(registry, CodecRegistry::defaults());

@@ -60,6 +60,14 @@ Registry::RemoteClones remote_clones(const nlohmann::json& options,
 
 }  // namespace
 
+void add_remote_clones(ScaleUp& scale, const nlohmann::json& options, const CodecRegistry& codecs) {
+  Registry::RemoteClones remote =
+      remote_clones(options, std::make_shared<const CodecRegistry>(codecs));
+  scale.remote = remote.clones;
+  scale.make_remote = std::move(remote.make);
+  scale.clones += remote.clones;
+}
+
 void register_redis(Registry& registry, const CodecRegistry& codecs) {
   register_redis(registry);
   auto shared = std::make_shared<const CodecRegistry>(codecs);

@@ -6,6 +6,7 @@
 
 #include "cellflow/codecs/codec.hpp"
 #include "cellflow/registry.hpp"
+#include "cellflow/scale_up.hpp"
 
 namespace cellflow::redis {
 
@@ -15,5 +16,13 @@ void register_redis(Registry& registry);
 /// "remote": {"redis": URL, "queue": NAME, "clones": N} to have N more clones served by
 /// `cellflow worker` processes reading that queue; values travel encoded by `codecs`.
 void register_redis(Registry& registry, const CodecRegistry& codecs);
+
+/// Remote clones from C++, as a config's "remote" entry gives them: adds options["clones"]
+/// (default 1) clones served by `cellflow worker` processes to `scale`, after its local ones.
+///   cellflow::ScaleUp scale{.clones = 1};   // one local clone
+///   cellflow::redis::add_remote_clones(scale, {{"queue", "detect"}, {"clones", 4}}, codecs);
+///   pipeline.add<Detector>("detect", {}, scale);
+/// Throws Error listing the problems of `options`.
+void add_remote_clones(ScaleUp& scale, const nlohmann::json& options, const CodecRegistry& codecs);
 
 }  // namespace cellflow::redis
