@@ -76,8 +76,8 @@ class Probe final : public cellflow::Cell {
     const std::size_t now = g_big_allocations.load();
     const char* last = g_last_big.load();
     const auto* data = reinterpret_cast<const char*>(m.data);
-    g_seen.push_back({now - g_count_at_answer,
-                      data >= last && data < last + g_last_big_size.load()});
+    g_seen.push_back(
+        {now - g_count_at_answer, data >= last && data < last + g_last_big_size.load()});
     g_count_at_answer = now;  // requests are sequential: the next one starts from here
     ctx.emit(bytes, static_cast<std::int64_t>(m.total() * m.elemSize()));
   }
@@ -85,17 +85,17 @@ class Probe final : public cellflow::Cell {
 
 int rest_client(int port, const std::string& pixels, int side, int reps) {
   httplib::Client client("127.0.0.1", port);
-  const nlohmann::json header = {
-      {"inputs",
-       {{{"name", "image"},
-         {"datatype", "UINT8"},
-         {"shape", {side, side, 1}},
-         {"parameters", {{"binary_data_size", pixels.size()}}}}}}};
+  const nlohmann::json header = {{"inputs",
+                                  {{{"name", "image"},
+                                    {"datatype", "UINT8"},
+                                    {"shape", {side, side, 1}},
+                                    {"parameters", {{"binary_data_size", pixels.size()}}}}}}};
   const std::string json = header.dump();
   const std::string body = json + pixels;
   httplib::Headers headers = {{"Inference-Header-Content-Length", std::to_string(json.size())}};
   for (int i = 0; i < reps; ++i) {
-    const auto r = client.Post("/v2/models/copies/infer", headers, body, "application/octet-stream");
+    const auto r =
+        client.Post("/v2/models/copies/infer", headers, body, "application/octet-stream");
     if (!r || r->status != 200) return 1;
   }
   return 0;

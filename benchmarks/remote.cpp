@@ -8,11 +8,10 @@
 // It starts its own redis-server on a free port and its own workers, and stops them.
 //
 // Usage: bench_remote [items_per_worker=100] [latency_items=300]
+#include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
-
-#include <fcntl.h>
 
 #include <algorithm>
 #include <atomic>
@@ -30,13 +29,12 @@
 namespace {
 
 using bench::Clock;
-using nlohmann::json;
 using cellflow::redis::RedisClient;
+using nlohmann::json;
 
 json delay_cell(double sleep_ms, const std::string& url, int remote) {
   json cell = {{"name", "work"}, {"type", "Delay"}, {"params", {{"sleep_ms", sleep_ms}}}};
-  if (remote > 0)
-    cell["remote"] = {{"redis", url}, {"queue", "bench"}, {"clones", remote}};
+  if (remote > 0) cell["remote"] = {{"redis", url}, {"queue", "bench"}, {"clones", remote}};
   return cell;
 }
 
@@ -44,9 +42,11 @@ json stream_config(double sleep_ms, const std::string& url, int remote, int item
   json cells = json::array();
   cells.push_back({{"name", "numbers"}, {"type", "Counter"}, {"params", {{"count", items}}}});
   cells.push_back(delay_cell(sleep_ms, url, remote));
-  return {{"name", "scaling"}, {"cells", cells},
+  return {{"name", "scaling"},
+          {"cells", cells},
           {"connections", json::array({json::array({"numbers.out", "work.in"})})},
-          {"outputs", {{"y", "work.out"}}}, {"max_in_flight", 2 * std::max(remote, 1)}};
+          {"outputs", {{"y", "work.out"}}},
+          {"max_in_flight", 2 * std::max(remote, 1)}};
 }
 
 cellflow::Registry registry() {
@@ -60,7 +60,7 @@ struct Workers {
   Workers(int n, const std::string& config_path) {
     for (int i = 0; i < n; ++i) {
       std::vector<std::string> args = {CELLFLOW_CLI_PATH, "worker", "--config", config_path,
-                                       "--cell", "work", "--clones", "1"};
+                                       "--cell",          "work",   "--clones", "1"};
       std::vector<char*> argv;
       for (auto& a : args) argv.push_back(a.data());
       argv.push_back(nullptr);
@@ -94,8 +94,8 @@ double items_per_second(const json& config, int items) {
 }
 
 void scaling(cellflow::testing::RedisServer& redis, int per_worker) {
-  const double local = items_per_second(stream_config(10, redis.url(), 0, 4 * per_worker),
-                                        4 * per_worker);
+  const double local =
+      items_per_second(stream_config(10, redis.url(), 0, 4 * per_worker), 4 * per_worker);
   for (const int n : {1, 2, 4, 8}) {
     redis.kill(SIGKILL);  // a fresh server: no keys of the previous workers
     redis.start();
@@ -105,7 +105,8 @@ void scaling(cellflow::testing::RedisServer& redis, int per_worker) {
     Workers workers(n, path);
     await_workers(redis.url(), n);
     const double remote = items_per_second(config, per_worker * n);
-    std::cout << json{{"bench", "remote_scaling"}, {"workers", n},
+    std::cout << json{{"bench", "remote_scaling"},
+                      {"workers", n},
                       {"local_1_clone_items_per_s", std::round(local * 10) / 10},
                       {"remote_items_per_s", std::round(remote * 10) / 10},
                       {"ratio_vs_n_x_local", std::round(remote / (n * local) * 1000) / 1000},
@@ -147,8 +148,8 @@ std::vector<double> bare_round_trips(const std::string& url, const std::string& 
   std::atomic<bool> stop{false};
   std::thread echoer([&] {
     while (!stop) {
-      const auto r = echo.command({"XREADGROUP", "GROUP", "g", "e", "COUNT", "1", "BLOCK", "100",
-                                   "STREAMS", a, ">"});
+      const auto r = echo.command(
+          {"XREADGROUP", "GROUP", "g", "e", "COUNT", "1", "BLOCK", "100", "STREAMS", a, ">"});
       const auto v = RedisClient::view(r);
       if (v.is_nil()) continue;
       const auto entry = v[0][1][0];
@@ -174,8 +175,10 @@ void hop_latency(cellflow::testing::RedisServer& redis, int n) {
   redis.kill(SIGKILL);
   redis.start();
   auto served = [&](int remote) {
-    return json{{"name", "hop"}, {"cells", json::array({delay_cell(0, redis.url(), remote)})},
-                {"inputs", {{"x", "work.in"}}}, {"outputs", {{"y", "work.out"}}},
+    return json{{"name", "hop"},
+                {"cells", json::array({delay_cell(0, redis.url(), remote)})},
+                {"inputs", {{"x", "work.in"}}},
+                {"outputs", {{"y", "work.out"}}},
                 {"max_in_flight", 1}};
   };
   const std::string path = "/tmp/cellflow-bench-remote.json";
@@ -189,14 +192,17 @@ void hop_latency(cellflow::testing::RedisServer& redis, int n) {
     const auto bare = bare_round_trips(redis.url(), payload, n);
     const double added50 = percentile(remote, 0.5) - percentile(local, 0.5);
     const double added99 = percentile(remote, 0.99) - percentile(local, 0.99);
-    std::cout << json{{"bench", "remote_hop"}, {"payload_bytes", bytes},
-                      {"hop_added_p50_ms", std::round(added50 * 1000) / 1000},
-                      {"hop_added_p99_ms", std::round(added99 * 1000) / 1000},
-                      {"bare_hiredis_round_trip_p50_ms", std::round(percentile(bare, 0.5) * 1000) / 1000},
-                      {"bare_hiredis_round_trip_p99_ms", std::round(percentile(bare, 0.99) * 1000) / 1000},
-                      {"ratio_p50_vs_bare", std::round(added50 / percentile(bare, 0.5) * 100) / 100}}
-                     .dump()
-              << std::endl;
+    std::cout
+        << json{{"bench", "remote_hop"},
+                {"payload_bytes", bytes},
+                {"hop_added_p50_ms", std::round(added50 * 1000) / 1000},
+                {"hop_added_p99_ms", std::round(added99 * 1000) / 1000},
+                {"bare_hiredis_round_trip_p50_ms", std::round(percentile(bare, 0.5) * 1000) / 1000},
+                {"bare_hiredis_round_trip_p99_ms",
+                 std::round(percentile(bare, 0.99) * 1000) / 1000},
+                {"ratio_p50_vs_bare", std::round(added50 / percentile(bare, 0.5) * 100) / 100}}
+               .dump()
+        << std::endl;
   }
 }
 

@@ -6,9 +6,9 @@
 #include <string>
 #include <vector>
 
+#include "cellflow/cli/cli.hpp"
 #include "cellflow/error.hpp"
 #include "cellflow/param.hpp"
-#include "cellflow/cli/cli.hpp"
 #include "commands.hpp"
 
 namespace cellflow::cli::detail {

@@ -2,8 +2,8 @@
 // -Tsvg > p.svg`).
 #include <string>
 
-#include "cellflow/graphviz.hpp"
 #include "cellflow/cli/cli.hpp"
+#include "cellflow/graphviz.hpp"
 #include "commands.hpp"
 
 namespace cellflow::cli::detail {

@@ -10,8 +10,8 @@
 #include <cstdint>
 #include <exception>
 
-#include "cellflow/result.hpp"
 #include "cellflow/codecs/codec.hpp"
+#include "cellflow/result.hpp"
 #include "progress.hpp"
 #include "result_printer.hpp"
 

@@ -5,13 +5,12 @@
 //                                        {"b":3}
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
-#include "cellflow/result.hpp"
-#include <nlohmann/json.hpp>
-
 #include "cellflow/codecs/codec.hpp"
+#include "cellflow/result.hpp"
 
 namespace cellflow::cli::detail {
 

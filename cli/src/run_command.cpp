@@ -4,8 +4,8 @@
 #include <cstdio>
 #include <string>
 
-#include "cellflow/error.hpp"
 #include "cellflow/cli/cli.hpp"
+#include "cellflow/error.hpp"
 #include "commands.hpp"
 #include "output_sink.hpp"
 #include "progress.hpp"

@@ -9,9 +9,9 @@
 #include <string>
 #include <vector>
 
+#include "cellflow/cli/cli.hpp"
 #include "cellflow/error.hpp"
 #include "cellflow/loader.hpp"
-#include "cellflow/cli/cli.hpp"
 #include "cellflow/server/http_server.hpp"
 #include "commands.hpp"
 

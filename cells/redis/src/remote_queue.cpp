@@ -17,14 +17,6 @@ std::string random_id() {
   return std::to_string(::getpid()) + "-" + std::to_string(device()) + std::to_string(device());
 }
 
-Fields fields_of(ReplyView entry) {
-  Fields fields;
-  const ReplyView list = entry[1];
-  for (std::size_t i = 0; i + 1 < list.size(); i += 2)
-    fields[std::string(list[i].str())] = std::string(list[i + 1].str());
-  return fields;
-}
-
 }  // namespace
 
 RemoteQueue::RemoteQueue(RemoteQueueOptions options)
@@ -118,7 +110,7 @@ bool RemoteQueue::read_once(RedisClient& client, std::string& last_id) {
   const ReplyView entries = streams[0][1];
   for (std::size_t i = 0; i < entries.size(); ++i) {
     last_id = std::string(entries[i][0].str());
-    Fields fields = fields_of(entries[i]);
+    Fields fields = entry_fields(entries[i]);
     std::lock_guard lock(pending_mutex_);
     const auto found = pending_.find(fields["id"]);
     if (found == pending_.end()) continue;  // a duplicate, or a call that already failed

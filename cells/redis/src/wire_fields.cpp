@@ -49,6 +49,14 @@ Value get_value(const Fields& fields, const std::string& key, const PortBase& po
   }
 }
 
+Fields entry_fields(ReplyView entry) {
+  Fields fields;
+  const ReplyView list = entry[1];
+  for (std::size_t i = 0; i + 1 < list.size(); i += 2)
+    fields[std::string(list[i].str())] = std::string(list[i + 1].str());
+  return fields;
+}
+
 std::size_t size_of(const Fields& fields) {
   std::size_t size = 0;
   for (const auto& [name, value] : fields) size += name.size() + value.size();

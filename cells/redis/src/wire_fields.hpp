@@ -10,6 +10,7 @@
 
 #include "cellflow/codecs/codec.hpp"
 #include "cellflow/port.hpp"
+#include "redis_client.hpp"
 
 namespace cellflow::redis {
 
@@ -22,6 +23,8 @@ void put_value(Fields& fields, const std::string& key, const PortBase& port, con
 /// The value stored under `key` for `port`. Throws std::invalid_argument naming the key.
 Value get_value(const Fields& fields, const std::string& key, const PortBase& port,
                 const CodecRegistry& codecs);
+/// The fields of one stream entry as Redis returns it: [id, [name, value, ...]].
+Fields entry_fields(ReplyView entry);
 /// Total bytes of the fields' names and values.
 std::size_t size_of(const Fields& fields);
 

@@ -35,11 +35,7 @@ struct Task {
 std::vector<Task> tasks_of(ReplyView entries) {
   std::vector<Task> tasks;
   for (std::size_t i = 0; i < entries.size(); ++i) {
-    Task task{std::string(entries[i][0].str()), {}};
-    const ReplyView list = entries[i][1];
-    for (std::size_t f = 0; f + 1 < list.size(); f += 2)
-      task.fields[std::string(list[f].str())] = std::string(list[f + 1].str());
-    tasks.push_back(std::move(task));
+    tasks.push_back({std::string(entries[i][0].str()), entry_fields(entries[i])});
   }
   return tasks;
 }

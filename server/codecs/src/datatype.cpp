@@ -55,8 +55,7 @@ void expect_datatype(std::string_view datatype, std::string_view expected) {
 
 void expect_one_element(const std::vector<std::int64_t>& shape) {
   if (element_count(shape) != 1)
-    throw std::invalid_argument("expected 1 element (shape [1]), got shape " +
-                                shape_string(shape));
+    throw std::invalid_argument("expected 1 element (shape [1]), got shape " + shape_string(shape));
 }
 
 void throw_no_number_type(std::string_view datatype) {

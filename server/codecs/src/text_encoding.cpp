@@ -1,8 +1,8 @@
-#include "cellflow/codecs/tensor_json.hpp"
-
 #include <array>
 #include <cstdint>
 #include <stdexcept>
+
+#include "cellflow/codecs/tensor_json.hpp"
 
 namespace cellflow {
 namespace {
