@@ -5,9 +5,12 @@
 //     same cell local, for 100 B and 100 KB JSON strings, against a bare hiredis round trip of the
 //     same payload through two streams (client XADD -> echo thread XREADGROUP + XADD -> client
 //     XREAD), which is the hop's floor.
+//  3. The faces service (examples/configs/faces_remote.json: decode + detect as one nested
+//     pipeline, then to JSON) with 'detect' on 2 worker processes (one clone each) vs 2 local
+//     clones, in request mode with 8 in flight: throughput ratio. Skipped without the model.
 // It starts its own redis-server on a free port and its own workers, and stops them.
 //
-// Usage: bench_remote [items_per_worker=100] [latency_items=300]
+// Usage: bench_remote [items_per_worker=100] [latency_items=300] [face_images=300]
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
@@ -25,6 +28,8 @@
 #include "bench_support.hpp"
 #include "cellflow/cells.hpp"
 #include "cellflow/redis/redis.hpp"
+#include "cellflow/vision/models.hpp"
+#include "cellflow/vision/vision.hpp"
 
 namespace {
 
@@ -50,17 +55,20 @@ json stream_config(double sleep_ms, const std::string& url, int remote, int item
 }
 
 cellflow::Registry registry() {
+  cellflow::CodecRegistry codecs = cellflow::CodecRegistry::defaults();
+  cellflow::vision::add_codecs(codecs);
   cellflow::Registry r = cellflow::cells::builtin_registry();
-  cellflow::redis::register_redis(r, cellflow::CodecRegistry::defaults());
+  cellflow::vision::register_vision(r);
+  cellflow::redis::register_redis(r, codecs);
   return r;
 }
 
 struct Workers {
   std::vector<pid_t> pids;
-  Workers(int n, const std::string& config_path) {
+  Workers(int n, const std::string& config_path, const std::string& cell = "work") {
     for (int i = 0; i < n; ++i) {
       std::vector<std::string> args = {CELLFLOW_CLI_PATH, "worker", "--config", config_path,
-                                       "--cell",          "work",   "--clones", "1"};
+                                       "--cell",          cell,     "--clones", "1"};
       std::vector<char*> argv;
       for (auto& a : args) argv.push_back(a.data());
       argv.push_back(nullptr);
@@ -158,7 +166,7 @@ std::vector<double> bare_round_trips(const std::string& url, const std::string& 
     }
   });
   std::vector<double> ms;
-  std::string last = "$";
+  std::string last = "0";  // stream b is new: its first entry is the first reply
   for (int i = 0; i < n; ++i) {
     const auto start = Clock::now();
     client.command({"XADD", a, "*", "data", payload});
@@ -206,14 +214,88 @@ void hop_latency(cellflow::testing::RedisServer& redis, int n) {
   }
 }
 
+// examples/configs/faces_remote.json with 'detect' on 2 local clones or only on 2 remote ones.
+json faces_config(const std::string& url, bool remote) {
+  std::ifstream file(std::string(CELLFLOW_SOURCE_DIR) + "/examples/configs/faces_remote.json");
+  json config = json::parse(file);
+  json& detect = config["cells"][0];
+  if (remote) {
+    detect["remote"] = {{"redis", url}, {"queue", "bench"}, {"clones", 2}};
+    detect.erase("clones");
+  } else {
+    detect.erase("remote");
+    detect["clones"] = 2;
+  }
+  config["max_in_flight"] = 8;
+  return config;
+}
+
+// Images per second through the service's pipeline, request mode, 8 in flight (after a warmup).
+double faces_per_second(const json& config, const std::vector<std::string>& images, int n) {
+  const auto reg = registry();
+  auto pipeline = cellflow::load_pipeline(config, reg);
+  pipeline->start();
+  std::atomic<int> failed{0};
+  auto send = [&](int count) {
+    std::atomic<int> left{count};
+    std::promise<void> all;
+    for (int i = 0; i < count; ++i)
+      pipeline->submit({{"image", cellflow::Value(images[i % images.size()])}},
+                       [&](cellflow::Result&& r) {
+                         if (!r.ok()) ++failed;
+                         if (--left == 0) all.set_value();
+                       });
+    all.get_future().get();
+  };
+  send(8);
+  const auto start = Clock::now();
+  send(n);
+  const double rate = n / bench::seconds_since(start);
+  pipeline->stop();
+  if (failed > 0) throw std::runtime_error("faces: " + std::to_string(failed) + " items failed");
+  return rate;
+}
+
+void faces(cellflow::testing::RedisServer& redis, int n) {
+  try {
+    cellflow::vision::model_path("blazeface/face_detection_back_256x256_barracuda.onnx");
+  } catch (const std::exception& e) {
+    std::cout << json{{"bench", "remote_faces"}, {"skipped", e.what()}}.dump() << std::endl;
+    return;
+  }
+  std::vector<std::string> images;
+  for (const char* name : {"messi5.jpg", "baboon.jpg", "fruits.jpg", "home.jpg"}) {
+    std::ifstream in(std::string("/usr/share/doc/opencv-doc/examples/data/") + name,
+                     std::ios::binary);
+    images.emplace_back(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+  redis.kill(SIGKILL);
+  redis.start();
+  const double local = faces_per_second(faces_config(redis.url(), false), images, n);
+  const std::string path = "/tmp/cellflow-bench-faces-remote.json";
+  std::ofstream(path) << faces_config(redis.url(), true).dump();
+  Workers workers(2, path, "detect");
+  await_workers(redis.url(), 2);
+  const double remote = faces_per_second(faces_config(redis.url(), true), images, n);
+  std::cout << json{{"bench", "remote_faces"},
+                    {"images", n},
+                    {"local_2_clones_images_per_s", std::round(local * 10) / 10},
+                    {"remote_2_workers_images_per_s", std::round(remote * 10) / 10},
+                    {"ratio_remote_vs_local", std::round(remote / local * 1000) / 1000}}
+                   .dump()
+            << std::endl;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   const int per_worker = argc > 1 ? std::atoi(argv[1]) : 100;
   const int latency_items = argc > 2 ? std::atoi(argv[2]) : 300;
+  const int face_images = argc > 3 ? std::atoi(argv[3]) : 300;
   std::cout << json{{"bench", "remote"}, {"machine_before", bench::machine()}}.dump() << std::endl;
   cellflow::testing::RedisServer redis;
   scaling(redis, per_worker);
   hop_latency(redis, latency_items);
+  faces(redis, face_images);
   return 0;
 }

@@ -28,7 +28,9 @@ std::vector<Cell*> CloneGroup::resize(int n, const MakeClone& make) {
     const int index = free_index();
     auto clone = std::make_unique<Clone>();
     clone->index = index;
-    clone->cells = make(index);
+    auto made = make(index);
+    clone->cells = std::move(made.cells);
+    clone->whole = made.whole;
     Clone& ref = *clone;
     std::lock_guard lock(queue_mutex_);
     clones_.push_back(std::move(clone));
@@ -66,7 +68,7 @@ int CloneGroup::free_index() const {
 
 void CloneGroup::push(Frame* frame) {
   const auto now = std::chrono::steady_clock::now();
-  const bool single_cell = unit_.leaves.size() == 1;
+  const bool single_cell = unit_.leaves.size() == 1 && !unit_.whole;
   const std::size_t calls = single_cell ? calls_for(plan_.leaves[unit_.leaves[0]], *frame) : 1;
   {
     std::lock_guard lock(queue_mutex_);
@@ -125,6 +127,7 @@ void CloneGroup::work(Clone& clone) {
 
 void CloneGroup::run(Clone& clone, const Queued& work, std::chrono::nanoseconds waited) {
   Frame& frame = *work.frame;
+  if (clone.whole) return run_whole(clone, frame, waited);
   if (!work.split) {
     for (const std::size_t leaf : unit_.leaves)
       run_leaf(plan_.leaves[leaf], *clone.cells[leaf - unit_.first_leaf], frame, clone.index,
@@ -139,12 +142,20 @@ void CloneGroup::run(Clone& clone, const Queued& work, std::chrono::nanoseconds 
   finish(&frame);
 }
 
+// One call through the nested pipeline's exposed ports; its leaves' reads are all released, so
+// every slot's readers count down as when the leaves run here.
+void CloneGroup::run_whole(Clone& clone, Frame& frame, std::chrono::nanoseconds waited) {
+  run_calls(*unit_.whole, *clone.cells[0], frame, clone.index, observer_, waited);
+  for (const std::size_t leaf : unit_.leaves) release_inputs(plan_.leaves[leaf], frame);
+  finish(&frame);
+}
+
 void CloneGroup::assemble(Split& split, Frame& frame) const {
   const LeafPlan& leaf = plan_.leaves[unit_.leaves[0]];
   for (auto& call : split.outputs)
     for (std::size_t port = 0; port < call.size(); ++port)
       for (Value& value : call[port])
-        frame.slots[leaf.first_slot + port].push_back(std::move(value));
+        frame.slots[leaf.output_slots[port]].push_back(std::move(value));
   release_inputs(leaf, frame);
 }
 

@@ -55,7 +55,7 @@ class LeafContext final : public Context {
   }
   void emit_value(const PortBase& port, Value value) override {
     const std::size_t slot = slot_of(port, PortKind::kOutput);
-    if (emit_to_) return (*emit_to_)[slot - leaf_.first_slot].push_back(std::move(value));
+    if (emit_to_) return (*emit_to_)[port.index()].push_back(std::move(value));
     frame_.slots[slot].push_back(std::move(value));
   }
 
@@ -66,7 +66,7 @@ class LeafContext final : public Context {
                              (kind == PortKind::kInput ? "input" : "output") + " of cell '" +
                              leaf_.path + "'");
     return kind == PortKind::kInput ? leaf_.input_slots[port.index()]
-                                    : leaf_.first_slot + port.index();
+                                    : leaf_.output_slots[port.index()];
   }
 
   const LeafPlan& leaf_;
@@ -109,6 +109,13 @@ std::chrono::steady_clock::time_point start_time(PipelineObserver* observer) {
 
 bool run_leaf(const LeafPlan& leaf, Cell& instance, Frame& frame, int clone_index,
               PipelineObserver* observer, std::chrono::nanoseconds queue_wait) {
+  const bool live = run_calls(leaf, instance, frame, clone_index, observer, queue_wait);
+  release_inputs(leaf, frame);
+  return live;
+}
+
+bool run_calls(const LeafPlan& leaf, Cell& instance, Frame& frame, int clone_index,
+               PipelineObserver* observer, std::chrono::nanoseconds queue_wait) {
   LeafContext ctx(leaf, instance, frame, clone_index);
   if (!frame.failed.load(std::memory_order_acquire)) {
     const auto start = start_time(observer);
@@ -123,7 +130,6 @@ bool run_leaf(const LeafPlan& leaf, Cell& instance, Frame& frame, int clone_inde
     }
     report(observer, leaf, clone_index, start, queue_wait, failed);
   }
-  release_inputs(leaf, frame);
   return !ctx.ended;
 }
 

@@ -170,10 +170,6 @@ class Loader {
                           "(cellflow::redis::register_redis)");
       return;
     }
-    if (entry.contains("pipeline")) {
-      problems_.push_back(path + ".remote: remote clones run single cells, not nested pipelines");
-      return;
-    }
     try {
       Registry::RemoteClones remote = provider(entry["remote"]);
       scale.remote = remote.clones;

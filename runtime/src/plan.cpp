@@ -23,9 +23,9 @@ class PlanBuilder {
     plan_.readers.assign(plan_.slot_count, 0);
     slot_owner_.assign(plan_.slot_count, kIngress);
     for (std::size_t i = 0; i < plan_.leaves.size(); ++i)
-      for (std::size_t o = 0; o < plan_.leaves[i].prototype->outputs().size(); ++o)
-        slot_owner_[plan_.leaves[i].first_slot + o] = i;
+      for (const std::size_t slot : plan_.leaves[i].output_slots) slot_owner_[slot] = i;
     wire_inputs();
+    for (auto& unit : plan_.units) unit.whole = whole_leaf(unit);
     for (const auto* out : top_.outputs()) {
       const std::size_t slot = resolve(*top_.structure().producer_of(*out)->from);
       plan_.readers[slot]++;
@@ -43,8 +43,8 @@ class PlanBuilder {
       const bool own_unit = !unit.has_value();
       if (own_unit && (!cell->is_pipeline() || child.scaled)) {
         const bool cloned = child.scaled && !cell->is_source();
-        UnitPlan u{cell->path(), plan_.leaves.size(), 0,  {}, &child, child.scale.clones,
-                   cloned,       cell->is_source(),   {}, {}};
+        UnitPlan u{cell->path(), plan_.leaves.size(), 0,  {}, &child,      child.scale.clones,
+                   cloned,       cell->is_source(),   {}, {}, std::nullopt};
         plan_.units.push_back(std::move(u));
         add_cell(*cell, plan_.units.size() - 1);
       } else {
@@ -58,15 +58,27 @@ class PlanBuilder {
     leaf_of_[&cell] = plan_.leaves.size();
     unit_of_leaf_.push_back(*unit);
     plan_.units[*unit].leaf_count++;
-    plan_.leaves.push_back({const_cast<Cell*>(&cell), cell.path(), plan_.slot_count, {}});
-    plan_.slot_count += cell.outputs().size();
+    LeafPlan leaf{const_cast<Cell*>(&cell), cell.path(), {}, {}};
+    for (std::size_t o = 0; o < cell.outputs().size(); ++o)
+      leaf.output_slots.push_back(plan_.slot_count++);
+    plan_.leaves.push_back(std::move(leaf));
+  }
+
+  // The slots a nested pipeline's exposed ports read and fill, for clones that run it whole.
+  std::optional<LeafPlan> whole_leaf(const UnitPlan& unit) const {
+    if (!unit.cloned || !unit.child->cell->is_pipeline() || !unit.child->scale.make_remote)
+      return std::nullopt;
+    LeafPlan leaf{unit.child->cell.get(), unit.path, {}, {}};
+    for (const auto* in : leaf.prototype->inputs()) leaf.input_slots.push_back(resolve(*in));
+    for (const auto* out : leaf.prototype->outputs()) leaf.output_slots.push_back(resolve(*out));
+    return leaf;
   }
 
   // The slot holding what `from` produces: follow exposures through nested pipelines.
   std::size_t resolve(const PortBase& from) const {
     const Cell& owner = from.owner();
     if (from.kind() == PortKind::kOutput) {
-      if (!owner.is_pipeline()) return plan_.leaves[leaf_of_.at(&owner)].first_slot + from.index();
+      if (!owner.is_pipeline()) return plan_.leaves[leaf_of_.at(&owner)].output_slots[from.index()];
       return resolve(*static_cast<const Pipeline&>(owner).structure().producer_of(from)->from);
     }
     if (&owner == &top_) return input_slot_.at(&from);

@@ -52,7 +52,7 @@ Runner::Runner(const Pipeline& top, RunOptions options)
 
 Runner::~Runner() { shutdown(); }
 
-std::vector<Cell*> Runner::make_clone(const UnitPlan& unit, int k) {
+CloneGroup::CloneCells Runner::make_clone(const UnitPlan& unit, int k) {
   const auto& child = *unit.child;
   const ScaleUp& scale = child.scale;
   const bool remote = scale.make_remote && k >= scale.clones - scale.remote;
@@ -61,21 +61,22 @@ std::vector<Cell*> Runner::make_clone(const UnitPlan& unit, int k) {
   const auto& overrides = scale.clone_params;
   if (!remote)
     cell->configure(merged(child.params, overrides.empty() ? nlohmann::json() : overrides[k]));
-  std::vector<Cell*> leaves = cell->is_pipeline() ? leaves_of(static_cast<Pipeline&>(*cell))
-                                                  : std::vector<Cell*>{cell.get()};
+  CloneGroup::CloneCells made{cell->is_pipeline() ? leaves_of(static_cast<Pipeline&>(*cell))
+                                                  : std::vector<Cell*>{cell.get()},
+                              remote && child.cell->is_pipeline()};
   owned_.push_back(std::move(cell));
-  return leaves;
+  return made;
 }
 
 // Makes and opens clone k; Error names the cell and the clone when open() throws.
-std::vector<Cell*> Runner::open_clone(const UnitPlan& unit, int k) {
+CloneGroup::CloneCells Runner::open_clone(const UnitPlan& unit, int k) {
   try {
-    auto cells = make_clone(unit, k);
-    for (auto* cell : cells) {
+    auto made = make_clone(unit, k);
+    for (auto* cell : made.cells) {
       cell->open();
       opened_.push_back(cell);
     }
-    return cells;
+    return made;
   } catch (const std::exception& e) {
     throw Error("cell '" + unit.path + "' clone " + std::to_string(k) +
                 " failed to open: " + e.what());
@@ -179,8 +180,8 @@ Frame* Runner::next_from_sources() {
     const auto& leaf = plan_.leaves[plan_.units[u].first_leaf];
     live_sources_[u] = run_leaf(leaf, *units_[u].cells[0], *frame, 0, options_.observer.get());
     any_live = any_live || live_sources_[u];
-    for (std::size_t o = 0; o < leaf.prototype->outputs().size(); ++o)
-      any_value = any_value || !frame->slots[leaf.first_slot + o].empty();
+    for (const std::size_t slot : leaf.output_slots)
+      any_value = any_value || !frame->slots[slot].empty();
   }
   sources_done_ = !any_live;
   if (!any_value && !frame->failed.load() && sources_done_) {

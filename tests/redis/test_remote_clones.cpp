@@ -131,6 +131,41 @@ TEST_F(RemoteClones, AWorkerKilledInTheMiddleLosesNothing) {
   EXPECT_GT(claimed, 0) << "the dead worker's tasks were claimed";
 }
 
+// A cloned nested pipeline runs whole on the workers: one task per item through its exposed
+// ports, with every emission of its inner cells (Repeat emits each value twice) back in order.
+TEST_F(RemoteClones, ANestedPipelineRunsWholeOnTheWorkers) {
+  const json stage = {
+      {"name", "stage"},
+      {"cells",
+       json::array(
+           {{{"name", "delay"}, {"type", "Delay"}, {"params", {{"sleep_ms", 1}, {"jitter_ms", 1}}}},
+            {{"name", "twice"}, {"type", "Repeat"}, {"params", {{"times", 2}}}}})},
+      {"connections", json::array({json::array({"delay.out", "twice.in"})})},
+      {"inputs", {{"in", "delay.in"}}},
+      {"outputs", {{"out", "twice.out"}}}};
+  config_["cells"][0]["params"]["count"] = 300;
+  config_["cells"][1].erase("type");
+  config_["cells"][1].erase("params");
+  config_["cells"][1]["pipeline"] = stage;
+  std::ofstream(config_path_) << config_.dump();
+  start_worker();
+  start_worker();
+  await_workers(2);
+  Registry registry = cells::builtin_registry();
+  redis::register_redis(registry, CodecRegistry::defaults());
+  auto pipeline = load_pipeline(config_, registry);
+  std::vector<std::vector<json>> out;
+  pipeline->run([&](Result&& r) {
+    ASSERT_TRUE(r.ok()) << describe(r.error());
+    std::vector<json> values;
+    for (const Value& v : r.values("y")) values.push_back(v.get<json>());
+    out.push_back(values);
+  });
+  ASSERT_EQ(out.size(), 300u);
+  for (std::size_t i = 0; i < out.size(); ++i)
+    ASSERT_EQ(out[i], std::vector<json>({json(i), json(i)})) << "item " << i;
+}
+
 // A value over the entry limit is refused with a message, not truncated.
 TEST_F(RemoteClones, AValueOverTheEntryLimitIsRefused) {
   start_worker();

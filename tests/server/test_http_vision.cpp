@@ -8,7 +8,10 @@
 #include <sstream>
 
 #include "../support/models.hpp"
+#include "cellflow/codecs/json_text_codec.hpp"
 #include "cellflow/codecs/tensor_json.hpp"
+#include "cellflow/vision/detections.hpp"
+#include "cellflow/vision/text.hpp"
 #include "cellflow/vision/vision.hpp"
 #include "http_test_support.hpp"
 
@@ -20,6 +23,12 @@ std::string file_bytes(const std::string& path) {
   std::ostringstream out;
   out << in.rdbuf();
   return out.str();
+}
+
+CodecRegistry vision_codecs() {
+  CodecRegistry codecs = CodecRegistry::defaults();
+  cellflow::vision::add_codecs(codecs);
+  return codecs;
 }
 
 const std::string kMessi = "/usr/share/doc/opencv-doc/examples/data/messi5.jpg";
@@ -46,12 +55,6 @@ class FacesService : public ::testing::Test {
   // The JSON document inside the BYTES output "faces".
   static json faces_of(const httplib::Result& result) {
     return json::parse(body_json(result)["outputs"][0]["data"][0].get<std::string>());
-  }
-
-  static CodecRegistry vision_codecs() {
-    CodecRegistry codecs = CodecRegistry::defaults();
-    cellflow::vision::add_codecs(codecs);
-    return codecs;
   }
 
   HttpServer server_{test_options(), vision_codecs()};
@@ -142,6 +145,46 @@ TEST_F(FacesService, MetadataDescribesImageInAndFacesOut) {
   EXPECT_EQ(metadata["inputs"][0]["name"], "image");
   EXPECT_EQ(metadata["inputs"][0]["datatype"], "BYTES");
   EXPECT_EQ(metadata["outputs"][0]["name"], "faces");
+}
+
+// The vision result types come back from their wire form unchanged (they cross a remote
+// clone's hop so); a JSON-text type without from_json stays output-only, and says so.
+struct OutputOnly {};
+void to_json(json& j, const OutputOnly&) { j = "out"; }
+
+TEST(VisionCodecs, ResultTypesComeBackFromTheirWireForm) {
+  const CodecRegistry codecs = vision_codecs();
+  cellflow::vision::Detections detections;
+  detections.image_size = {640, 480};
+  detections.items.push_back({{12.345678f, 0.1f, 99.99f, 1e-3f}, 0.87654321f, "face"});
+  detections.items.push_back({{1, 2, 3, 4}, 0.5f, "person"});
+  const Codec& codec = *codecs.find(typeid(cellflow::vision::Detections));
+  const auto back =
+      codec.decode(codec.encode(Value(detections))).get<cellflow::vision::Detections>();
+  EXPECT_EQ(back.image_size, detections.image_size);
+  ASSERT_EQ(back.items.size(), 2u);
+  for (std::size_t i = 0; i < 2; ++i) {
+    EXPECT_EQ(back.items[i].box, detections.items[i].box);
+    EXPECT_EQ(back.items[i].score, detections.items[i].score);
+    EXPECT_EQ(back.items[i].label, detections.items[i].label);
+  }
+  const cellflow::vision::Words words = {{"NOTICE", 0.987654f, {5, 6, 70, 8}}};
+  const Codec& words_codec = *codecs.find(typeid(cellflow::vision::Words));
+  const auto words_back =
+      words_codec.decode(words_codec.encode(Value(words))).get<cellflow::vision::Words>();
+  ASSERT_EQ(words_back.size(), 1u);
+  EXPECT_EQ(words_back[0].text, "NOTICE");
+  EXPECT_EQ(words_back[0].score, 0.987654f);
+  EXPECT_EQ(words_back[0].box, cv::Rect(5, 6, 70, 8));
+  const JsonTextCodec<OutputOnly> output_only;
+  try {
+    output_only.decode(output_only.encode(Value(OutputOnly{})));
+    ADD_FAILURE() << "decoded an output-only type";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find("is an output type; it cannot be sent as input"),
+              std::string::npos)
+        << e.what();
+  }
 }
 
 }  // namespace

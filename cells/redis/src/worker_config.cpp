@@ -36,15 +36,17 @@ const json* find_entry(const json& config, const std::string& path) {
   return nullptr;
 }
 
-// {"cells": [entry], "inputs": {port: "name.port"}, "outputs": {...}} for a single cell.
+// {"cells": [entry], "inputs": {port: "name.port"}, "outputs": {...}} for one cell or nested
+// pipeline (its exposed ports).
 json one_cell_pipeline(json entry, const WorkerOptions& options, const Registry& registry) {
   const std::string name = entry["name"];
   const auto remote = entry.value("remote", json::object());
   entry.erase("remote");
   entry.erase("clone_params");
   entry["clones"] = options.clones;
-  if (!entry.contains("type")) throw Error("cell '" + options.cell + "': workers run single cells");
-  const auto prototype = registry.create(entry["type"].get<std::string>());
+  const std::unique_ptr<Cell> prototype = entry.contains("pipeline")
+                                              ? load_pipeline(entry["pipeline"], registry)
+                                              : registry.create(entry.value("type", std::string()));
   json inputs = json::object(), outputs = json::object();
   for (const PortBase* in : prototype->inputs()) inputs[in->name()] = name + "." + in->name();
   for (const PortBase* out : prototype->outputs()) outputs[out->name()] = name + "." + out->name();

@@ -31,8 +31,14 @@ namespace cellflow::detail {
 class CloneGroup {
  public:
   using Emit = std::function<void(Frame*)>;
-  /// Builds and opens clone k's leaf cells (in the unit's depth-first leaf order).
-  using MakeClone = std::function<std::vector<Cell*>(int k)>;
+  /// Clone k's cells: the unit's leaves in depth-first order, or one cell that runs the whole
+  /// unit through its exposed ports (UnitPlan::whole).
+  struct CloneCells {
+    std::vector<Cell*> cells;
+    bool whole = false;
+  };
+  /// Builds and opens clone k.
+  using MakeClone = std::function<CloneCells(int k)>;
 
   CloneGroup(const Plan& plan, const UnitPlan& unit, PipelineObserver* observer);
   ~CloneGroup();
@@ -55,6 +61,7 @@ class CloneGroup {
   struct Clone {
     int index;
     std::vector<Cell*> cells;
+    bool whole = false;  // cells[0] runs the whole unit (a remote clone of a nested pipeline)
     std::thread thread;
     bool retiring = false;  // asked to leave after its current frame
     bool retired = false;   // has left its loop
@@ -74,6 +81,7 @@ class CloneGroup {
   };
   void work(Clone& clone);
   void run(Clone& clone, const Queued& work, std::chrono::nanoseconds waited);
+  void run_whole(Clone& clone, Frame& frame, std::chrono::nanoseconds waited);
   void assemble(Split& split, Frame& frame) const;
   int free_index() const;
   int threads_per_clone() const;  // under queue_mutex_

@@ -19,6 +19,10 @@ bool run_leaf(const LeafPlan& leaf, Cell& instance, Frame& frame, int clone_inde
               PipelineObserver* observer = nullptr,
               std::chrono::nanoseconds queue_wait = std::chrono::nanoseconds(0));
 
+/// run_leaf without releasing the input slots (the caller releases them).
+bool run_calls(const LeafPlan& leaf, Cell& instance, Frame& frame, int clone_index,
+               PipelineObserver* observer, std::chrono::nanoseconds queue_wait);
+
 /// How many process() calls the leaf makes for this frame: one per value, zipped over its plain
 /// inputs (gathering inputs do not count); one for a source or a cell whose inputs all gather.
 std::size_t calls_for(const LeafPlan& leaf, const Frame& frame);

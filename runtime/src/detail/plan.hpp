@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <limits>
+#include <optional>
 #include <string>
 #include <typeinfo>
 #include <vector>
@@ -21,8 +22,8 @@ inline constexpr std::size_t kIngress = std::numeric_limits<std::size_t>::max();
 struct LeafPlan {
   Cell* prototype = nullptr;
   std::string path;
-  std::size_t first_slot = 0;            // slot of outputs()[0]
-  std::vector<std::size_t> input_slots;  // per inputs()[i]
+  std::vector<std::size_t> input_slots;   // per inputs()[i]
+  std::vector<std::size_t> output_slots;  // per outputs()[i]
 };
 
 struct UnitPlan {
@@ -36,6 +37,9 @@ struct UnitPlan {
   bool source = false;
   std::vector<std::size_t> predecessors;  // distinct unit indexes, or kIngress
   std::vector<std::size_t> successors;    // distinct unit indexes
+  // A cloned nested pipeline with remote clones, seen as one leaf through its exposed ports: a
+  // remote clone runs the whole pipeline in one call (its prototype is the nested pipeline).
+  std::optional<LeafPlan> whole;
 };
 
 struct ExposedSlot {

@@ -49,8 +49,8 @@ class Runner {
   };
 
   void open_all();
-  std::vector<Cell*> make_clone(const UnitPlan& unit, int k);
-  std::vector<Cell*> open_clone(const UnitPlan& unit, int k);
+  CloneGroup::CloneCells make_clone(const UnitPlan& unit, int k);
+  CloneGroup::CloneCells open_clone(const UnitPlan& unit, int k);
   std::size_t clone_unit(std::string_view path) const;
   void release(const std::vector<Cell*>& retired);
   std::map<std::string, nlohmann::json> cell_statuses() const;

@@ -28,5 +28,9 @@ void sort_best_first(std::vector<Detection>& items);
 ///  "width":..,"height":..}]}
 void to_json(nlohmann::json& j, const Detections& detections);
 void to_json(nlohmann::json& j, const Detection& detection);
+/// The inverse of to_json (values cross a remote clone's hop as this JSON): exact for boxes and
+/// scores.
+void from_json(const nlohmann::json& j, Detections& detections);
+void from_json(const nlohmann::json& j, Detection& detection);
 
 }  // namespace cellflow::vision

@@ -29,5 +29,7 @@ using Words = std::vector<Word>;
 
 /// {"text":..,"score":..,"x":..,"y":..,"width":..,"height":..}
 void to_json(nlohmann::json& j, const Word& word);
+/// The inverse of to_json.
+void from_json(const nlohmann::json& j, Word& word);
 
 }  // namespace cellflow::vision

@@ -1,6 +1,7 @@
-// JsonTextCodec<T>: an output type with a JSON form (an nlohmann `to_json(json&, const T&)`)
-// travels as BYTES of shape [1] holding its JSON text, and prints as that JSON. As an input it
-// is refused with a message saying so.
+// JsonTextCodec<T>: a type with a JSON form (an nlohmann `to_json(json&, const T&)`) travels as
+// BYTES of shape [1] holding its JSON text, and prints as that JSON. It is read back when T also
+// has `from_json(const json&, T&)` (so it can cross a remote clone's hop); without one it is an
+// output type, refused as an input with a message saying so.
 //
 //   codecs.add<Detections>(std::make_shared<cellflow::JsonTextCodec<Detections>>());
 #pragma once
@@ -19,8 +20,19 @@ class JsonTextCodec final : public Codec {
  public:
   std::string datatype() const override { return "BYTES"; }
   std::vector<std::int64_t> shape() const override { return {1}; }
-  Value decode(const Tensor&) const override {
-    throw std::invalid_argument(type_name<T>() + " is an output type; it cannot be sent as input");
+  Value decode(const Tensor& tensor) const override {
+    if constexpr (requires(const nlohmann::json& j) { j.get<T>(); }) {
+      if (!tensor.is_bytes() || tensor.size() != 1)
+        throw std::invalid_argument(type_name<T>() + " expects BYTES of shape [1] (JSON text)");
+      try {
+        return Value(nlohmann::json::parse(tensor.strings().front()).get<T>());
+      } catch (const nlohmann::json::exception& e) {
+        throw std::invalid_argument(type_name<T>() + ": " + e.what());
+      }
+    } else {
+      throw std::invalid_argument(type_name<T>() +
+                                  " is an output type; it cannot be sent as input");
+    }
   }
   Tensor encode(const Value& value) const override {
     return Tensor::strings({1}, {to_json(value).dump()});
