@@ -42,9 +42,9 @@ Cell& Pipeline::add(std::string name, CellFactory factory, const nlohmann::json&
   try {
     cell->configure(params);
   } catch (const Error& e) {
-    for (const auto& p : e.problems()) s.problems.push_back("cell '" + cell->path() + "': " + p);
+    for (const auto& p : e.problems()) s.cell_problems.push_back({cell.get(), p});
   } catch (const std::exception& e) {
-    s.problems.push_back("cell '" + cell->path() + "': params: " + e.what());
+    s.cell_problems.push_back({cell.get(), std::string("params: ") + e.what()});
   }
   Cell& ref = *cell;
   s.cells.push_back(cell.get());

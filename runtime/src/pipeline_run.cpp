@@ -12,8 +12,6 @@ void Pipeline::start(RunOptions options) {
   if (parent() != nullptr)
     throw Error("pipeline '" + path() + "' is nested: start its top-level pipeline");
   if (impl_->runner) throw Error("pipeline '" + name() + "' is already started");
-  if (impl_->finished)
-    throw Error("pipeline '" + name() + "' has finished its stream run; build a new one");
   validate();
   impl_->runner = std::make_shared<detail::Runner>(*this, options);
 }
@@ -37,7 +35,6 @@ void Pipeline::run(Sink sink) {
   {
     std::lock_guard lock(impl_->lifecycle_mutex);
     done = std::move(impl_->runner);
-    impl_->finished = runner->streaming();
     impl_->last_stats = runner->stats();
     impl_->last_stats.cells.clear();
     impl_->streaming = false;
@@ -100,9 +97,12 @@ void Pipeline::stop() {
   impl_->last_stats = runner->stats();
 }
 
+// A nested pipeline runs when its top-level pipeline does.
 bool Pipeline::running() const {
-  std::lock_guard lock(impl_->lifecycle_mutex);
-  return impl_->runner != nullptr;
+  const Pipeline* top = this;
+  while (top->parent() != nullptr) top = top->parent();
+  std::lock_guard lock(top->impl_->lifecycle_mutex);
+  return top->impl_->runner != nullptr;
 }
 
 PipelineStats Pipeline::stats() const {

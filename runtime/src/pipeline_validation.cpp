@@ -129,7 +129,13 @@ void collect_problems(const Pipeline& p, std::vector<std::string>& out);
 void collect_problems(const Pipeline& p, std::vector<std::string>& out) {
   const auto& s = p.structure();
   out.insert(out.end(), s.problems.begin(), s.problems.end());
-  if (p.parent() == nullptr) check_declarations(p, "pipeline '" + p.name() + "'", out);
+  for (const auto& [cell, problem] : s.cell_problems)
+    out.push_back("cell '" + cell->path() + "': " + problem);
+  if (p.parent() == nullptr) {
+    if (auto problem = name_problem(p.name()); !problem.empty())
+      out.push_back("top-level pipeline: " + problem);
+    check_declarations(p, "pipeline '" + p.name() + "'", out);
+  }
   check_names(p, out);
   for (const auto* child : p.children()) {
     check_declarations(*child, "cell '" + child->path() + "'", out);

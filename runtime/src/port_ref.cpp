@@ -47,7 +47,22 @@ const PortBase* resolve_port(const Pipeline& pipeline, std::string_view ref, Por
   return port;
 }
 
+namespace {
+
+const Cell& top_of(const Cell& cell) {
+  const Cell* top = &cell;
+  while (top->parent() != nullptr) top = top->parent();
+  return *top;
+}
+
+}  // namespace
+
 std::string endpoint_problem(const PortBase& port, const Pipeline& pipeline, bool is_from) {
+  const Cell& port_top = top_of(port.owner());
+  if (&port_top != &top_of(pipeline))
+    return "port '" + port.path() + "' belongs to top-level pipeline '" + port_top.name() +
+           "', not to '" + top_of(pipeline).name() + "' (connecting in '" + pipeline.name() +
+           "'): ports of two top-level pipelines cannot be connected";
   const bool own = &port.owner() == &pipeline;
   if (own)
     return "'" + port.path() + "' is this pipeline's own " +

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <numeric>
 #include <thread>
 #include <typeinfo>
 
@@ -301,6 +302,37 @@ TEST(StreamMode, Lifecycle_openProcessClose_once) {
   EXPECT_EQ(counts.open.load(), 1);
   EXPECT_EQ(counts.process.load(), 25);
   EXPECT_EQ(counts.close.load(), 1);
+}
+
+// run() again reopens the same cells: the source starts over, clones are rebuilt, and every
+// cell is closed after each run.
+class OpenCloseCount final : public Cell {
+ public:
+  Input<int> in{*this, "in"};
+  Output<int> out{*this, "out"};
+  static inline std::atomic<int> opens{0}, closes{0};
+  void open() override { ++opens; }
+  void close() override { ++closes; }
+  void process(Context& ctx) override { ctx.emit(out, ctx.get(in)); }
+};
+
+TEST(StreamMode, RunAgainStartsTheSourcesOverWithTheSameCells) {
+  Pipeline p{"again"};
+  auto& src = p.add<IntSource>("src", {{"count", 30}});
+  auto& work = p.add<Tap>("work", {{"sleep_us", 100}}, ScaleUp{3});
+  auto& counted = p.add<OpenCloseCount>("counted");
+  p.connect(src.out, work.in);
+  p.connect(work.out, counted.in);
+  p.expose(counted.out, "y");
+  for (int run = 1; run <= 3; ++run) {
+    std::vector<int> seen;
+    p.run([&](Result&& r) { seen.push_back(r.get<int>("y")); });
+    std::vector<int> expected(30);
+    std::iota(expected.begin(), expected.end(), 0);
+    EXPECT_EQ(seen, expected) << "run " << run;
+    EXPECT_EQ(OpenCloseCount::opens, run);
+    EXPECT_EQ(OpenCloseCount::closes, run);
+  }
 }
 
 }  // namespace

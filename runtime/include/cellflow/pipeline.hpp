@@ -170,7 +170,9 @@ class Pipeline : public Cell {
   void start();
   void start(RunOptions options);
   /// Stream mode: starts if needed, pulls the sources until exhausted, waits for everything in
-  /// flight, calls `sink` in item order (serially), closes cells. See ErrorPolicy.
+  /// flight, calls `sink` in item order (serially), closes cells. See ErrorPolicy. run() again
+  /// reopens the same cells, so sources start over (a durable stream source resumes from its
+  /// consumer group's position).
   void run(Sink sink = {});
   /// Request mode, thread-safe: one item from the exposed inputs. Futures complete in
   /// submission order; a failed item fails only its future, with a CellFailure.

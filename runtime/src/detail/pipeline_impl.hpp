@@ -15,9 +15,8 @@ struct Pipeline::Impl {
   bool zip_sources = false;                // several sources are paired by index on purpose
   mutable std::mutex lifecycle_mutex;      // start/stop
   std::shared_ptr<detail::Runner> runner;  // shared: a concurrent submit() keeps it alive
-  bool finished = false;     // a stream run completed; the pipeline is not restartable
-  bool streaming = false;    // run() is in progress
-  PipelineStats last_stats;  // of the last runner, once it is gone
+  bool streaming = false;                  // run() is in progress
+  PipelineStats last_stats;                // of the last runner, once it is gone
   std::condition_variable stream_done;
 };
 

@@ -26,7 +26,6 @@ class Runner {
   Runner(const Pipeline& top, RunOptions options);
   ~Runner();
 
-  bool streaming() const { return stream_; }
   /// Stream mode; returns the first error (fail-fast) or nullptr.
   std::exception_ptr run(Sink sink);
   /// Waits for a credit up to `wait` (nullopt: as long as it takes).

@@ -27,6 +27,13 @@ struct Pipeline::Structure {
   std::vector<Connection> connections;
   std::vector<std::unique_ptr<PortBase>> exposed_ports;
   std::vector<std::string> problems;  // recorded while wiring, reported by validate()
+  // A child's config problems, named by its path when reported: a Pipeline subclass adds and
+  // configures its cells in its constructor, before it has a parent and its full path.
+  struct CellProblem {
+    const Cell* cell;
+    std::string problem;
+  };
+  std::vector<CellProblem> cell_problems;
 
   const Child* find(const Cell& cell) const {
     for (const auto& c : children)
