@@ -141,7 +141,10 @@ TEST(BuildErrors, ConnectAcrossSeparatePipelines) {
     p1.connect(alpha.out, omega.in);
     p1.validate();
   });
-  EXPECT_TRUE(has_problem(problems, {"omega"}));
+  // Both pipelines and the port are named (not "cell '' is not a child of pipeline 'p1'").
+  EXPECT_TRUE(has_problem(problems, {"'omega.in'", "'p2'", "'p1'", "two top-level pipelines"}))
+      << ::testing::PrintToString(problems);
+  for (const auto& problem : problems) EXPECT_EQ(problem.find("cell ''"), std::string::npos);
 }
 
 TEST(BuildErrors, ConnectIntoNestedPipelineBypassingPorts) {

@@ -1,7 +1,6 @@
 // The structure of a pipeline tree is fixed while it runs (a nested pipeline runs when its
-// top-level pipeline does), the top-level pipeline's own name is checked, a connection between
-// two top-level pipelines names both, and config problems of cells added in a Pipeline
-// subclass's constructor carry their full path.
+// top-level pipeline does), the top-level pipeline's own name is checked, and config problems
+// of cells added in a Pipeline subclass's constructor carry their full path.
 #include <gtest/gtest.h>
 
 #include "cellflow/cellflow.hpp"
@@ -43,20 +42,6 @@ TEST(StructureRules, TheTopLevelPipelinesOwnNameIsChecked) {
     EXPECT_TRUE(has_problem(problems, {"top-level pipeline"}, "empty|must not contain"))
         << "name '" << name << "'";
   }
-}
-
-TEST(StructureRules, AConnectionBetweenTwoTopLevelPipelinesNamesBoth) {
-  Pipeline p1{"p1"};
-  Pipeline p2{"p2"};
-  auto& alpha = p1.add<IntSource>("alpha");
-  auto& omega = p2.add<Tap>("omega");
-  const auto problems = problems_of([&] {
-    p1.connect(alpha.out, omega.in);
-    p1.validate();
-  });
-  EXPECT_TRUE(has_problem(problems, {"'omega.in'", "'p2'", "'p1'", "two top-level pipelines"}))
-      << ::testing::PrintToString(problems);
-  for (const auto& problem : problems) EXPECT_EQ(problem.find("cell ''"), std::string::npos);
 }
 
 class Stage final : public Pipeline {
