@@ -27,7 +27,7 @@ nlohmann::json describe_ports(const std::vector<PortBase*>& ports) {
 }
 
 // {"type", "description", "ports": [{"name", "direction", "type"}],
-//  "params": [{"name", "kind", "default", "description"}]}
+//  "params": [{"name", "kind", "default", "live", "description"}]}
 nlohmann::json describe_type(const Registry& registry, const std::string& type) {
   const auto cell = registry.create(type);
   nlohmann::json ports = describe_ports(cell->inputs());
@@ -37,6 +37,7 @@ nlohmann::json describe_type(const Registry& registry, const std::string& type) 
     params.push_back({{"name", param->name()},
                       {"kind", param->kind()},
                       {"default", param->default_json()},
+                      {"live", param->live()},
                       {"description", param->description()}});
   }
   return {{"type", type},
@@ -89,8 +90,9 @@ void print_type(const nlohmann::json& type) {
   print_table(ports, "    ");
   Table params;
   for (const auto& param : type["params"]) {
-    params.push_back(
-        {param["name"], param["kind"], "default " + param["default"].dump(), param["description"]});
+    const std::string live = param["live"].get<bool>() ? "live: " : "";
+    params.push_back({param["name"], param["kind"], "default " + param["default"].dump(),
+                      live + param["description"].get<std::string>()});
   }
   print_line("  params:" + std::string(params.empty() ? " none" : ""));
   print_table(params, "    ");

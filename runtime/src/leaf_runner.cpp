@@ -4,6 +4,8 @@
 #include <limits>
 #include <stdexcept>
 
+#include "detail/live_params.hpp"
+
 namespace cellflow::detail {
 namespace {
 
@@ -117,6 +119,7 @@ bool run_leaf(const LeafPlan& leaf, Cell& instance, Frame& frame, int clone_inde
 bool run_calls(const LeafPlan& leaf, Cell& instance, Frame& frame, int clone_index,
                PipelineObserver* observer, std::chrono::nanoseconds queue_wait) {
   LeafContext ctx(leaf, instance, frame, clone_index);
+  if (leaf.live) leaf.live->apply(instance, frame.info.seq);
   if (!frame.failed.load(std::memory_order_acquire)) {
     const auto start = start_time(observer);
     const std::size_t calls = calls_for(leaf, frame);
@@ -138,6 +141,7 @@ void run_leaf_call(const LeafPlan& leaf, Cell& instance, Frame& frame, int clone
                    PipelineObserver* observer, std::chrono::nanoseconds queue_wait) {
   if (frame.failed.load(std::memory_order_acquire)) return;
   outputs.resize(leaf.prototype->outputs().size());
+  if (leaf.live) leaf.live->apply(instance, frame.info.seq);
   LeafContext ctx(leaf, instance, frame, clone_index, &outputs);
   ctx.index = index;
   const auto start = start_time(observer);

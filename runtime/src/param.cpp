@@ -4,8 +4,8 @@
 
 namespace cellflow {
 
-ParamBase::ParamBase(Cell& owner, std::string name, std::string description)
-    : name_(std::move(name)), description_(std::move(description)) {
+ParamBase::ParamBase(Cell& owner, std::string name, std::string description, ParamMode mode)
+    : name_(std::move(name)), description_(std::move(description)), mode_(mode) {
   owner.register_param(*this);
 }
 

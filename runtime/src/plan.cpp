@@ -58,7 +58,7 @@ class PlanBuilder {
     leaf_of_[&cell] = plan_.leaves.size();
     unit_of_leaf_.push_back(*unit);
     plan_.units[*unit].leaf_count++;
-    LeafPlan leaf{const_cast<Cell*>(&cell), cell.path(), {}, {}};
+    LeafPlan leaf{const_cast<Cell*>(&cell), cell.path(), {}, {}, nullptr};
     for (std::size_t o = 0; o < cell.outputs().size(); ++o)
       leaf.output_slots.push_back(plan_.slot_count++);
     plan_.leaves.push_back(std::move(leaf));
@@ -68,7 +68,7 @@ class PlanBuilder {
   std::optional<LeafPlan> whole_leaf(const UnitPlan& unit) const {
     if (!unit.cloned || !unit.child->cell->is_pipeline() || !unit.child->scale.make_remote)
       return std::nullopt;
-    LeafPlan leaf{unit.child->cell.get(), unit.path, {}, {}};
+    LeafPlan leaf{unit.child->cell.get(), unit.path, {}, {}, nullptr};
     for (const auto* in : leaf.prototype->inputs()) leaf.input_slots.push_back(resolve(*in));
     for (const auto* out : leaf.prototype->outputs()) leaf.output_slots.push_back(resolve(*out));
     return leaf;

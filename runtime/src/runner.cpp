@@ -4,6 +4,7 @@
 #include <map>
 
 #include "cellflow/error.hpp"
+#include "cellflow/param.hpp"
 #include "detail/leaf_runner.hpp"
 #include "detail/structure.hpp"
 
@@ -35,6 +36,13 @@ Runner::Runner(const Pipeline& top, RunOptions options)
                            : "pipeline '" + top.name() +
                                  "' has neither exposed inputs nor sources: nothing drives it");
   stream_ = has_sources;
+  for (auto& leaf : plan_.leaves) {
+    const auto& params = leaf.prototype->params();
+    if (std::none_of(params.begin(), params.end(), [](const ParamBase* p) { return p->live(); }))
+      continue;
+    live_params_.push_back(std::make_unique<LiveParams>());
+    leaf.live = live_params_.back().get();
+  }
   open_all();
   live_sources_.assign(plan_.units.size(), true);
   FlowGraph::Callbacks callbacks{
@@ -144,8 +152,28 @@ void Runner::scale(std::string_view path, int clones) {
   release(units_[u].clones->resize(clones, [&](int k) { return open_clone(unit, k); }));
 }
 
+void Runner::set_param(std::string_view path, const std::string& param,
+                       const nlohmann::json& value) {
+  for (std::size_t u = 0; u < plan_.units.size(); ++u) {
+    const auto& unit = plan_.units[u];
+    for (std::size_t l = unit.first_leaf; l < unit.first_leaf + unit.leaf_count; ++l) {
+      LeafPlan& leaf = plan_.leaves[l];
+      if (leaf.path != path || leaf.live == nullptr) continue;
+      if (unit.child != nullptr && unit.child->scale.remote > 0)
+        throw Error("cell '" + leaf.path + "' runs on remote clones (of '" + unit.path +
+                    "'): their workers hold their own params; set it in their config");
+      std::lock_guard lock(ingress_mutex_);  // between two admitted items
+      leaf.live->set(param, next_seq_.load(), value);
+      return;
+    }
+  }
+  throw Error("cell '" + std::string(path) + "' has no live params");
+}
+
 // Closes and frees retired clones' cells (a retired nested-pipeline clone goes as a whole).
 void Runner::release(const std::vector<Cell*>& retired) {
+  for (const auto& live : live_params_)
+    for (const Cell* cell : retired) live->forget(*cell);
   for (Cell* cell : retired) {
     try {
       cell->close();
@@ -173,7 +201,7 @@ void Runner::close_all() noexcept {
 
 Frame* Runner::next_from_sources() {
   if (stop_requested_.load() || sources_done_) return nullptr;
-  Frame* frame = pool_.acquire(next_seq_);
+  Frame* frame = pool_.acquire(next_seq_.load());
   bool any_live = false, any_value = false;
   for (const std::size_t u : plan_.source_units) {
     if (!live_sources_[u]) continue;

@@ -431,6 +431,8 @@ TEST_F(CellflowCli, Cells_Json_IsMachineReadable) {
   EXPECT_EQ(sleep_ms["kind"], "number");
   EXPECT_EQ(sleep_ms["default"], 0.0);
   EXPECT_EQ(sleep_ms["description"], "milliseconds per item");
+  EXPECT_EQ(sleep_ms["live"], true);             // Pipeline::set_param can change it
+  EXPECT_EQ(delay["params"][1]["live"], false);  // jitter_ms
 }
 
 TEST_F(CellflowCli, Cells_FilterRepeat_ListsOnlyRepeat) {
@@ -441,6 +443,8 @@ TEST_F(CellflowCli, Cells_FilterRepeat_ListsOnlyRepeat) {
   EXPECT_EQ(types[0]["type"], "Repeat");
   EXPECT_EQ(types[0]["params"][0]["name"], "times");
   EXPECT_EQ(types[0]["params"][0]["default"], 1);
+  const CliRun text = cli({"cells", "Repeat"});
+  EXPECT_TRUE(contains(text.out, "live: copies emitted per input")) << text.out;
 }
 
 TEST_F(CellflowCli, Cells_UnknownFilter_ListsKnownTypes) {

@@ -45,6 +45,10 @@ class Cell {
   virtual void open() {}
   /// Handle one item: read inputs with ctx.get/take, emit with ctx.emit.
   virtual void process(Context& ctx) = 0;
+  /// A live parameter (declared with cellflow::kLive) took a new value from
+  /// Pipeline::set_param. Called on the thread that runs this instance, between two items, before
+  /// the first item that sees the value: rebuild what depends on it here.
+  virtual void on_param_changed(const std::string& /*name*/) {}
   /// Release resources. Called once after the last item, also after a failed start.
   virtual void close() {}
   /// Sources may say, once open, how many items they will emit (a video's frame count, a folder's

@@ -2,6 +2,8 @@
 //   cellflow::Param<int> sleep_ms{*this, "sleep_ms", 0, "milliseconds to wait per item"};
 // Cell::configure(json) assigns them; a wrong JSON type or an unknown key is a config error that
 // names the parameter. C++ and JSON configs take the same path.
+// A live parameter can also be changed while the pipeline runs (Pipeline::set_param):
+//   cellflow::Param<double> threshold{*this, "threshold", 0.5, "minimum score", cellflow::kLive};
 #pragma once
 
 #include <cstdint>
@@ -14,6 +16,10 @@ namespace cellflow {
 
 class Cell;
 
+/// Whether a parameter can be changed while the pipeline runs (Pipeline::set_param).
+enum class ParamMode { kFixed, kLive };
+inline constexpr ParamMode kLive = ParamMode::kLive;
+
 class ParamBase {
  public:
   ParamBase(const ParamBase&) = delete;
@@ -22,18 +28,21 @@ class ParamBase {
 
   const std::string& name() const noexcept { return name_; }
   const std::string& description() const noexcept { return description_; }
+  bool live() const noexcept { return mode_ == ParamMode::kLive; }
   /// JSON kind expected: "integer", "number", "boolean", "string", "array", "object" or "any".
   virtual std::string kind() const = 0;
   virtual nlohmann::json default_json() const = 0;
+  virtual nlohmann::json value_json() const = 0;
   /// Assigns from JSON. Throws std::invalid_argument ("expected integer, got string") on mismatch.
   virtual void assign(const nlohmann::json& value) = 0;
 
  protected:
-  ParamBase(Cell& owner, std::string name, std::string description);
+  ParamBase(Cell& owner, std::string name, std::string description, ParamMode mode);
 
  private:
   std::string name_;
   std::string description_;
+  ParamMode mode_;
 };
 
 namespace detail {
@@ -88,8 +97,9 @@ bool json_matches(const nlohmann::json& j) {
 template <class T>
 class Param final : public ParamBase {
  public:
-  Param(Cell& owner, std::string name, T default_value, std::string description = {})
-      : ParamBase(owner, std::move(name), std::move(description)),
+  Param(Cell& owner, std::string name, T default_value, std::string description = {},
+        ParamMode mode = ParamMode::kFixed)
+      : ParamBase(owner, std::move(name), std::move(description), mode),
         default_(default_value),
         value_(std::move(default_value)) {}
 
@@ -99,6 +109,7 @@ class Param final : public ParamBase {
 
   std::string kind() const override { return detail::json_kind<T>(); }
   nlohmann::json default_json() const override { return nlohmann::json(default_); }
+  nlohmann::json value_json() const override { return nlohmann::json(value_); }
   void assign(const nlohmann::json& j) override {
     if (!detail::json_matches<T>(j)) {
       throw std::invalid_argument("expected " + kind() + ", got " + std::string(j.type_name()) +

@@ -144,6 +144,13 @@ class Pipeline : public Cell {
   /// Rescales a clone group. Before start: same as set_clones. While running: adds or retires
   /// clones between items; no item is lost, duplicated or reordered. Thread-safe.
   void scale(std::string_view path, int clones);
+  /// Sets live parameter `param` (declared with cellflow::kLive) of the cell at `path`, checked
+  /// as configure() would check it. Before start: as if it were in the cell's params. While
+  /// running: every item admitted after this returns sees the value, in every clone; items
+  /// admitted before keep the old one (each instance takes the value between two items, then
+  /// Cell::on_param_changed). The change lasts for this run. Throws Error naming the cell and the
+  /// param (unknown, not live, invalid). Thread-safe.
+  void set_param(std::string_view path, const std::string& param, const nlohmann::json& value);
 
   /// Names of the exposed inputs that the cell at `cell_path` reads directly (as in
   /// CellFailure::cell()), in exposure order; empty for an unknown path. Lets a server say which

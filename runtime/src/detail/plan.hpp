@@ -19,11 +19,14 @@ namespace cellflow::detail {
 
 inline constexpr std::size_t kIngress = std::numeric_limits<std::size_t>::max();
 
+class LiveParams;
+
 struct LeafPlan {
   Cell* prototype = nullptr;
   std::string path;
   std::vector<std::size_t> input_slots;   // per inputs()[i]
   std::vector<std::size_t> output_slots;  // per outputs()[i]
+  LiveParams* live = nullptr;             // set by the Runner for a leaf with live params
 };
 
 struct UnitPlan {

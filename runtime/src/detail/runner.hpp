@@ -15,6 +15,7 @@
 #include "detail/credits.hpp"
 #include "detail/flow_graph.hpp"
 #include "detail/frame.hpp"
+#include "detail/live_params.hpp"
 #include "detail/plan.hpp"
 
 namespace cellflow::detail {
@@ -38,6 +39,9 @@ class Runner {
   PipelineStats stats() const;
   /// Rescales the clone group at `path`; throws Error when it is not one or n is out of range.
   void scale(std::string_view path, int clones);
+  /// Live param `param` of the leaf at `path` is `value` for every item admitted from now on
+  /// (checked by the caller). Throws Error when the leaf runs on remote clones.
+  void set_param(std::string_view path, const std::string& param, const nlohmann::json& value);
   /// True on a thread that is delivering a completion (sink or submit callback).
   static bool in_callback();
 
@@ -75,8 +79,10 @@ class Runner {
   bool sources_done_ = false;  // pump thread only
   std::unique_ptr<FlowGraph> graph_;
 
+  std::vector<std::unique_ptr<LiveParams>> live_params_;  // LeafPlan::live points into it
+
   std::mutex ingress_mutex_;
-  std::uint64_t next_seq_ = 0;
+  std::atomic<std::uint64_t> next_seq_{0};  // of the next item admitted
   std::atomic<bool> stop_requested_{false};
   std::atomic<bool> shut_down_{false};
   Sink sink_;

@@ -14,7 +14,7 @@ class Delay final : public Cell {
  public:
   Input<nlohmann::json> in{*this, "in"};
   Output<nlohmann::json> out{*this, "out"};
-  Param<double> sleep_ms{*this, "sleep_ms", 0.0, "milliseconds per item"};
+  Param<double> sleep_ms{*this, "sleep_ms", 0.0, "milliseconds per item", kLive};
   Param<double> jitter_ms{*this, "jitter_ms", 0.0, "uniform random ± milliseconds added per item"};
   Param<bool> busy{*this, "busy", false, "spin the CPU instead of sleeping"};
   Param<std::int64_t> seed{*this, "seed", 0, "jitter random seed (0: random)"};
