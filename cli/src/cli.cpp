@@ -192,13 +192,14 @@ int run_cli(int argc, char** argv, const Registry& registry, const CodecRegistry
   RunCommandOptions run_options;
   CLI::App* run = add_run(app, run_options);
   ConfigOptions validate_options, graph_options;
-  bool validate_open = false;
+  bool validate_open = false, graph_json = false;
   CLI::App* validate = app.add_subcommand("validate", "check a config, listing every problem");
   add_config_options(*validate, validate_options);
   validate->add_flag("--open", validate_open,
                      "also open every cell once (finds missing model files before serving)");
   CLI::App* graph = app.add_subcommand("graph", "print a config's pipeline as Graphviz DOT");
   add_config_options(*graph, graph_options);
+  graph->add_flag("--json", graph_json, "the topology as JSON (Pipeline::describe) instead");
   CellsCommandOptions cells_options;
   CLI::App* cells = add_cells(app, cells_options);
   ServeCommandOptions serve_options;
@@ -216,7 +217,7 @@ int run_cli(int argc, char** argv, const Registry& registry, const CodecRegistry
     if (run->parsed()) return detail::run_command(run_options, registry, codecs);
     if (validate->parsed())
       return detail::validate_command(validate_options, validate_open, registry);
-    if (graph->parsed()) return detail::graph_command(graph_options, registry);
+    if (graph->parsed()) return detail::graph_command(graph_options, graph_json, registry);
     if (cells->parsed()) return detail::cells_command(cells_options, registry);
     if (serve->parsed()) return detail::serve_command(serve_options, registry, codecs);
     if (worker->parsed()) return detail::worker_command(worker_options, registry, codecs);

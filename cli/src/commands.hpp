@@ -71,7 +71,7 @@ int serve_command(const ServeCommandOptions& options, const Registry& registry,
 int worker_command(const redis::WorkerOptions& options, const Registry& registry,
                    const CodecRegistry& codecs);
 /// Prints the pipeline as Graphviz DOT.
-int graph_command(const ConfigOptions& options, const Registry& registry);
+int graph_command(const ConfigOptions& options, bool json, const Registry& registry);
 
 /// Writes `text` and a newline to stdout and flushes, so output can be piped line by line.
 void print_line(const std::string& text);

@@ -1,5 +1,5 @@
 // `cellflow graph`: print a config's pipeline as Graphviz DOT (`cellflow graph -c p.json | dot
-// -Tsvg > p.svg`).
+// -Tsvg > p.svg`), or with --json its topology as data (Pipeline::describe).
 #include <string>
 
 #include "cellflow/cli/cli.hpp"
@@ -8,8 +8,12 @@
 
 namespace cellflow::cli::detail {
 
-int graph_command(const ConfigOptions& options, const Registry& registry) {
+int graph_command(const ConfigOptions& options, bool json, const Registry& registry) {
   auto pipeline = load_configured(options, registry);
+  if (json) {
+    print_line(pipeline->describe().dump(2));
+    return kExitOk;
+  }
   std::string dot = to_dot(*pipeline);
   if (!dot.empty() && dot.back() == '\n') dot.pop_back();
   print_line(dot);

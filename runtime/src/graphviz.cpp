@@ -1,11 +1,12 @@
+// to_dot: Graphviz DOT drawn from Pipeline::describe(), the one description of the topology.
 #include "cellflow/graphviz.hpp"
 
 #include <sstream>
 
-#include "detail/structure.hpp"
-
 namespace cellflow {
 namespace {
+
+using nlohmann::json;
 
 std::string quoted(const std::string& text) {
   std::string out = "\"";
@@ -13,45 +14,74 @@ std::string quoted(const std::string& text) {
   return out + "\"";
 }
 
-// A port's node: a leaf cell's node, or the pipeline-port node at the pipeline's boundary.
-std::string node_of(const PortBase& port, const Pipeline& level) {
-  if (&port.owner() == &level) return quoted(level.path() + ":" + port.name());
-  if (port.owner().is_pipeline()) return quoted(port.owner().path() + ":" + port.name());
-  return quoted(port.owner().path());
+std::string joined(const std::string& prefix, const std::string& name) {
+  return prefix.empty() ? name : prefix + "/" + name;
 }
 
-void emit_level(const Pipeline& p, std::ostringstream& out, const std::string& indent) {
-  for (const auto* port : p.inputs())
-    out << indent << node_of(*port, p) << " [shape=cds, label=" << quoted(port->name()) << "];\n";
-  for (const auto* port : p.outputs())
-    out << indent << node_of(*port, p) << " [shape=cds, label=" << quoted(port->name()) << "];\n";
-  for (const auto& child : p.structure().children) {
-    const Cell& cell = *child.cell;
-    const std::string clones = child.scaled ? " ×" + std::to_string(child.scale.clones) : "";
-    if (cell.is_pipeline()) {
-      out << indent << "subgraph " << quoted("cluster_" + cell.path()) << " {\n"
-          << indent << "  label=" << quoted(cell.name() + clones) << ";\n";
-      emit_level(static_cast<const Pipeline&>(cell), out, indent + "  ");
+std::string port_of(const std::string& endpoint) {
+  const auto dot = endpoint.find('.');
+  return dot == std::string::npos ? endpoint : endpoint.substr(dot + 1);
+}
+
+// The node of an endpoint of `level` ("cell.port", or the level's own "port"): a leaf cell's
+// node, or the port node at a nested pipeline's boundary.
+std::string node_of(const json& level, const std::string& prefix, const std::string& endpoint) {
+  const auto dot = endpoint.find('.');
+  if (dot == std::string::npos) return quoted(prefix + ":" + endpoint);
+  const std::string name = endpoint.substr(0, dot);
+  for (const json& cell : level["cells"])
+    if (cell["name"] == name && cell.contains("pipeline"))
+      return quoted(joined(prefix, name) + ":" + endpoint.substr(dot + 1));
+  return quoted(joined(prefix, name));
+}
+
+void edge(std::ostringstream& out, const std::string& indent, const std::string& from,
+          const std::string& to, const std::string& label) {
+  out << indent << from << " -> " << to << " [label=" << quoted(label) << "];\n";
+}
+
+void emit_level(const json& level, const std::string& prefix, std::ostringstream& out,
+                const std::string& indent) {
+  for (const char* side : {"inputs", "outputs"})
+    for (const json& port : level[side])
+      out << indent << quoted(prefix + ":" + port["name"].get<std::string>())
+          << " [shape=cds, label=" << quoted(port["name"]) << "];\n";
+  for (const json& cell : level["cells"]) {
+    const std::string name = cell["name"];
+    const std::string clones =
+        cell.contains("clones") ? " ×" + std::to_string(cell["clones"].get<int>()) : "";
+    if (cell.contains("pipeline")) {
+      out << indent << "subgraph " << quoted("cluster_" + joined(prefix, name)) << " {\n"
+          << indent << "  label=" << quoted(name + clones) << ";\n";
+      emit_level(cell["pipeline"], joined(prefix, name), out, indent + "  ");
       out << indent << "}\n";
     } else {
-      out << indent << quoted(cell.path()) << " [shape=box, label=" << quoted(cell.name() + clones)
-          << "];\n";
+      out << indent << quoted(joined(prefix, name))
+          << " [shape=box, label=" << quoted(name + clones) << "];\n";
     }
   }
-  for (const auto& c : p.structure().connections) {
-    const std::string label =
-        c.from->name() + " → " + c.to->name() + " (" + type_name(c.from->type()) + ")";
-    out << indent << node_of(*c.from, p) << " -> " << node_of(*c.to, p)
-        << " [label=" << quoted(label) << "];\n";
-  }
+  for (const json& port : level["inputs"])
+    for (const json& to : port["to"])
+      edge(out, indent, node_of(level, prefix, port["name"]), node_of(level, prefix, to),
+           port["name"].get<std::string>() + " → " + port_of(to) + " (" +
+               port["type"].get<std::string>() + ")");
+  for (const json& c : level["connections"])
+    edge(out, indent, node_of(level, prefix, c["from"]), node_of(level, prefix, c["to"]),
+         port_of(c["from"]) + " → " + port_of(c["to"]) + " (" + c["type"].get<std::string>() + ")");
+  for (const json& port : level["outputs"])
+    if (port["from"].is_string())
+      edge(out, indent, node_of(level, prefix, port["from"]), node_of(level, prefix, port["name"]),
+           port_of(port["from"]) + " → " + port["name"].get<std::string>() + " (" +
+               port["type"].get<std::string>() + ")");
 }
 
 }  // namespace
 
 std::string to_dot(const Pipeline& pipeline) {
+  const json description = pipeline.describe();
   std::ostringstream out;
-  out << "digraph " << quoted(pipeline.name()) << " {\n  rankdir=LR;\n";
-  emit_level(pipeline, out, "  ");
+  out << "digraph " << quoted(description["name"]) << " {\n  rankdir=LR;\n";
+  emit_level(description, "", out, "  ");
   out << "}\n";
   return out.str();
 }

@@ -54,6 +54,13 @@ void LiveParams::apply(Cell& instance, std::uint64_t seq) {
   for (const auto& name : changed) instance.on_param_changed(name);
 }
 
+nlohmann::json LiveParams::latest() {
+  std::lock_guard lock(mutex_);
+  nlohmann::json out = nlohmann::json::object();
+  for (const auto& [name, changes] : changes_) out[name] = changes.back().value;
+  return out;
+}
+
 void LiveParams::forget(const Cell& instance) {
   std::lock_guard lock(mutex_);
   applied_.erase(&instance);

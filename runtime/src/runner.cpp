@@ -170,6 +170,14 @@ void Runner::set_param(std::string_view path, const std::string& param,
   throw Error("cell '" + std::string(path) + "' has no live params");
 }
 
+std::map<std::string, nlohmann::json> Runner::live_values() const {
+  std::map<std::string, nlohmann::json> out;
+  for (const auto& leaf : plan_.leaves)
+    if (leaf.live != nullptr)
+      if (auto values = leaf.live->latest(); !values.empty()) out[leaf.path] = std::move(values);
+  return out;
+}
+
 // Closes and frees retired clones' cells (a retired nested-pipeline clone goes as a whole).
 void Runner::release(const std::vector<Cell*>& retired) {
   for (const auto& live : live_params_)

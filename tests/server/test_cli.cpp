@@ -468,6 +468,22 @@ TEST_F(CellflowCli, Graph_PrintsGraphvizDot) {
   }
 }
 
+TEST_F(CellflowCli, Graph_Json_PrintsTheTopologyWithTheOverrides) {
+  const CliRun run =
+      cli({"graph", "--json", "--config", write_config("p.json", counter_delay_repeat(3, 1)),
+           "--clones", "delay=4", "--set", "repeat.times=2"});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  const json d = json::parse(run.out);
+  std::vector<std::string> names;
+  for (const json& cell : d["cells"]) names.push_back(cell["name"]);
+  EXPECT_EQ(names, (std::vector<std::string>{"counter", "delay", "repeat"}));
+  EXPECT_EQ(d["cells"][0]["source"], true);
+  EXPECT_EQ(d["cells"][1]["clones"], 4);
+  EXPECT_EQ(d["cells"][2]["params"]["times"], 2);
+  EXPECT_EQ(d["cells"][2]["live_params"], json::array({"times"}));
+  EXPECT_EQ(d["connections"][0]["from"], "counter.out");
+}
+
 TEST_F(CellflowCli, Graph_UnknownType_IsConfigError) {
   json config = counter_delay_repeat(3, 1);
   config["cells"][0]["type"] = "Camera";

@@ -162,6 +162,15 @@ class Pipeline : public Cell {
   /// one.
   std::optional<std::uint64_t> expected_items() const;
 
+  /// The topology as data, for tools and dashboards (`cellflow graph --json`; DOT is drawn from
+  /// it): {"name", "running", "inputs": [{"name", "type", "to": ["cell.port", ...]}],
+  /// "outputs": [{"name", "type", "from": "cell.port"}], "cells": [...], "connections":
+  /// [{"from": "a.out", "to": "b.in", "type", "feedback"}]}. Cells come in topological order:
+  /// {"name", "path", "source", "sink", "inputs", "outputs", "clones" (clone groups only; the
+  /// current count while running), "remote_clones", and "params" (current values, live ones as
+  /// set while running) with "live_params", or "pipeline": {...} for a nested pipeline}.
+  nlohmann::json describe() const;
+
   /// Throws Error listing every wiring and config problem (a no-op when there are none).
   void validate() const;
   /// Several source cells in one pipeline tree are a build error: their items would be paired

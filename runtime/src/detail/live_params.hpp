@@ -25,6 +25,8 @@ class LiveParams {
   /// Gives `instance` the values item `seq` must see and calls its on_param_changed for each
   /// param that changed. Only from the thread running `instance`.
   void apply(Cell& instance, std::uint64_t seq);
+  /// The latest value of each changed param: {param: value}.
+  nlohmann::json latest();
   /// `instance` is gone (a retired clone).
   void forget(const Cell& instance);
 

@@ -42,6 +42,8 @@ class Runner {
   /// Live param `param` of the leaf at `path` is `value` for every item admitted from now on
   /// (checked by the caller). Throws Error when the leaf runs on remote clones.
   void set_param(std::string_view path, const std::string& param, const nlohmann::json& value);
+  /// Per cell path, the live params set while running: {param: value}.
+  std::map<std::string, nlohmann::json> live_values() const;
   /// True on a thread that is delivering a completion (sink or submit callback).
   static bool in_callback();
 

@@ -19,7 +19,7 @@
 //       Prints "ok: <name> (N cells)" or every problem, one per line; --open also opens every
 //       cell once (a missing model file is found before serving).
 //   cells [TYPE ...] [--json]  lists registered cell types with their ports and params
-//   graph --config FILE        prints the pipeline as Graphviz DOT
+//   graph --config FILE [--json] prints the pipeline as Graphviz DOT, or its topology as JSON
 //   serve --config FILE [--config FILE ...] [--host H] [--port P] [--api-key K] [--threads N]
 //         [--clones path=N ...] [--set cell.param=value ...] [--max-pending N]
 //         [--timeout-ms MS] [--max-body-mb MB] [--grpc-port P]
