@@ -27,7 +27,7 @@ nlohmann::json describe_ports(const std::vector<PortBase*>& ports) {
 }
 
 // {"type", "description", "ports": [{"name", "direction", "type"}],
-//  "params": [{"name", "kind", "default", "live", "description"}]}
+//  "params": [{"name", "kind", "default", "live", "constraint", "description"}]}
 nlohmann::json describe_type(const Registry& registry, const std::string& type) {
   const auto cell = registry.create(type);
   nlohmann::json ports = describe_ports(cell->inputs());
@@ -38,6 +38,7 @@ nlohmann::json describe_type(const Registry& registry, const std::string& type) 
                       {"kind", param->kind()},
                       {"default", param->default_json()},
                       {"live", param->live()},
+                      {"constraint", param->constraint()},
                       {"description", param->description()}});
   }
   return {{"type", type},
@@ -91,8 +92,10 @@ void print_type(const nlohmann::json& type) {
   Table params;
   for (const auto& param : type["params"]) {
     const std::string live = param["live"].get<bool>() ? "live: " : "";
+    const std::string constraint = param["constraint"];
     params.push_back({param["name"], param["kind"], "default " + param["default"].dump(),
-                      live + param["description"].get<std::string>()});
+                      live + param["description"].get<std::string>() +
+                          (constraint.empty() ? "" : "; " + constraint)});
   }
   print_line("  params:" + std::string(params.empty() ? " none" : ""));
   print_table(params, "    ");

@@ -29,10 +29,23 @@ std::string name_problem(const std::string& name) {
 Cell::~Cell() = default;
 
 void Cell::configure(const nlohmann::json& params) {
-  if (params.is_null()) return;
-  if (!params.is_object())
-    throw Error("params: expected object, got " + std::string(params.type_name()));
+  if (auto problems = assign_params(params); !problems.empty()) throw Error(std::move(problems));
+}
+
+std::vector<std::string> Cell::assign_params(const nlohmann::json& params) {
+  if (!params.is_null() && !params.is_object())
+    return {"params: expected object, got " + std::string(params.type_name())};
   std::vector<std::string> problems;
+  // A rule holds for values not given too: a required param left at its empty default.
+  for (const ParamBase* param : params_) {
+    if (params.is_object() && params.contains(param->name())) continue;
+    try {
+      param->check_rule(param->value_json());
+    } catch (const std::exception& e) {
+      problems.push_back("params." + param->name() + ": " + e.what());
+    }
+  }
+  if (params.is_null()) return problems;
   for (const auto& [key, value] : params.items()) {
     auto it = std::find_if(params_.begin(), params_.end(),
                            [&name = key](auto* p) { return p->name() == name; });
@@ -46,7 +59,7 @@ void Cell::configure(const nlohmann::json& params) {
       problems.push_back("params." + key + ": " + e.what());
     }
   }
-  if (!problems.empty()) throw Error(std::move(problems));
+  return problems;
 }
 
 std::string Cell::path() const {

@@ -140,8 +140,9 @@ TEST_F(RedisStreams, BadParamsAreListedTogether) {
     ADD_FAILURE() << "loaded";
   } catch (const Error& e) {
     const std::string message = e.what();
-    EXPECT_NE(message.find("param 'stream': required"), std::string::npos) << message;
-    EXPECT_NE(message.find("param 'block_ms': must be at least 1"), std::string::npos) << message;
+    EXPECT_NE(message.find("params.stream: required (the stream's key)"), std::string::npos)
+        << message;
+    EXPECT_NE(message.find("params.block_ms: must be >= 1, got 0"), std::string::npos) << message;
     EXPECT_NE(message.find("invalid Redis URL 'http://x'"), std::string::npos) << message;
   }
 }

@@ -22,14 +22,10 @@ class LiveScale final : public Cell {
  public:
   Input<int> in{*this, "in"};
   Output<int> out{*this, "out"};
-  Param<int> factor{*this, "factor", 2, "multiplier (>= 0)", kLive};
+  Param<int> factor{*this, "factor", 2, "multiplier", at_least(0), kLive};
   Param<int> jitter_us{*this, "jitter_us", 0, "random sleep per item"};
   static inline std::atomic<int> hooks{0};
 
-  void configure(const nlohmann::json& params) override {
-    Cell::configure(params);
-    if (*factor < 0) throw Error("params.factor: must be >= 0, got " + std::to_string(*factor));
-  }
   void open() override { applied_ = *factor; }
   void on_param_changed(const std::string& name) override {
     if (name == "factor") applied_ = *factor;

@@ -443,8 +443,9 @@ TEST_F(CellflowCli, Cells_FilterRepeat_ListsOnlyRepeat) {
   EXPECT_EQ(types[0]["type"], "Repeat");
   EXPECT_EQ(types[0]["params"][0]["name"], "times");
   EXPECT_EQ(types[0]["params"][0]["default"], 1);
+  EXPECT_EQ(types[0]["params"][0]["constraint"], "must be >= 0");
   const CliRun text = cli({"cells", "Repeat"});
-  EXPECT_TRUE(contains(text.out, "live: copies emitted per input")) << text.out;
+  EXPECT_TRUE(contains(text.out, "live: copies emitted per input; must be >= 0")) << text.out;
 }
 
 TEST_F(CellflowCli, Cells_UnknownFilter_ListsKnownTypes) {

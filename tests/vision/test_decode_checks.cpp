@@ -185,7 +185,7 @@ TEST(DecodeImageMaxPixels, NonPositiveLimitIsAConfigError) {
     p.validate();
     FAIL() << "expected cellflow::Error";
   } catch (const Error& e) {
-    EXPECT_TRUE(contains(e.what(), "'max_pixels'")) << e.what();
+    EXPECT_TRUE(contains(e.what(), "params.max_pixels: must be >= 1, got 0")) << e.what();
   }
 }
 

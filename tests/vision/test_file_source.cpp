@@ -95,7 +95,8 @@ TEST_F(FileSourceTest, MissingPathAndFolderWithoutImagesAreErrors) {
                              run({{"path", dir_.string()}});
                            }),
                            {"no files with extensions", ".jpg", dir_.string()}));
-  EXPECT_TRUE(contains_all(error_text_of([&] { run(json::object()); }), {"'path'", "required"}));
+  EXPECT_TRUE(contains_all(error_text_of([&] { run(json::object()); }),
+                           {"params.path: required (a directory or a file)"}));
 }
 
 }  // namespace

@@ -6,13 +6,11 @@
 
 namespace cellflow::redis {
 
-void check_stream_params(const std::string& url, const std::string& stream,
-                         std::vector<std::string>& problems) {
-  if (stream.empty()) problems.push_back("param 'stream': required (the stream's key)");
+void check_redis_url(const std::string& url, std::vector<std::string>& problems) {
   try {
     RedisUrl::parse(url);
   } catch (const std::invalid_argument& e) {
-    problems.push_back(std::string("param 'redis': ") + e.what());
+    problems.push_back(std::string("params.redis: ") + e.what());
   }
 }
 

@@ -1,4 +1,4 @@
-// The params every Redis Streams cell has: a Redis URL and a stream key.
+// The check every Redis Streams cell makes of its `redis` URL param.
 #pragma once
 
 #include <string>
@@ -6,8 +6,7 @@
 
 namespace cellflow::redis {
 
-/// Appends "param 'stream': required ..." and "param 'redis': invalid Redis URL ..." problems.
-void check_stream_params(const std::string& url, const std::string& stream,
-                         std::vector<std::string>& problems);
+/// Appends "params.redis: invalid Redis URL ..." when `url` does not parse.
+void check_redis_url(const std::string& url, std::vector<std::string>& problems);
 
 }  // namespace cellflow::redis

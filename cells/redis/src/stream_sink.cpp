@@ -14,10 +14,8 @@ RedisStreamSink::RedisStreamSink() = default;
 RedisStreamSink::~RedisStreamSink() = default;
 
 void RedisStreamSink::configure(const nlohmann::json& params) {
-  Cell::configure(params);
-  std::vector<std::string> problems;
-  check_stream_params(*redis, *stream, problems);
-  if (*maxlen < 0) problems.push_back("param 'maxlen': must be >= 0 (0: no trimming)");
+  std::vector<std::string> problems = assign_params(params);
+  check_redis_url(*redis, problems);
   if (!problems.empty()) throw Error(problems);
 }
 

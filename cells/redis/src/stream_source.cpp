@@ -71,10 +71,8 @@ RedisStreamSource::RedisStreamSource() = default;
 RedisStreamSource::~RedisStreamSource() = default;
 
 void RedisStreamSource::configure(const nlohmann::json& params) {
-  Cell::configure(params);
-  std::vector<std::string> problems;
-  check_stream_params(*redis, *stream, problems);
-  if (*block_ms < 1) problems.push_back("param 'block_ms': must be at least 1");
+  std::vector<std::string> problems = assign_params(params);
+  check_redis_url(*redis, problems);
   if (!problems.empty()) throw Error(problems);
 }
 

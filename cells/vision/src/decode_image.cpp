@@ -42,20 +42,10 @@ cv::Mat decode(const std::string& data, int flags) {
 }  // namespace
 
 void DecodeImage::configure(const nlohmann::json& params) {
-  Cell::configure(params);
-  std::vector<std::string> problems;
-  if (*mode == "color")
-    flags_ = cv::IMREAD_COLOR;
-  else if (*mode == "grayscale")
-    flags_ = cv::IMREAD_GRAYSCALE;
-  else if (*mode == "unchanged")
-    flags_ = cv::IMREAD_UNCHANGED;
-  else
-    problems.push_back("param 'mode': expected \"color\", \"grayscale\" or \"unchanged\", got \"" +
-                       *mode + "\"");
-  if (*max_pixels < 1)
-    problems.push_back("param 'max_pixels': must be >= 1, got " + std::to_string(*max_pixels));
-  if (!problems.empty()) throw Error(std::move(problems));
+  Cell::configure(params);  // the rules check mode
+  flags_ = *mode == "color"       ? cv::IMREAD_COLOR
+           : *mode == "grayscale" ? cv::IMREAD_GRAYSCALE
+                                  : cv::IMREAD_UNCHANGED;
 }
 
 void DecodeImage::process(Context& ctx) {

@@ -70,16 +70,13 @@ void draw_caption(cv::Mat& canvas, const cv::Rect& box, const std::string& text,
 }  // namespace
 
 void DrawDetections::configure(const nlohmann::json& params) {
-  Cell::configure(params);
-  std::vector<std::string> problems;
+  std::vector<std::string> problems = assign_params(params);
   if (color->size() != 3)
     problems.push_back("param 'color': expected [B, G, R] (3 values), got " +
                        std::to_string(color->size()) + " values");
   for (double c : *color)
     if (!(c >= 0 && c <= 255))
       problems.push_back("param 'color': each value must be in 0..255, got " + std::to_string(c));
-  if (*thickness < 1)
-    problems.push_back("param 'thickness': must be >= 1, got " + std::to_string(*thickness));
   if (!problems.empty()) throw Error(std::move(problems));
   color_ = cv::Scalar((*color)[0], (*color)[1], (*color)[2], 255);
 }

@@ -8,15 +8,7 @@
 namespace cellflow::vision {
 
 void EncodeImage::configure(const nlohmann::json& params) {
-  Cell::configure(params);
-  std::vector<std::string> problems;
-  if (*format != "jpeg" && *format != "png")
-    problems.push_back("param 'format': expected \"jpeg\" or \"png\", got \"" + *format + "\"");
-  if (*quality < 1 || *quality > 100)
-    problems.push_back("param 'quality': expected 1..100, got " + std::to_string(*quality));
-  if (*compression < 0 || *compression > 9)
-    problems.push_back("param 'compression': expected 0..9, got " + std::to_string(*compression));
-  if (!problems.empty()) throw Error(std::move(problems));
+  Cell::configure(params);  // the rules check format, quality and compression
   if (*format == "jpeg") {
     extension_ = ".jpg";
     options_ = {cv::IMWRITE_JPEG_QUALITY, *quality};

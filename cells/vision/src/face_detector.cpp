@@ -54,35 +54,10 @@ std::vector<Detection> detect_haar(cv::CascadeClassifier& cascade, const cv::Mat
   return faces;
 }
 
-void check_unit_interval(const Param<double>& param, std::vector<std::string>& problems) {
-  if (!(*param >= 0.0 && *param <= 1.0))
-    problems.push_back("param '" + param.name() + "': must be in [0, 1], got " +
-                       std::to_string(*param));
-}
-
 }  // namespace
 
 FaceDetector::FaceDetector() = default;
 FaceDetector::~FaceDetector() = default;
-
-void FaceDetector::configure(const nlohmann::json& params) {
-  Cell::configure(params);
-  std::vector<std::string> problems;
-  if (*backend != "blazeface" && *backend != "haar")
-    problems.push_back("param 'backend': unknown backend \"" + *backend +
-                       "\"; allowed: \"blazeface\", \"haar\"");
-  if (model->empty()) problems.emplace_back("param 'model': must not be empty");
-  check_unit_interval(score_threshold, problems);
-  check_unit_interval(nms_threshold, problems);
-  if (!(*scale_factor > 1.0))
-    problems.push_back("param 'scale_factor': must be > 1, got " + std::to_string(*scale_factor));
-  if (*min_neighbors < 0)
-    problems.push_back("param 'min_neighbors': must be >= 0, got " +
-                       std::to_string(*min_neighbors));
-  if (*min_size < 0)
-    problems.push_back("param 'min_size': must be >= 0, got " + std::to_string(*min_size));
-  if (!problems.empty()) throw Error(std::move(problems));
-}
 
 void FaceDetector::open() {
   auto impl = std::make_unique<Impl>();

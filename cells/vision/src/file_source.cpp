@@ -28,9 +28,7 @@ std::string read_file(const std::string& file) {
 }  // namespace
 
 void FileSource::configure(const nlohmann::json& params) {
-  Cell::configure(params);
-  std::vector<std::string> problems;
-  if (folder->empty()) problems.push_back("param 'path': required (a directory or a file)");
+  std::vector<std::string> problems = assign_params(params);
   const bool strings =
       extensions->is_array() && std::all_of(extensions->begin(), extensions->end(),
                                             [](const nlohmann::json& e) { return e.is_string(); });

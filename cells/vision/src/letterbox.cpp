@@ -22,11 +22,7 @@ LetterboxGeometry letterbox_geometry(cv::Size image, cv::Size target) {
 }
 
 void Letterbox::configure(const nlohmann::json& params) {
-  Cell::configure(params);
-  std::vector<std::string> problems;
-  if (*width <= 0) problems.push_back("param 'width': must be > 0, got " + std::to_string(*width));
-  if (*height <= 0)
-    problems.push_back("param 'height': must be > 0, got " + std::to_string(*height));
+  std::vector<std::string> problems = assign_params(params);
   if (color->empty() || color->size() > 4)
     problems.push_back("param 'color': expected 1 to 4 values (one per channel), got " +
                        std::to_string(color->size()));

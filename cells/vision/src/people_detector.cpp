@@ -41,25 +41,6 @@ float margin_to_score(double margin) { return static_cast<float>(1.0 / (1.0 + st
 PeopleDetector::PeopleDetector() = default;
 PeopleDetector::~PeopleDetector() = default;
 
-void PeopleDetector::configure(const nlohmann::json& params) {
-  Cell::configure(params);
-  std::vector<std::string> problems;
-  if (*win_stride <= 0 || *win_stride % 8 != 0)
-    problems.push_back("param 'win_stride': must be a positive multiple of 8, got " +
-                       std::to_string(*win_stride));
-  if (*padding < 0 || *padding % 8 != 0)
-    problems.push_back("param 'padding': must be a multiple of 8 (>= 0), got " +
-                       std::to_string(*padding));
-  if (!(*scale > 1.0))
-    problems.push_back("param 'scale': must be > 1, got " + std::to_string(*scale));
-  if (*group_threshold < 0)
-    problems.push_back("param 'group_threshold': must be >= 0, got " +
-                       std::to_string(*group_threshold));
-  if (*resize_width < 0)
-    problems.push_back("param 'resize_width': must be >= 0, got " + std::to_string(*resize_width));
-  if (!problems.empty()) throw Error(std::move(problems));
-}
-
 void PeopleDetector::open() {
   route_opencv_threads();
   impl_ = std::make_unique<Impl>();

@@ -19,11 +19,7 @@ int interpolation_flag(const std::string& name, const std::string& param) {
 }
 
 void Resize::configure(const nlohmann::json& params) {
-  Cell::configure(params);
-  std::vector<std::string> problems;
-  if (*width < 0) problems.push_back("param 'width': must be >= 0, got " + std::to_string(*width));
-  if (*height < 0)
-    problems.push_back("param 'height': must be >= 0, got " + std::to_string(*height));
+  std::vector<std::string> problems = assign_params(params);
   if (*width == 0 && *height == 0)
     problems.push_back("param 'width', 'height': set at least one of them (> 0)");
   try {

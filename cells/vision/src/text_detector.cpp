@@ -94,15 +94,6 @@ struct TextDetector::Impl {
 TextDetector::TextDetector() = default;
 TextDetector::~TextDetector() = default;
 
-void TextDetector::configure(const nlohmann::json& params) {
-  Cell::configure(params);
-  if (*threshold <= 0 || *threshold >= 1) throw Error("param 'threshold': must be in (0, 1)");
-  if (*box_threshold < 0 || *box_threshold > 1)
-    throw Error("param 'box_threshold': must be in [0, 1]");
-  if (*unclip_ratio <= 0) throw Error("param 'unclip_ratio': must be > 0");
-  if (*max_regions < 1) throw Error("param 'max_regions': must be at least 1");
-}
-
 void TextDetector::open() {
   impl_ = std::make_unique<Impl>();
   impl_->net = detail::load_text_net(*model, {1, 3, kInputSize, kInputSize});

@@ -77,11 +77,6 @@ struct TextRecognizer::Impl {
 TextRecognizer::TextRecognizer() = default;
 TextRecognizer::~TextRecognizer() = default;
 
-void TextRecognizer::configure(const nlohmann::json& params) {
-  Cell::configure(params);
-  if (*min_score < 0 || *min_score > 1) throw Error("param 'min_score': must be in [0, 1]");
-}
-
 void TextRecognizer::open() {
   auto impl = std::make_unique<Impl>();
   impl->charset = detail::load_charset(model_path(*keys));

@@ -58,16 +58,6 @@ int backend_for(const std::string& uri) {
 VideoSource::VideoSource() = default;
 VideoSource::~VideoSource() = default;
 
-void VideoSource::configure(const nlohmann::json& params) {
-  Cell::configure(params);
-  std::vector<std::string> problems;
-  if (uri->empty()) problems.push_back("param 'uri': required (a file, camera index or URL)");
-  if (*max_frames < -1)
-    problems.push_back("param 'max_frames': must be -1 (all) or >= 0, got " +
-                       std::to_string(*max_frames));
-  if (!problems.empty()) throw Error(std::move(problems));
-}
-
 void VideoSource::open() {
   impl_ = std::make_unique<Impl>();
   const bool camera = is_camera_index(*uri);

@@ -68,19 +68,6 @@ struct VideoWriter::Impl {
 VideoWriter::VideoWriter() = default;
 VideoWriter::~VideoWriter() = default;
 
-void VideoWriter::configure(const nlohmann::json& params) {
-  Cell::configure(params);
-  std::vector<std::string> problems;
-  if (path->empty()) problems.push_back("param 'path': required (the output video file)");
-  if (fourcc->size() != 4)
-    problems.push_back("param 'fourcc': expected 4 characters (e.g. \"MJPG\"), got \"" + *fourcc +
-                       "\"");
-  if (!(*fps >= 0))
-    problems.push_back("param 'fps': must be > 0, or 0 for the source's rate, got " +
-                       std::to_string(*fps));
-  if (!problems.empty()) throw Error(std::move(problems));
-}
-
 void VideoWriter::open() {
   const std::filesystem::path parent = std::filesystem::absolute(*path).parent_path();
   if (!std::filesystem::is_directory(parent))

@@ -38,8 +38,9 @@ class Cell {
   Cell& operator=(const Cell&) = delete;
   virtual ~Cell();
 
-  /// Applies params to the declared Param members. Unknown keys and wrong types throw Error
-  /// listing every problem. Override to read params yourself (call Cell::configure for members).
+  /// Applies params to the declared Param members. Unknown keys, wrong types and broken rules
+  /// throw Error listing every problem. Override to check more or derive state: call
+  /// assign_params first and add your own problems to the ones it returns.
   virtual void configure(const nlohmann::json& params);
   /// Acquire resources (models, files, devices). Called once before the first item.
   virtual void open() {}
@@ -71,6 +72,11 @@ class Cell {
   virtual bool is_pipeline() const noexcept { return false; }
   /// Problems found while declaring ports and params (duplicate or invalid names).
   const std::vector<std::string>& declaration_problems() const noexcept { return problems_; }
+
+ protected:
+  /// Assigns params to the Param members and checks their rules (given values and defaults);
+  /// returns every problem ("params.quality: must be in [1, 100], got 0") instead of throwing.
+  std::vector<std::string> assign_params(const nlohmann::json& params);
 
  private:
   friend class PortBase;

@@ -12,9 +12,8 @@ namespace cellflow::cells {
 class Counter final : public Cell {
  public:
   Output<nlohmann::json> out{*this, "out"};
-  Param<std::int64_t> count{*this, "count", 10, "number of items; -1 for endless"};
+  Param<std::int64_t> count{*this, "count", 10, "number of items; -1 for endless", at_least(-1)};
 
-  void configure(const nlohmann::json& params) override;
   void open() override { next_ = 0; }
   void process(Context& ctx) override;
 

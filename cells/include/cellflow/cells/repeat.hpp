@@ -13,9 +13,8 @@ class Repeat final : public Cell {
  public:
   Input<nlohmann::json> in{*this, "in"};
   Output<nlohmann::json> out{*this, "out"};
-  Param<std::int64_t> times{*this, "times", 1, "copies emitted per input (>= 0)", kLive};
+  Param<std::int64_t> times{*this, "times", 1, "copies emitted per input", at_least(0), kLive};
 
-  void configure(const nlohmann::json& params) override;
   void process(Context& ctx) override;
 };
 

@@ -20,8 +20,9 @@ class RedisStreamSink final : public Cell {
  public:
   Input<nlohmann::json> in{*this, "in"};
   Param<std::string> redis{*this, "redis", "redis://127.0.0.1:6379", "Redis URL"};
-  Param<std::string> stream{*this, "stream", "", "stream key"};
-  Param<std::int64_t> maxlen{*this, "maxlen", 100000, "approximate length cap (0: none)"};
+  Param<std::string> stream{*this, "stream", "", "stream key", required("the stream's key")};
+  Param<std::int64_t> maxlen{*this, "maxlen", 100000, "approximate length cap (0: none)",
+                             at_least(0)};
   Param<std::string> field{*this, "field", "data", "field for values that are not objects"};
 
   RedisStreamSink();

@@ -28,13 +28,13 @@ class RedisStreamSource final : public Cell {
   Output<std::string> data{*this, "data"};
   Output<nlohmann::json> json{*this, "json"};
   Param<std::string> redis{*this, "redis", "redis://127.0.0.1:6379", "Redis URL"};
-  Param<std::string> stream{*this, "stream", "", "stream key"};
+  Param<std::string> stream{*this, "stream", "", "stream key", required("the stream's key")};
   Param<std::string> group{*this, "group", "cellflow", "consumer group"};
   Param<std::string> consumer{*this, "consumer", "", "consumer name (default: host name)"};
   Param<std::string> start{*this, "start", "$", "where a new group starts: $, 0 or an ID"};
   Param<bool> follow{*this, "follow", true, "wait for new entries (false: end at the end)"};
   Param<std::string> field{*this, "field", "data", "field emitted on `data`"};
-  Param<int> block_ms{*this, "block_ms", 1000, "how long a following read waits"};
+  Param<int> block_ms{*this, "block_ms", 1000, "how long a following read waits", at_least(1)};
 
   RedisStreamSource();
   ~RedisStreamSource() override;

@@ -28,12 +28,13 @@ class DecodeImage final : public Cell {
  public:
   Input<std::string> bytes{*this, "bytes"};
   Output<cv::Mat> image{*this, "image"};
-  Param<std::string> mode{*this, "mode", "color",
-                          "\"color\" (BGR), \"grayscale\" or \"unchanged\""};
+  Param<std::string> mode{*this, "mode", "color", "BGR color, grayscale or as stored",
+                          one_of({"color", "grayscale", "unchanged"})};
   Param<bool> strict{*this, "strict", true,
                      "reject a JPEG without FFD9 or a PNG without IEND (truncated)"};
   Param<std::int64_t> max_pixels{*this, "max_pixels", 50'000'000,
-                                 "largest width x height accepted, checked before decoding"};
+                                 "largest width x height accepted, checked before decoding",
+                                 at_least(1)};
 
   void configure(const nlohmann::json& params) override;
   void process(Context& ctx) override;

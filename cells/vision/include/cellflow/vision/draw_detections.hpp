@@ -25,7 +25,7 @@ class DrawDetections final : public Cell {
   Input<Detections> detections{*this, "detections"};
   Output<cv::Mat> out{*this, "out"};
   Param<std::vector<double>> color{*this, "color", {0, 255, 0}, "[B, G, R], each 0..255"};
-  Param<int> thickness{*this, "thickness", 2, "line thickness in pixels"};
+  Param<int> thickness{*this, "thickness", 2, "line thickness in pixels", at_least(1)};
 
   void configure(const nlohmann::json& params) override;
   void process(Context& ctx) override;

@@ -21,9 +21,9 @@ class EncodeImage final : public Cell {
  public:
   Input<cv::Mat> image{*this, "image"};
   Output<std::string> bytes{*this, "bytes"};
-  Param<std::string> format{*this, "format", "jpeg", "\"jpeg\" or \"png\""};
-  Param<int> quality{*this, "quality", 90, "JPEG quality, 1..100"};
-  Param<int> compression{*this, "compression", 1, "PNG compression level, 0..9"};
+  Param<std::string> format{*this, "format", "jpeg", "file format", one_of({"jpeg", "png"})};
+  Param<int> quality{*this, "quality", 90, "JPEG quality", between(1, 100)};
+  Param<int> compression{*this, "compression", 1, "PNG compression level", between(0, 9)};
 
   void configure(const nlohmann::json& params) override;
   void process(Context& ctx) override;

@@ -31,21 +31,24 @@ class FaceDetector final : public Cell {
  public:
   Input<cv::Mat> image{*this, "image"};
   Output<Detections> faces{*this, "faces"};
-  Param<std::string> backend{*this, "backend", "blazeface", "\"blazeface\" or \"haar\""};
+  Param<std::string> backend{*this, "backend", "blazeface", "face model",
+                             one_of({"blazeface", "haar"})};
   Param<std::string> model{*this, "model", "blazeface/face_detection_back_256x256_barracuda.onnx",
-                           "blazeface ONNX file (relative to the models directory)"};
+                           "blazeface ONNX file (relative to the models directory)",
+                           required("an ONNX file")};
   Param<double> score_threshold{*this, "score_threshold", 0.5,
-                                "blazeface: minimum face probability"};
+                                "blazeface: minimum face probability", between(0, 1)};
   Param<double> nms_threshold{*this, "nms_threshold", 0.3,
-                              "blazeface: IoU above which the weaker box is dropped"};
-  Param<double> scale_factor{*this, "scale_factor", 1.1, "haar: pyramid step (> 1)"};
-  Param<int> min_neighbors{*this, "min_neighbors", 3, "haar: overlapping hits needed per face"};
-  Param<int> min_size{*this, "min_size", 30, "haar: smallest face side in pixels"};
+                              "blazeface: IoU above which the weaker box is dropped",
+                              between(0, 1)};
+  Param<double> scale_factor{*this, "scale_factor", 1.1, "haar: pyramid step", greater_than(1)};
+  Param<int> min_neighbors{*this, "min_neighbors", 3, "haar: overlapping hits needed per face",
+                           at_least(0)};
+  Param<int> min_size{*this, "min_size", 30, "haar: smallest face side in pixels", at_least(0)};
 
   FaceDetector();
   ~FaceDetector() override;
 
-  void configure(const nlohmann::json& params) override;
   void open() override;
   void process(Context& ctx) override;
   void close() override;

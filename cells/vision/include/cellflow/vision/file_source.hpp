@@ -20,7 +20,8 @@ class FileSource final : public Cell {
  public:
   Output<std::string> bytes{*this, "bytes"};
   Output<std::string> path{*this, "path"};
-  Param<std::string> folder{*this, "path", "", "a directory (its files, sorted) or one file"};
+  Param<std::string> folder{*this, "path", "", "a directory (its files, sorted) or one file",
+                            required("a directory or a file")};
   Param<nlohmann::json> extensions{
       *this, "extensions",
       nlohmann::json{".jpg", ".jpeg", ".png", ".bmp", ".tif", ".tiff", ".webp"},

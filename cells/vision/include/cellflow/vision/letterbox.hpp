@@ -32,8 +32,8 @@ class Letterbox final : public Cell {
  public:
   Input<cv::Mat> in{*this, "in"};
   Output<cv::Mat> out{*this, "out"};
-  Param<int> width{*this, "width", 640, "output width in pixels"};
-  Param<int> height{*this, "height", 640, "output height in pixels"};
+  Param<int> width{*this, "width", 640, "output width in pixels", greater_than(0)};
+  Param<int> height{*this, "height", 640, "output height in pixels", greater_than(0)};
   Param<std::vector<double>> color{
       *this, "color", {114, 114, 114}, "padding color, per channel (BGR)"};
   Param<std::string> interpolation{*this, "interpolation", "linear",

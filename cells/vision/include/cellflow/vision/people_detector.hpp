@@ -30,18 +30,21 @@ class PeopleDetector final : public Cell {
   Input<cv::Mat> image{*this, "image"};
   Output<Detections> people{*this, "people"};
   Param<double> hit_threshold{*this, "hit_threshold", 0.0, "minimum SVM margin of a window"};
-  Param<int> win_stride{*this, "win_stride", 8, "window step in pixels (multiple of 8)"};
-  Param<int> padding{*this, "padding", 0, "padding in pixels around the image (multiple of 8)"};
-  Param<double> scale{*this, "scale", 1.05, "pyramid scale step (> 1)"};
+  Param<int> win_stride{*this, "win_stride", 8, "window step in pixels",
+                        satisfies<int>([](int v) { return v > 0 && v % 8 == 0; },
+                                       "must be a positive multiple of 8")};
+  Param<int> padding{
+      *this, "padding", 0, "padding in pixels around the image",
+      satisfies<int>([](int v) { return v >= 0 && v % 8 == 0; }, "must be a multiple of 8 (>= 0)")};
+  Param<double> scale{*this, "scale", 1.05, "pyramid scale step", greater_than(1)};
   Param<double> group_threshold{*this, "group_threshold", 2.0,
-                                "minimum overlapping windows per detection"};
+                                "minimum overlapping windows per detection", at_least(0)};
   Param<int> resize_width{*this, "resize_width", 0,
-                          "detect on a copy this wide (0: the original size)"};
+                          "detect on a copy this wide (0: the original size)", at_least(0)};
 
   PeopleDetector();
   ~PeopleDetector() override;
 
-  void configure(const nlohmann::json& params) override;
   void open() override;
   void process(Context& ctx) override;
   void close() override;

@@ -18,8 +18,10 @@ class Resize final : public Cell {
  public:
   Input<cv::Mat> in{*this, "in"};
   Output<cv::Mat> out{*this, "out"};
-  Param<int> width{*this, "width", 0, "output width in pixels (0: from height, keeping aspect)"};
-  Param<int> height{*this, "height", 0, "output height in pixels (0: from width, keeping aspect)"};
+  Param<int> width{*this, "width", 0, "output width in pixels (0: from height, keeping aspect)",
+                   at_least(0)};
+  Param<int> height{*this, "height", 0, "output height in pixels (0: from width, keeping aspect)",
+                    at_least(0)};
   Param<std::string> interpolation{*this, "interpolation", "linear",
                                    "\"linear\", \"area\", \"nearest\" or \"cubic\""};
 

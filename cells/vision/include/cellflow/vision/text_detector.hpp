@@ -26,16 +26,18 @@ class TextDetector final : public Cell {
   Output<TextRegion> regions{*this, "regions"};
   Param<std::string> model{*this, "model", "ppocr/det.onnx",
                            "detector ONNX file, relative to the models directory"};
-  Param<double> threshold{*this, "threshold", 0.3, "pixel text probability threshold (0..1)"};
+  Param<double> threshold{
+      *this, "threshold", 0.3, "pixel text probability threshold",
+      satisfies<double>([](double v) { return v > 0 && v < 1; }, "must be in (0, 1)")};
   Param<double> box_threshold{*this, "box_threshold", 0.6,
-                              "minimum mean probability inside a region (0..1)"};
-  Param<double> unclip_ratio{*this, "unclip_ratio", 1.5, "how much regions grow (> 0)"};
+                              "minimum mean probability inside a region", between(0, 1)};
+  Param<double> unclip_ratio{*this, "unclip_ratio", 1.5, "how much regions grow", greater_than(0)};
   Param<std::int64_t> max_regions{*this, "max_regions", 100,
-                                  "most regions per image (the most confident are kept)"};
+                                  "most regions per image (the most confident are kept)",
+                                  at_least(1)};
 
   TextDetector();
   ~TextDetector() override;
-  void configure(const nlohmann::json& params) override;
   void open() override;
   void process(Context& ctx) override;
   void close() override;

@@ -28,11 +28,10 @@ class TextRecognizer final : public Cell {
   Param<std::string> keys{*this, "keys", "ppocr/keys.txt",
                           "character list (one per line), relative to the models directory"};
   Param<double> min_score{*this, "min_score", 0.0,
-                          "words scoring below this are dropped (0..1; 0 keeps all)"};
+                          "words scoring below this are dropped (0 keeps all)", between(0, 1)};
 
   TextRecognizer();
   ~TextRecognizer() override;
-  void configure(const nlohmann::json& params) override;
   void open() override;
   void process(Context& ctx) override;
   void close() override;

@@ -27,13 +27,13 @@ class VideoSource final : public Cell {
  public:
   Output<cv::Mat> frame{*this, "frame"};
   Output<std::int64_t> index{*this, "index"};
-  Param<std::string> uri{*this, "uri", "", "video file, camera index (\"0\") or stream URL"};
-  Param<std::int64_t> max_frames{*this, "max_frames", -1, "frames to read (-1: all)"};
+  Param<std::string> uri{*this, "uri", "", "video file, camera index (\"0\") or stream URL",
+                         required("a file, camera index or URL")};
+  Param<std::int64_t> max_frames{*this, "max_frames", -1, "frames to read (-1: all)", at_least(-1)};
 
   VideoSource();
   ~VideoSource() override;
 
-  void configure(const nlohmann::json& params) override;
   void open() override;
   void process(Context& ctx) override;
   void close() override;

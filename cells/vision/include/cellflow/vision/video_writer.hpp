@@ -25,14 +25,18 @@ namespace cellflow::vision {
 class VideoWriter final : public Cell {
  public:
   Input<cv::Mat> frame{*this, "frame"};
-  Param<std::string> path{*this, "path", "", "output video file"};
-  Param<std::string> fourcc{*this, "fourcc", "MJPG", "four-character codec code"};
-  Param<double> fps{*this, "fps", 0.0, "frame rate of the file (0: the source's, from timestamps)"};
+  Param<std::string> path{*this, "path", "", "output video file",
+                          required("the output video file")};
+  Param<std::string> fourcc{
+      *this, "fourcc", "MJPG", "four-character codec code",
+      satisfies<std::string>([](const std::string& v) { return v.size() == 4; },
+                             "must be 4 characters (e.g. \"MJPG\")")};
+  Param<double> fps{*this, "fps", 0.0, "frame rate of the file (0: the source's, from timestamps)",
+                    at_least(0)};
 
   VideoWriter();
   ~VideoWriter() override;
 
-  void configure(const nlohmann::json& params) override;
   void open() override;
   void process(Context& ctx) override;
   void close() override;
