@@ -8,6 +8,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "cellflow/cell_runner.hpp"
 #include "cellflow/error.hpp"
 #include "cellflow/loader.hpp"
 #include "cellflow/pipeline.hpp"
@@ -83,22 +84,16 @@ std::string param_error(const json& params, const auto& add) {
 }
 
 TEST(DecodeImage, JpegBytesDecodeToTheSamePixelsAsImread) {
-  Pipeline p{"p"};
-  single_cell<DecodeImage>(p, json::object(), "bytes", "image");
-  p.start();
-  const Result r = p.submit({{"in", Value(file_bytes(messi_path()))}}).get();
-  EXPECT_TRUE(pixel_equal(r.get<cv::Mat>("out"), messi()));
-  EXPECT_EQ(r.get<cv::Mat>("out").type(), CV_8UC3);
-  p.stop();
+  auto decode = CellRunner::of<DecodeImage>();
+  const Result r = decode.run({{"bytes", Value(file_bytes(messi_path()))}});
+  EXPECT_TRUE(pixel_equal(r.get<cv::Mat>("image"), messi()));
+  EXPECT_EQ(r.get<cv::Mat>("image").type(), CV_8UC3);
 }
 
 TEST(DecodeImage, GrayscaleModeMatchesImreadGrayscale) {
-  Pipeline p{"p"};
-  single_cell<DecodeImage>(p, {{"mode", "grayscale"}}, "bytes", "image");
-  p.start();
-  const Result r = p.submit({{"in", Value(file_bytes(messi_path()))}}).get();
-  EXPECT_TRUE(pixel_equal(r.get<cv::Mat>("out"), cv::imread(messi_path(), cv::IMREAD_GRAYSCALE)));
-  p.stop();
+  auto decode = CellRunner::of<DecodeImage>({{"mode", "grayscale"}});
+  const Result r = decode.run({{"bytes", Value(file_bytes(messi_path()))}});
+  EXPECT_TRUE(pixel_equal(r.get<cv::Mat>("image"), cv::imread(messi_path(), cv::IMREAD_GRAYSCALE)));
 }
 
 TEST(DecodeImage, CorruptBytesFailTheirItemOnlyWithAClearMessage) {

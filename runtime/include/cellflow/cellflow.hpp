@@ -2,6 +2,7 @@
 #pragma once
 
 #include "cellflow/cell.hpp"
+#include "cellflow/cell_runner.hpp"
 #include "cellflow/context.hpp"
 #include "cellflow/error.hpp"
 #include "cellflow/graphviz.hpp"
