@@ -44,7 +44,7 @@ class Loud final : public cellflow::Pipeline {
     auto& shout = add<Shout>("shout");
     auto& exclaim = add<Exclaim>("exclaim", {{"marks", 3}}, cellflow::ScaleUp{4});
     connect(shout.out, exclaim.in);  // Output<std::string> -> Input<std::string>, checked
-    expose(in, shout.in);
+    expose(shout.in, in);
     expose(exclaim.out, out);
   }
 };

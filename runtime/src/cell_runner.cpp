@@ -21,7 +21,7 @@ CellRunner::CellRunner(CellFactory factory, const nlohmann::json& params,
 CellRunner::CellRunner(CellRunner&&) noexcept = default;
 CellRunner::~CellRunner() = default;
 
-Result CellRunner::run(Inputs inputs) {
+Result CellRunner::run(InputValues inputs) {
   if (!impl_->pipeline.running()) impl_->pipeline.start();
   std::promise<Result> done;
   impl_->pipeline.submit(std::move(inputs), [&done](Result&& r) { done.set_value(std::move(r)); });

@@ -33,10 +33,10 @@ std::string endpoint(const PortBase& port, const Pipeline& level) {
 }
 
 // The level's children, each after every child it reads from (add order among equals).
-std::vector<const Pipeline::Structure::Child*> topological(const Pipeline::Structure& s) {
-  std::vector<const Pipeline::Structure::Child*> pending, out;
+std::vector<const detail::Structure::Child*> topological(const detail::Structure& s) {
+  std::vector<const detail::Structure::Child*> pending, out;
   for (const auto& child : s.children) pending.push_back(&child);
-  auto ready = [&](const Pipeline::Structure::Child* child) {
+  auto ready = [&](const detail::Structure::Child* child) {
     return std::none_of(s.connections.begin(), s.connections.end(), [&](const auto& c) {
       if (&c.to->owner() != child->cell.get()) return false;
       return std::any_of(pending.begin(), pending.end(), [&](const auto* other) {
@@ -67,7 +67,7 @@ json params_of(const Cell& cell, const Running& running) {
 
 json describe_level(const Pipeline& level, const Running& running);
 
-json describe_child(const Pipeline::Structure::Child& child, const Pipeline::Structure& s,
+json describe_child(const detail::Structure::Child& child, const detail::Structure& s,
                     const Running& running) {
   const Cell& cell = *child.cell;
   const bool feeds_something =
@@ -92,7 +92,7 @@ json describe_child(const Pipeline::Structure::Child& child, const Pipeline::Str
 }
 
 json describe_level(const Pipeline& level, const Running& running) {
-  const auto& s = level.structure();
+  const auto& s = detail::PipelineAccess::structure(level);
   json cells = json::array(), connections = json::array(), inputs = json::array(),
        outputs = json::array();
   for (const auto* child : topological(s)) cells.push_back(describe_child(*child, s, running));

@@ -20,7 +20,7 @@ std::string param_names(const Cell& cell) {
 }
 
 // Throws Error unless `value` is a valid value of live param `name` of `child`.
-void check_live_param(const Pipeline::Structure::Child& child, const std::string& path,
+void check_live_param(const detail::Structure::Child& child, const std::string& path,
                       const std::string& name, const nlohmann::json& value) {
   const Cell& cell = *child.cell;
   if (cell.is_pipeline())
@@ -54,7 +54,8 @@ void check_live_param(const Pipeline::Structure::Child& child, const std::string
 void Pipeline::set_param(std::string_view path, const std::string& param,
                          const nlohmann::json& value) {
   Cell& target = cell(path);  // unknown paths: Error listing the valid ones
-  auto& child = const_cast<Structure::Child&>(*target.parent()->structure().find(target));
+  auto& child = const_cast<Structure::Child&>(
+      *detail::PipelineAccess::structure(*target.parent()).find(target));
   check_live_param(child, std::string(path), param, value);
   std::shared_ptr<detail::Runner> runner;
   {

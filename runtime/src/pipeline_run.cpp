@@ -45,7 +45,8 @@ void Pipeline::run(Sink sink) {
 }
 
 namespace {
-std::shared_ptr<detail::Runner> runner_of(Pipeline::Impl& impl, const std::string& name) {
+std::shared_ptr<detail::Runner> runner_of(detail::PipelineAccess::Impl& impl,
+                                          const std::string& name) {
   std::lock_guard lock(impl.lifecycle_mutex);
   if (!impl.runner) throw Error("pipeline '" + name + "' is not started");
   return impl.runner;
@@ -61,19 +62,19 @@ std::function<void(Result&&)> fulfil(std::shared_ptr<std::promise<Result>> promi
 }
 }  // namespace
 
-std::future<Result> Pipeline::submit(Inputs inputs) {
+std::future<Result> Pipeline::submit(InputValues inputs) {
   auto promise = std::make_shared<std::promise<Result>>();
   auto future = promise->get_future();
   submit(std::move(inputs), fulfil(std::move(promise)));
   return future;
 }
 
-void Pipeline::submit(Inputs inputs, std::function<void(Result&&)> done) {
+void Pipeline::submit(InputValues inputs, std::function<void(Result&&)> done) {
   bool accepted = false;
   runner_of(*impl_, name())->submit(std::move(inputs), std::move(done), std::nullopt, accepted);
 }
 
-bool Pipeline::try_submit(Inputs inputs, std::function<void(Result&&)> done,
+bool Pipeline::try_submit(InputValues inputs, std::function<void(Result&&)> done,
                           std::chrono::milliseconds wait) {
   bool accepted = false;
   runner_of(*impl_, name())->submit(std::move(inputs), std::move(done), wait, accepted);

@@ -11,7 +11,7 @@
 namespace cellflow {
 namespace {
 
-using Structure = Pipeline::Structure;
+using detail::Structure;
 
 void check_names(const Pipeline& p, std::vector<std::string>& out) {
   std::set<std::string> seen;
@@ -127,7 +127,7 @@ void check_sources(const Pipeline& p, std::vector<std::string>& out) {
 void collect_problems(const Pipeline& p, std::vector<std::string>& out);
 
 void collect_problems(const Pipeline& p, std::vector<std::string>& out) {
-  const auto& s = p.structure();
+  const auto& s = detail::PipelineAccess::structure(p);
   out.insert(out.end(), s.problems.begin(), s.problems.end());
   for (const auto& [cell, problem] : s.cell_problems)
     out.push_back("cell '" + cell->path() + "': " + problem);

@@ -27,7 +27,8 @@ class PlanBuilder {
     wire_inputs();
     for (auto& unit : plan_.units) unit.whole = whole_leaf(unit);
     for (const auto* out : top_.outputs()) {
-      const std::size_t slot = resolve(*top_.structure().producer_of(*out)->from);
+      const std::size_t slot =
+          resolve(*detail::PipelineAccess::structure(top_).producer_of(*out)->from);
       plan_.readers[slot]++;
       plan_.outputs.push_back({out->name(), slot, &out->type()});
     }
@@ -38,7 +39,7 @@ class PlanBuilder {
 
  private:
   void add_leaves(const Pipeline& p, std::optional<std::size_t> unit) {
-    for (const auto& child : p.structure().children) {
+    for (const auto& child : detail::PipelineAccess::structure(p).children) {
       const Cell* cell = child.cell.get();
       const bool own_unit = !unit.has_value();
       if (own_unit && (!cell->is_pipeline() || child.scaled)) {
@@ -79,15 +80,17 @@ class PlanBuilder {
     const Cell& owner = from.owner();
     if (from.kind() == PortKind::kOutput) {
       if (!owner.is_pipeline()) return plan_.leaves[leaf_of_.at(&owner)].output_slots[from.index()];
-      return resolve(*static_cast<const Pipeline&>(owner).structure().producer_of(from)->from);
+      return resolve(*detail::PipelineAccess::structure(static_cast<const Pipeline&>(owner))
+                          .producer_of(from)
+                          ->from);
     }
     if (&owner == &top_) return input_slot_.at(&from);
-    return resolve(*owner.parent()->structure().producer_of(from)->from);
+    return resolve(*detail::PipelineAccess::structure(*owner.parent()).producer_of(from)->from);
   }
 
   void wire_inputs() {
     for (auto& leaf : plan_.leaves) {
-      const auto& parent = leaf.prototype->parent()->structure();
+      const auto& parent = detail::PipelineAccess::structure(*leaf.prototype->parent());
       for (const auto* in : leaf.prototype->inputs()) {
         const std::size_t slot = resolve(*parent.producer_of(*in)->from);
         leaf.input_slots.push_back(slot);

@@ -238,7 +238,7 @@ std::exception_ptr Runner::run(Sink sink) {
   return first_error_;
 }
 
-void Runner::check_inputs(const Inputs& inputs) const {
+void Runner::check_inputs(const InputValues& inputs) const {
   std::vector<std::string> problems;
   for (const auto& in : plan_.inputs) {
     auto it = inputs.find(in.name);
@@ -256,7 +256,7 @@ void Runner::check_inputs(const Inputs& inputs) const {
   if (!problems.empty()) throw Error(std::move(problems));
 }
 
-void Runner::submit(Inputs inputs, std::function<void(Result&&)> done,
+void Runner::submit(InputValues inputs, std::function<void(Result&&)> done,
                     std::optional<std::chrono::milliseconds> wait, bool& accepted) {
   if (stream_)
     throw Error(

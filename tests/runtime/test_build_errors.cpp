@@ -378,7 +378,7 @@ TEST(BuildErrors, SubmitWrongInputs_throwsError) {
   p.start();
   EXPECT_THROW(p.submit({{"nope", 1}}), Error);
   EXPECT_THROW(p.submit({{"x", std::string("not an int")}}), Error);
-  EXPECT_THROW(p.submit(Inputs{}), Error);
+  EXPECT_THROW(p.submit(InputValues{}), Error);
   EXPECT_EQ(p.submit({{"x", 5}}).get().get<int>("y"), 10);
 }
 

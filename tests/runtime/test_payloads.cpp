@@ -61,7 +61,7 @@ TEST(Payloads, UniquePtr_through3cells_requestMode) {
   for (int i = 0; i < 3; ++i) {
     auto box = std::make_unique<int>(10 * i);
     const int* address = box.get();
-    Inputs inputs;
+    InputValues inputs;
     inputs.emplace("x", std::move(box));  // the only owner of the payload
     Result r = p.submit(std::move(inputs)).get();
     ASSERT_TRUE(r.ok()) << describe(r.error());
@@ -126,7 +126,7 @@ TEST(Payloads, CvMat_40MB_samePointerThrough5cells) {
   cv::Mat big(4000, 3334, CV_8UC3, cv::Scalar(1, 2, 3));  // ~40 MB
   ASSERT_GE(big.total() * big.elemSize(), 40'000'000u);
   const uchar* data = big.data;
-  Inputs inputs;
+  InputValues inputs;
   inputs.emplace("image", std::move(big));
   Result r = p.submit(std::move(inputs)).get();
   ASSERT_TRUE(r.ok()) << describe(r.error());
@@ -172,7 +172,7 @@ TEST(Payloads, CopyablePayload_zeroDeepCopies_5cells_20items) {
   p.start({.max_in_flight = 4});
   Heavy::copies = 0;
   for (int i = 0; i < 20; ++i) {
-    Inputs inputs;
+    InputValues inputs;
     inputs.emplace("x", Heavy(1 << 20));
     Result r = p.submit(std::move(inputs)).get();
     EXPECT_EQ(r.take<Heavy>("y").bytes.size(), 1u << 20);

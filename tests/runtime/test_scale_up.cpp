@@ -307,7 +307,7 @@ TEST(ScaleUp, ScaleUp_nestedPipeline3clones_ownInnerState) {
     Output<int> out{*this, "out"};
     Sub() : Pipeline("sub") {
       auto& n = add<Numbered>("n");
-      expose(in, n.in);
+      expose(n.in, in);
       expose(n.out, out);
     }
   };

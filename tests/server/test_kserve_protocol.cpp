@@ -247,7 +247,7 @@ json image_input(const std::string& base64) {
 TEST_F(ProtocolTest, DecodesInputsByCodec) {
   const cv::Mat image = test_image();
   const std::string b64 = base64_encode(encode_image(image, ".png"));
-  const Inputs inputs =
+  const InputValues inputs =
       decode_inputs(pipeline_, codecs_, request_with({int_input("x", 41), image_input(b64)}));
   ASSERT_EQ(inputs.size(), 2u);
   EXPECT_EQ(inputs.at("x").get<std::int64_t>(), 41);
@@ -284,7 +284,8 @@ TEST_F(ProtocolTest, DecodesABinaryJpeg) {
                           {"shape", {1}},
                           {"parameters", {{"binary_data_size", jpeg_blob.size()}}}}}}};
   const std::string text = header.dump();
-  const Inputs inputs = decode_inputs(pipeline_, codecs_, parse(text + jpeg_blob, text.size()));
+  const InputValues inputs =
+      decode_inputs(pipeline_, codecs_, parse(text + jpeg_blob, text.size()));
   const cv::Mat decoded = inputs.at("img").get<cv::Mat>();
   EXPECT_EQ(decoded.size(), image.size());
   EXPECT_EQ(decoded.type(), CV_8UC3);

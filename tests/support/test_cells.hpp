@@ -201,7 +201,7 @@ class TimesSix : public Pipeline {
     auto& x2 = add<Scale>("x2", {{"factor", 2}});
     auto& x3 = add<Scale>("x3", {{"factor", 3}});
     connect(x2.out, x3.in);
-    expose(in, x2.in);
+    expose(x2.in, in);
     expose(x3.out, out);
   }
 };
@@ -214,7 +214,7 @@ class Wrap : public Pipeline {
   Output<int> out{*this, "out"};
   Wrap() : Pipeline("wrap") {
     auto& inner = add<Inner>("inner");
-    expose(in, inner.in);
+    expose(inner.in, in);
     expose(inner.out, out);
   }
 };

@@ -26,7 +26,7 @@ struct DrawPipeline {
   }
   cv::Mat run(Value image, const Detections& detections) {
     // Built by moves: an initializer list would keep a second reference to the image's box.
-    Inputs inputs;
+    InputValues inputs;
     inputs.emplace("image", std::move(image));
     inputs.emplace("detections", Value(detections));
     p.start();

@@ -119,7 +119,7 @@ class Worker {
   }
 
   void submit(Pipeline& pipeline, Task task) {
-    Inputs inputs;
+    InputValues inputs;
     try {
       for (const PortBase* in : pipeline.inputs())
         inputs.emplace(in->name(), get_value(task.fields, in->name(), *in, codecs_));

@@ -34,7 +34,7 @@ class CellRunner {
   ~CellRunner();
 
   /// One item: the inputs by port name. Its emitted values (0..N per output) or its error.
-  Result run(Inputs inputs);
+  Result run(InputValues inputs);
   /// For a source cell: runs until it ends and returns every item, in order.
   std::vector<Result> run_source();
   /// The pipeline around the cell (to scale it, set a live param or read its stats).

@@ -37,8 +37,13 @@
 
 namespace cellflow {
 
+namespace detail {
+struct PipelineAccess;
+}  // namespace detail
+
 using CellFactory = std::function<std::unique_ptr<Cell>()>;
-using Inputs = std::map<std::string, Value, std::less<>>;
+/// Values for a request-mode item, by exposed input name (see submit()).
+using InputValues = std::map<std::string, Value, std::less<>>;
 using Sink = std::function<void(Result&&)>;
 
 /// What a stream run does when an item fails.
@@ -100,7 +105,9 @@ class Pipeline : public Cell {
   /// "cell.port" form (paths allowed: "inner/cell.port" is not; connect through inner's ports).
   void connect(std::string_view from, std::string_view to);
 
-  /// Exposes an inner port as a new port of this pipeline named `name`.
+  /// Exposes an inner port (a child's input or output) as a new port of this pipeline named
+  /// `name`, or as `own`, a port this pipeline declares as a member. The inner port comes first
+  /// in every form: expose(child.in, "x"), expose(child.out, out).
   template <class T>
   Input<T>& expose(const Input<T>& inner, std::string name) {
     return static_cast<Input<T>&>(expose_port(inner, std::move(name)));
@@ -109,9 +116,8 @@ class Pipeline : public Cell {
   Output<T>& expose(const Output<T>& inner, std::string name) {
     return static_cast<Output<T>&>(expose_port(inner, std::move(name)));
   }
-  /// Binds a port this pipeline declares as a member to an inner port.
   template <class T>
-  void expose(const Input<T>& own, const Input<T>& inner) {
+  void expose(const Input<T>& inner, const Input<T>& own) {
     connect_ports(own, inner);
   }
   template <class T>
@@ -193,12 +199,12 @@ class Pipeline : public Cell {
   /// Request mode, thread-safe: one item from the exposed inputs. Futures complete in
   /// submission order; a failed item fails only its future, with a CellFailure.
   /// Blocks while max_in_flight items are in flight. Throws Error for a wrong input set/type.
-  std::future<Result> submit(Inputs inputs);
+  std::future<Result> submit(InputValues inputs);
   /// Callback form of submit; `done` runs on a runtime thread, in submission order.
-  void submit(Inputs inputs, std::function<void(Result&&)> done);
+  void submit(InputValues inputs, std::function<void(Result&&)> done);
   /// Submit that waits at most `wait` for a credit (0: not at all): false, and `done` not
   /// called, when max_in_flight items stayed in flight that long.
-  bool try_submit(Inputs inputs, std::function<void(Result&&)> done,
+  bool try_submit(InputValues inputs, std::function<void(Result&&)> done,
                   std::chrono::milliseconds wait = std::chrono::milliseconds(0));
   /// Stops sources, completes in-flight items, closes cells. Idempotent.
   void stop();
@@ -206,14 +212,14 @@ class Pipeline : public Cell {
   PipelineStats stats() const;
 
   bool is_pipeline() const noexcept override { return true; }
-  void process(Context& ctx) override;  // never called: pipelines are flattened
-
-  /// Internal: the runtime's view of the structure, and the private state.
-  struct Structure;
-  struct Impl;
-  const Structure& structure() const;
 
  private:
+  friend struct detail::PipelineAccess;
+  struct Structure;  // the wiring of this level (detail/structure.hpp)
+  struct Impl;       // the run state (detail/pipeline_impl.hpp)
+  const Structure& structure() const;
+  void process(Context& ctx) override;  // never called: pipelines are flattened
+
   void connect_ports(const PortBase& from, const PortBase& to);
   PortBase& expose_port(const PortBase& inner, std::string name);
   PortBase& port_for(std::string_view name, PortKind kind, const std::type_info& type);

@@ -34,7 +34,7 @@ struct UnitPlan {
   std::size_t first_leaf = 0;       // the unit's leaves are [first_leaf, first_leaf + count) in
   std::size_t leaf_count = 0;       // depth-first order (the order leaves_of() gives)
   std::vector<std::size_t> leaves;  // the same leaves in topological order
-  const Pipeline::Structure::Child* child = nullptr;  // factory, params, scale
+  const Structure::Child* child = nullptr;  // factory, params, scale
   int clones = 1;
   bool cloned = false;  // a clone group (dedicated threads, rescalable), not a plain node
   bool source = false;

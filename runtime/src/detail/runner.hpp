@@ -30,7 +30,7 @@ class Runner {
   /// Stream mode; returns the first error (fail-fast) or nullptr.
   std::exception_ptr run(Sink sink);
   /// Waits for a credit up to `wait` (nullopt: as long as it takes).
-  void submit(Inputs inputs, std::function<void(Result&&)> done,
+  void submit(InputValues inputs, std::function<void(Result&&)> done,
               std::optional<std::chrono::milliseconds> wait, bool& accepted);
   /// Stops sources / refuses new submits. Non-blocking.
   void request_stop();
@@ -60,7 +60,7 @@ class Runner {
   void release(const std::vector<Cell*>& retired);
   std::map<std::string, nlohmann::json> cell_statuses() const;
   void close_all() noexcept;
-  void check_inputs(const Inputs& inputs) const;
+  void check_inputs(const InputValues& inputs) const;
   Frame* next_from_sources();
   void complete(Frame* frame);
   // Hands a stream result to the sink; false when it was not delivered (fail-fast stop).

@@ -49,6 +49,14 @@ struct Pipeline::Structure {
 
 namespace detail {
 /// Runtime access to a cell's private identity (clones are named like their prototype).
+// The runtime's access to a pipeline's private wiring and run state.
+struct PipelineAccess {
+  using Structure = Pipeline::Structure;
+  using Impl = Pipeline::Impl;
+  static const Structure& structure(const Pipeline& p) { return p.structure(); }
+};
+using Structure = PipelineAccess::Structure;
+
 struct CellAccess {
   static void set_identity(Cell& cell, std::string name, Pipeline* parent) {
     cell.name_ = std::move(name);

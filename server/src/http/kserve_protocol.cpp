@@ -96,10 +96,10 @@ nlohmann::json port_metadata(const PortBase& port, const CodecRegistry& codecs) 
 
 }  // namespace
 
-Inputs decode_inputs(const Pipeline& pipeline, const CodecRegistry& codecs,
-                     const InferRequest& request) {
+InputValues decode_inputs(const Pipeline& pipeline, const CodecRegistry& codecs,
+                          const InferRequest& request) {
   check_unknown_inputs(pipeline, request);
-  Inputs inputs;
+  InputValues inputs;
   for (const PortBase* port : pipeline.inputs()) {
     const Tensor* tensor = find_tensor(request, port->name());
     if (tensor == nullptr) {

@@ -37,8 +37,8 @@ InferRequest parse_infer_request(std::shared_ptr<std::string> body,
 
 /// The pipeline's inputs from the request's tensors, decoded by codec. Throws HttpError(400)
 /// naming the input: missing, unknown, wrong datatype, bad shape, undecodable (e.g. an image).
-Inputs decode_inputs(const Pipeline& pipeline, const CodecRegistry& codecs,
-                     const InferRequest& request);
+InputValues decode_inputs(const Pipeline& pipeline, const CodecRegistry& codecs,
+                          const InferRequest& request);
 
 /// Response tensors for the requested outputs of one result. An output that emitted exactly one
 /// value is that value's tensor; 0 or several values are stacked along a new first dimension

@@ -78,7 +78,7 @@ std::string Model::rejected_inputs(const std::string& cell) const {
 }
 
 // False when no credit came within `wait` (only with a timeout).
-bool Model::submit(Inputs inputs, std::function<void(Result&&)> done, Clock::duration wait) {
+bool Model::submit(InputValues inputs, std::function<void(Result&&)> done, Clock::duration wait) {
   try {
     if (options_.timeout.count() == 0) {
       pipeline_->submit(std::move(inputs), std::move(done));

@@ -74,14 +74,14 @@ class Model {
 
  private:
   // The request's items, decoded (one, or one per batch entry).
-  std::vector<Inputs> decode_items(const Call& call) const;
+  std::vector<InputValues> decode_items(const Call& call) const;
   // Submits every item, each completing into `call`, within the credit wait's deadline.
-  void submit_items(const std::shared_ptr<Call>& call, std::vector<Inputs> items);
+  void submit_items(const std::shared_ptr<Call>& call, std::vector<InputValues> items);
   // One item's result; the last one finishes the call. Called with call.mutex held.
   void complete(Call& call, std::size_t item, Result&& result);
   // Encodes the results and responds; finishes the call. Called with call.mutex held.
   void finish(Call& call);
-  bool submit(Inputs inputs, std::function<void(Result&&)> done,
+  bool submit(InputValues inputs, std::function<void(Result&&)> done,
               std::chrono::steady_clock::duration wait);
   HttpError timeout_error() const;
   HttpError failure_error(const std::exception_ptr& error) const;

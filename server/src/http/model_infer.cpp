@@ -39,7 +39,7 @@ std::shared_ptr<Model::Call> Model::infer_async(const Parse& parse, Respond resp
   try {
     call->request = parse();
     call->batch = batch_size_of(*pipeline_, codecs_, call->request);
-    std::vector<Inputs> items = decode_items(*call);
+    std::vector<InputValues> items = decode_items(*call);
     call->phases.compute_input = Clock::now() - call->start;
     submit_items(call, std::move(items));
   } catch (...) {
@@ -49,8 +49,8 @@ std::shared_ptr<Model::Call> Model::infer_async(const Parse& parse, Respond resp
   return call;
 }
 
-std::vector<Inputs> Model::decode_items(const Call& call) const {
-  std::vector<Inputs> items;
+std::vector<InputValues> Model::decode_items(const Call& call) const {
+  std::vector<InputValues> items;
   if (call.batch == 0) items.push_back(decode_inputs(*pipeline_, codecs_, call.request));
   for (std::size_t i = 0; i < call.batch; ++i) {
     try {
@@ -64,7 +64,7 @@ std::vector<Inputs> Model::decode_items(const Call& call) const {
 
 // Admitted requests (at most max_pending) queue for credits; the timeout covers that wait. A
 // submission that fails finishes the call here: items submitted before complete into nothing.
-void Model::submit_items(const std::shared_ptr<Call>& call, std::vector<Inputs> items) {
+void Model::submit_items(const std::shared_ptr<Call>& call, std::vector<InputValues> items) {
   call->results.resize(items.size());
   call->remaining = items.size();
   const auto deadline = call->start + options_.timeout;
