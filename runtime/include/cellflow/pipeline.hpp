@@ -166,7 +166,7 @@ class Pipeline : public Cell {
   /// Once started: how many items the stream will have, the smallest count announced by its
   /// source cells (Cell::expected_items; sources are zipped); std::nullopt when none announces
   /// one.
-  std::optional<std::uint64_t> expected_items() const;
+  std::optional<std::uint64_t> expected_items() const override;
 
   /// The topology as data, for tools and dashboards (`cellflow graph --json`; DOT is drawn from
   /// it): {"name", "running", "inputs": [{"name", "type", "to": ["cell.port", ...]}],
