@@ -61,6 +61,15 @@ nlohmann::json LiveParams::latest() {
   return out;
 }
 
+void LiveParams::restore(Cell& instance) {
+  std::lock_guard lock(mutex_);
+  const auto it = applied_.find(&instance);
+  if (it == applied_.end()) return;
+  for (const auto& [name, value] : it->second.original)
+    if (ParamBase* param = param_named(instance, name)) param->assign(value);
+  applied_.erase(it);
+}
+
 void LiveParams::forget(const Cell& instance) {
   std::lock_guard lock(mutex_);
   applied_.erase(&instance);

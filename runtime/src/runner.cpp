@@ -356,6 +356,9 @@ void Runner::shutdown() {
     if (unit.clones) unit.clones->stop();
   graph_.reset();
   close_all();
+  // A plain cell is the prototype, which outlives the run: it takes its configured values back.
+  for (const auto& leaf : plan_.leaves)
+    if (leaf.live != nullptr) leaf.live->restore(*leaf.prototype);
 }
 
 // The first non-null Cell::status() per cell path, among the open instances.

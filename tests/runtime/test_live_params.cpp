@@ -128,6 +128,28 @@ TEST(LiveParams, StreamModeClonesRescaledAndNestedPathsAllFollow) {
   EXPECT_LE(LiveScale::hooks.load(), 4);  // once per clone that took the value
 }
 
+TEST(LiveParams, AChangeLastsForTheRunThenTheConfiguredValueIsBack) {
+  Pipeline p{"live"};
+  auto& src = p.add<IntSource>("src", {{"count", 50}});
+  auto& scale = p.add<LiveScale>("scale");  // a plain cell: the prototype itself runs
+  p.connect(src.out, scale.in);
+  p.expose(scale.out, "y");
+  RunOptions options;
+  options.max_in_flight = 2;  // the items after the 10th are admitted after the change
+  p.set_options(options);
+  std::vector<int> first, second;
+  p.run([&](Result&& r) {
+    first.push_back(r.get<int>("y"));
+    if (first.size() == 10) p.set_param("scale", "factor", 5);
+  });
+  EXPECT_EQ(first.back(), 49 * 5);
+  EXPECT_EQ(*scale.factor, 2) << "the prototype has its configured value again";
+  p.run([&](Result&& r) { second.push_back(r.get<int>("y")); });
+  ASSERT_EQ(second.size(), 50u);
+  EXPECT_EQ(second[1], 2);
+  EXPECT_EQ(second.back(), 49 * 2);
+}
+
 TEST(LiveParams, BeforeStartItIsTheConfiguredValue) {
   Pipeline p{"live"};
   build(p, 2);

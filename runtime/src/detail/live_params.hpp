@@ -27,6 +27,8 @@ class LiveParams {
   void apply(Cell& instance, std::uint64_t seq);
   /// The latest value of each changed param: {param: value}.
   nlohmann::json latest();
+  /// Gives `instance` back the values it had before the first change (the run is over).
+  void restore(Cell& instance);
   /// `instance` is gone (a retired clone).
   void forget(const Cell& instance);
 
