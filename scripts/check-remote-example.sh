@@ -25,13 +25,13 @@ queue=$(python3 - "$source_config" "$config" "redis://127.0.0.1:$port" "$cell" "
 import json, sys
 config = json.load(open(sys.argv[1]))
 for cell in config["cells"]:
-    if "remote" in cell:
-        cell["remote"]["redis"] = sys.argv[3]
-        if cell["name"] == sys.argv[4] and sys.argv[5] != "0":
+    if "remote" not in cell:
+        continue
+    cell["remote"]["redis"] = sys.argv[3]
+    if cell["name"] == sys.argv[4]:
+        queue = cell["remote"]["queue"]
+        if sys.argv[5] != "0":
             cell.pop("clones", None)  # served: the workers do every item
-            queue = cell["remote"]["queue"]
-        elif cell["name"] == sys.argv[4]:
-            queue = cell["remote"]["queue"]
 json.dump(config, open(sys.argv[2], "w"))
 print(queue)
 PY

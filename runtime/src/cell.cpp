@@ -6,15 +6,13 @@
 #include "cellflow/error.hpp"
 #include "cellflow/param.hpp"
 #include "cellflow/pipeline.hpp"
+#include "detail/param_list.hpp"
 
 namespace cellflow {
 namespace {
 
 std::string known_params(const std::vector<ParamBase*>& params) {
-  if (params.empty()) return "this cell takes no params";
-  std::string out = "known: ";
-  for (const auto* p : params) out += (out.size() > 7 ? ", " : "") + p->name();
-  return out;
+  return params.empty() ? "this cell takes no params" : "known: " + detail::param_list(params);
 }
 
 }  // namespace

@@ -5,19 +5,13 @@
 #include "cellflow/error.hpp"
 #include "cellflow/param.hpp"
 #include "cellflow/pipeline.hpp"
+#include "detail/param_list.hpp"
 #include "detail/pipeline_impl.hpp"
 #include "detail/runner.hpp"
 #include "detail/structure.hpp"
 
 namespace cellflow {
 namespace {
-
-std::string param_names(const Cell& cell) {
-  std::string out;
-  for (const ParamBase* p : cell.params())
-    out += (out.empty() ? "" : ", ") + p->name() + (p->live() ? " (live)" : "");
-  return out.empty() ? "none" : out;
-}
 
 // Throws Error unless `value` is a valid value of live param `name` of `child`.
 void check_live_param(const detail::Structure::Child& child, const std::string& path,
@@ -29,12 +23,12 @@ void check_live_param(const detail::Structure::Child& child, const std::string& 
   const auto it = std::find_if(params.begin(), params.end(),
                                [&](const ParamBase* p) { return p->name() == name; });
   if (it == params.end())
-    throw Error("cell '" + path + "' has no param '" + name + "' (params: " + param_names(cell) +
-                ")");
+    throw Error("cell '" + path + "' has no param '" + name +
+                "' (params: " + detail::param_list(cell.params()) + ")");
   if (!(*it)->live())
     throw Error("param '" + name + "' of cell '" + path +
                 "' is not live: it is set in the cell's params before start (params: " +
-                param_names(cell) + ")");
+                detail::param_list(cell.params()) + ")");
   nlohmann::json params_with = child.params.is_object() ? child.params : nlohmann::json::object();
   params_with[name] = value;
   const auto probe = child.factory();

@@ -85,6 +85,14 @@ class RemoteClones : public ::testing::Test {
     });
     return out;
   }
+  // The config served in request mode: the remote cell alone, its input exposed as "x".
+  json served_config() const {
+    json served = config_;
+    served["cells"] = json::array({config_["cells"][1]});
+    served.erase("connections");
+    served["inputs"] = {{"x", "work.in"}};
+    return served;
+  }
   static void expect_in_order(const std::vector<json>& out) {
     ASSERT_EQ(out.size(), 2000u);
     for (std::size_t i = 0; i < out.size(); ++i) ASSERT_EQ(out[i], json(i)) << "item " << i;
@@ -172,11 +180,8 @@ TEST_F(RemoteClones, AValueOverTheEntryLimitIsRefused) {
   await_workers(1);
   Registry registry = cells::builtin_registry();
   redis::register_redis(registry, CodecRegistry::defaults());
-  json served = config_;
-  served["cells"] = json::array({config_["cells"][1]});
+  json served = served_config();
   served["cells"][0]["remote"]["max_entry_mb"] = 1;
-  served.erase("connections");
-  served["inputs"] = {{"x", "work.in"}};
   auto pipeline = load_pipeline(served, registry);
   pipeline->start();
   std::promise<Result> big, small;
@@ -212,11 +217,8 @@ TEST_F(RemoteClones, RedisRestartedUnderServedLoadFailsWith503ThenRecovers) {
   start_worker();
   start_worker();
   await_workers(2);
-  json served = config_;
-  served["cells"] = json::array({config_["cells"][1]});
+  json served = served_config();
   served["cells"][0]["remote"]["timeout_ms"] = 5000;
-  served.erase("connections");
-  served["inputs"] = {{"x", "work.in"}};
   served["max_in_flight"] = 4;
   served["timeout_ms"] = 10000;
   Registry registry = cells::builtin_registry();
@@ -288,10 +290,7 @@ TEST_F(RemoteClones, TheStatisticsAndMetricsShowTheLiveWorkers) {
   start_worker();
   start_worker();
   await_workers(2);
-  json served = config_;
-  served["cells"] = json::array({config_["cells"][1]});
-  served.erase("connections");
-  served["inputs"] = {{"x", "work.in"}};
+  json served = served_config();
   Registry registry = cells::builtin_registry();
   redis::register_redis(registry, CodecRegistry::defaults());
   server::HttpServer http({.port = 0, .grpc_port = -1});
