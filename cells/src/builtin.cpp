@@ -1,5 +1,6 @@
 #include "cellflow/cells/builtin.hpp"
 
+#include "cellflow/cells/add.hpp"
 #include "cellflow/cells/counter.hpp"
 #include "cellflow/cells/delay.hpp"
 #include "cellflow/cells/fail.hpp"
@@ -8,6 +9,7 @@
 namespace cellflow::cells {
 
 void register_builtin(Registry& registry) {
+  registry.add<Add>("Add", "a + b for JSON numbers (with a feedback input: a running total)");
   registry.add<Delay>("Delay", "passes JSON values through after a (jittered) delay");
   registry.add<Fail>("Fail", "passes JSON values through, throws on the values listed in 'on'");
   registry.add<Counter>("Counter", "source of the integers 0..count-1");

@@ -38,7 +38,7 @@ std::vector<const detail::Structure::Child*> topological(const detail::Structure
   for (const auto& child : s.children) pending.push_back(&child);
   auto ready = [&](const detail::Structure::Child* child) {
     return std::none_of(s.connections.begin(), s.connections.end(), [&](const auto& c) {
-      if (&c.to->owner() != child->cell.get()) return false;
+      if (&c.to->owner() != child->cell.get() || c.feedback) return false;
       return std::any_of(pending.begin(), pending.end(), [&](const auto* other) {
         return other != child && &c.from->owner() == other->cell.get();
       });
@@ -110,10 +110,12 @@ json describe_level(const Pipeline& level, const Running& running) {
   }
   for (const auto& c : s.connections) {
     if (&c.from->owner() == &level || &c.to->owner() == &level) continue;  // in inputs/outputs
-    connections.push_back({{"from", endpoint(*c.from, level)},
-                           {"to", endpoint(*c.to, level)},
-                           {"type", type_name(c.from->type())},
-                           {"feedback", false}});
+    json connection = {{"from", endpoint(*c.from, level)},
+                       {"to", endpoint(*c.to, level)},
+                       {"type", type_name(c.from->type())},
+                       {"feedback", c.feedback.has_value()}};
+    if (c.feedback) connection["initial"] = c.feedback_json;
+    connections.push_back(std::move(connection));
   }
   return {{"name", level.name()},
           {"inputs", inputs},

@@ -44,8 +44,9 @@ struct FlowGraph::Impl {
   // Per unit, then the ingress last: the successors that have it as their only predecessor
   // (an item reaches them when it leaves it; a joined unit counts in its join gate).
   std::vector<std::vector<std::size_t>> sole_successors;
+  FeedbackLoops loops;
 
-  Impl(const Plan& p, Callbacks c) : plan(p), callbacks(std::move(c)) { count_queues(); }
+  Impl(const Plan& p, Callbacks c) : plan(p), callbacks(std::move(c)), loops(p) { count_queues(); }
 
   void count_queues() {
     const std::size_t n = plan.units.size();
@@ -87,6 +88,15 @@ struct FlowGraph::Impl {
     return gate;
   }
 
+  // Items wait here (in order) for the feedback values of the items before them.
+  Receiver& feedback_gate(std::size_t u, Receiver& entry) {
+    loops.set_forward(u, [&entry](Frame* f) { entry.try_put(f); });
+    return make<flow::function_node<Frame*, flow::continue_msg>>(flow::serial, [this, u](Frame* f) {
+      loops.arrive(u, f);
+      return flow::continue_msg();
+    });
+  }
+
   void make_unit(std::size_t u) {
     if (CloneGroup* group = callbacks.clone_group(u)) {
       auto& node =
@@ -95,6 +105,7 @@ struct FlowGraph::Impl {
             group->push(f);
           });
       group->set_emit([this, u, &node](Frame* f) {
+        loops.produced(u, *f);
         item_left(u);
         node.gateway().try_put(f);
         node.gateway().release_wait();
@@ -110,6 +121,7 @@ struct FlowGraph::Impl {
     auto& node = make<Gate>(flow::serial, [this, u](Frame* const& f, Gate::output_ports_type& out) {
       started[u].fetch_add(1, std::memory_order_relaxed);
       tbb::this_task_arena::isolate([&] { callbacks.run_unit(u, *f); });
+      loops.produced(u, *f);
       item_left(u);
       std::get<0>(out).try_put(f);
     });
@@ -126,6 +138,7 @@ struct FlowGraph::Impl {
       const auto& unit = plan.units[u];
       if (unit.source) continue;
       Receiver* front = entries[u];
+      if (loops.gated(u)) front = &feedback_gate(u, *front);
       if (unit.predecessors.size() > 1) front = &join_front(u, *front);
       for (const std::size_t pred : unit.predecessors) flow::make_edge(exit_of(pred), *front);
     }

@@ -36,8 +36,9 @@ std::string node_of(const json& level, const std::string& prefix, const std::str
 }
 
 void edge(std::ostringstream& out, const std::string& indent, const std::string& from,
-          const std::string& to, const std::string& label) {
-  out << indent << from << " -> " << to << " [label=" << quoted(label) << "];\n";
+          const std::string& to, const std::string& label, bool feedback = false) {
+  out << indent << from << " -> " << to << " [label=" << quoted(label)
+      << (feedback ? ", style=dashed, constraint=false" : "") << "];\n";
 }
 
 void emit_level(const json& level, const std::string& prefix, std::ostringstream& out,
@@ -67,7 +68,10 @@ void emit_level(const json& level, const std::string& prefix, std::ostringstream
                port["type"].get<std::string>() + ")");
   for (const json& c : level["connections"])
     edge(out, indent, node_of(level, prefix, c["from"]), node_of(level, prefix, c["to"]),
-         port_of(c["from"]) + " → " + port_of(c["to"]) + " (" + c["type"].get<std::string>() + ")");
+         port_of(c["from"]) + " → " + port_of(c["to"]) + " (" + c["type"].get<std::string>() +
+             (c["feedback"].get<bool>() ? ", feedback, starts at " + c["initial"].dump() : "") +
+             ")",
+         c["feedback"].get<bool>());
   for (const json& port : level["outputs"])
     if (port["from"].is_string())
       edge(out, indent, node_of(level, prefix, port["from"]), node_of(level, prefix, port["name"]),

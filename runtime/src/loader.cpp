@@ -185,13 +185,21 @@ class Loader {
     if (!list.is_array())
       return problems_.push_back(at("connections") + ": expected an array of [from, to] pairs");
     for (std::size_t i = 0; i < list.size(); ++i) {
-      const auto& pair = list[i];
-      if (!pair.is_array() || pair.size() != 2 || !pair[0].is_string() || !pair[1].is_string()) {
+      const auto& entry = list[i];
+      const bool feedback = entry.is_array() && entry.size() == 3 && entry[2].is_object() &&
+                            entry[2].size() == 1 && entry[2].contains("feedback");
+      if (!entry.is_array() || (entry.size() != 2 && !feedback) || !entry[0].is_string() ||
+          !entry[1].is_string()) {
         problems_.push_back(at("connections[" + std::to_string(i) + "]") +
-                            ": expected [\"cell.port\", \"cell.port\"]");
+                            ": expected [\"cell.port\", \"cell.port\"], or [\"cell.port\", "
+                            "\"cell.port\", {\"feedback\": start value}]");
         continue;
       }
-      pipeline.connect(pair[0].get<std::string>(), pair[1].get<std::string>());
+      const auto from = entry[0].get<std::string>(), to = entry[1].get<std::string>();
+      if (feedback)
+        pipeline.connect(from, to, Feedback{entry[2]["feedback"]});
+      else
+        pipeline.connect(from, to);
     }
   }
 

@@ -53,7 +53,30 @@ Cell& Pipeline::add(std::string name, CellFactory factory, const nlohmann::json&
   return ref;
 }
 
-void Pipeline::connect_ports(const PortBase& from, const PortBase& to) {
+namespace {
+
+// A feedback connection joins two cells of this pipeline and starts from a non-source.
+std::vector<std::string> feedback_problems(const PortBase& from, const PortBase& to,
+                                           const Pipeline& level, const Value& initial) {
+  std::vector<std::string> problems;
+  const std::string what = "feedback connection '" + from.path() + "' -> '" + to.path() + "': ";
+  if (&from.owner() == &level || &to.owner() == &level)
+    problems.push_back(what + "it must join an output of a cell of pipeline '" + level.name() +
+                       "' to an input of a cell of it, not the pipeline's own ports");
+  else if (from.owner().is_source())
+    problems.push_back(what + "'" + from.owner().path() +
+                       "' is a source: its items start the stream, so there is no previous item "
+                       "to feed back");
+  if (initial.type() != to.type())
+    problems.push_back(what + "the start value is " + type_name(initial.type()) + ", '" +
+                       to.path() + "' takes " + type_name(to.type()));
+  return problems;
+}
+
+}  // namespace
+
+void Pipeline::connect_ports(const PortBase& from, const PortBase& to,
+                             std::optional<Value> feedback, nlohmann::json feedback_json) {
   if (running())
     throw Error("pipeline '" + name() + "' is running: cannot connect '" + from.path() + "' -> '" +
                 to.path() + "' after start()");
@@ -69,18 +92,22 @@ void Pipeline::connect_ports(const PortBase& from, const PortBase& to) {
   if (from.type() != to.type())
     problems.push_back(what + "types differ: '" + from.path() + "' is " + type_name(from.type()) +
                        ", '" + to.path() + "' is " + type_name(to.type()));
+  if (problems.empty() && feedback) problems = feedback_problems(from, to, *this, *feedback);
   if (problems.empty()) {
     if (const auto* existing = s.producer_of(to)) {
       problems.push_back("input '" + to.path() + "' has a second producer '" + from.path() +
                          "' (already fed by '" + existing->from->path() + "')");
     } else {
-      s.connections.push_back({&from, &to});
+      s.connections.push_back({&from, &to, std::move(feedback), std::move(feedback_json)});
     }
   }
   s.problems.insert(s.problems.end(), problems.begin(), problems.end());
 }
 
-void Pipeline::connect(std::string_view from, std::string_view to) {
+// The two ports of a "cell.port" -> "cell.port" connection; nullptr (and a problem recorded) for
+// one that does not resolve.
+std::pair<const PortBase*, const PortBase*> Pipeline::resolve_connection(std::string_view from,
+                                                                         std::string_view to) {
   auto& s = impl_->structure;
   const std::string what = "connection '" + std::string(from) + "' -> '" + std::string(to) + "': ";
   std::string problem;
@@ -88,7 +115,24 @@ void Pipeline::connect(std::string_view from, std::string_view to) {
   if (!out) s.problems.push_back(what + problem);
   const PortBase* in = detail::resolve_port(*this, to, PortKind::kInput, problem);
   if (!in) s.problems.push_back(what + problem);
-  if (out && in) connect_ports(*out, *in);
+  if (!out || !in) return {nullptr, nullptr};
+  return {out, in};
+}
+
+void Pipeline::connect(std::string_view from, std::string_view to) {
+  if (const auto [out, in] = resolve_connection(from, to); out) connect_ports(*out, *in);
+}
+
+void Pipeline::connect_feedback(std::string_view from, std::string_view to,
+                                const nlohmann::json& initial) {
+  const auto [out, in] = resolve_connection(from, to);
+  if (!out) return;
+  try {
+    connect_ports(*out, *in, in->value_from_json(initial), initial);
+  } catch (const std::invalid_argument& e) {
+    impl_->structure.problems.push_back("feedback connection '" + out->path() + "' -> '" +
+                                        in->path() + "': start value " + e.what());
+  }
 }
 
 PortBase& Pipeline::expose_port(const PortBase& inner, std::string name) {

@@ -47,7 +47,7 @@ void check_coverage(const Pipeline& p, const Structure& s, std::vector<std::stri
 void check_cycles(const Pipeline& p, const Structure& s, std::vector<std::string>& out) {
   std::map<const Cell*, std::vector<const Cell*>> next;
   for (const auto& c : s.connections)
-    if (&c.from->owner() != &p && &c.to->owner() != &p)
+    if (&c.from->owner() != &p && &c.to->owner() != &p && !c.feedback)
       next[&c.from->owner()].push_back(&c.to->owner());
   std::map<const Cell*, int> state;  // 0 new, 1 on stack, 2 done
   std::vector<const Cell*> stack;
@@ -59,7 +59,10 @@ void check_cycles(const Pipeline& p, const Structure& s, std::vector<std::string
         std::string ring;
         auto it = std::find(stack.begin(), stack.end(), succ);
         for (; it != stack.end(); ++it) ring += (*it)->path() + " -> ";
-        out.push_back("cycle: " + ring + succ->path());
+        out.push_back("cycle: " + ring + succ->path() +
+                      " (to carry a value on to the next item, make one of these connections a "
+                      "feedback: connect(out, in, cellflow::Feedback{initial}), in JSON "
+                      "[\"a.out\", \"b.in\", {\"feedback\": initial}])");
       } else if (state[succ] == 0) {
         visit(succ);
       }

@@ -5,6 +5,7 @@
 #include <optional>
 #include <unordered_map>
 
+#include "cellflow/error.hpp"
 #include "detail/structure.hpp"
 
 namespace cellflow::detail {
@@ -20,10 +21,15 @@ class PlanBuilder {
       plan_.inputs.push_back({in->name(), plan_.slot_count++, &in->type()});
     }
     add_leaves(top_, std::nullopt);
+    add_feedback(top_);
     plan_.readers.assign(plan_.slot_count, 0);
     slot_owner_.assign(plan_.slot_count, kIngress);
     for (std::size_t i = 0; i < plan_.leaves.size(); ++i)
       for (const std::size_t slot : plan_.leaves[i].output_slots) slot_owner_[slot] = i;
+    for (const auto& loop : plan_.feedback) {
+      slot_owner_[loop.slot] = kFeedback;
+      plan_.readers[loop.source_slot]++;  // read when the producer is done with an item
+    }
     wire_inputs();
     for (auto& unit : plan_.units) unit.whole = whole_leaf(unit);
     for (const auto* out : top_.outputs()) {
@@ -34,6 +40,7 @@ class PlanBuilder {
     }
     link_units();
     sort_units();
+    place_feedback();
     return std::move(plan_);
   }
 
@@ -65,6 +72,50 @@ class PlanBuilder {
     plan_.leaves.push_back(std::move(leaf));
   }
 
+  // A slot per feedback connection, anywhere in the tree.
+  void add_feedback(const Pipeline& p) {
+    for (const auto& c : detail::PipelineAccess::structure(p).connections) {
+      if (!c.feedback) continue;
+      feedback_slot_[&c] = plan_.slot_count;
+      plan_.feedback.push_back({c.from->path() + " -> " + c.to->path(),
+                                plan_.slot_count++,
+                                resolve(*c.from),
+                                0,
+                                {},
+                                *c.feedback});
+    }
+    for (const auto* child : p.children())
+      if (child->is_pipeline()) add_feedback(static_cast<const Pipeline&>(*child));
+  }
+
+  // Which units produce and read each feedback value (after sort_units).
+  void place_feedback() {
+    std::vector<std::size_t> unit_of(plan_.leaves.size());
+    for (std::size_t u = 0; u < plan_.units.size(); ++u)
+      for (std::size_t l = 0; l < plan_.units[u].leaf_count; ++l)
+        unit_of[plan_.units[u].first_leaf + l] = u;
+    for (auto& loop : plan_.feedback) {
+      const std::size_t producer = slot_owner_[loop.source_slot];
+      if (producer == kIngress || producer == kFeedback || plan_.units[unit_of[producer]].source)
+        throw Error("feedback connection " + loop.name +
+                    ": it must start at an output of a cell that is not a source");
+      loop.producer_unit = unit_of[producer];
+      for (std::size_t l = 0; l < plan_.leaves.size(); ++l) {
+        const auto& slots = plan_.leaves[l].input_slots;
+        if (std::find(slots.begin(), slots.end(), loop.slot) != slots.end() &&
+            std::find(loop.consumer_units.begin(), loop.consumer_units.end(), unit_of[l]) ==
+                loop.consumer_units.end())
+          loop.consumer_units.push_back(unit_of[l]);
+      }
+    }
+  }
+
+  // The slot an input reads: its producer's, or its feedback connection's own.
+  std::size_t resolve_input(const PortBase& in) const {
+    const auto& c = *detail::PipelineAccess::structure(*in.owner().parent()).producer_of(in);
+    return c.feedback ? feedback_slot_.at(&c) : resolve(*c.from);
+  }
+
   // The slots a nested pipeline's exposed ports read and fill, for clones that run it whole.
   std::optional<LeafPlan> whole_leaf(const UnitPlan& unit) const {
     if (!unit.cloned || !unit.child->cell->is_pipeline() || !unit.child->scale.make_remote)
@@ -85,14 +136,13 @@ class PlanBuilder {
                           ->from);
     }
     if (&owner == &top_) return input_slot_.at(&from);
-    return resolve(*detail::PipelineAccess::structure(*owner.parent()).producer_of(from)->from);
+    return resolve_input(from);
   }
 
   void wire_inputs() {
     for (auto& leaf : plan_.leaves) {
-      const auto& parent = detail::PipelineAccess::structure(*leaf.prototype->parent());
       for (const auto* in : leaf.prototype->inputs()) {
-        const std::size_t slot = resolve(*parent.producer_of(*in)->from);
+        const std::size_t slot = resolve_input(*in);
         leaf.input_slots.push_back(slot);
         plan_.readers[slot]++;
       }
@@ -106,6 +156,7 @@ class PlanBuilder {
       for (std::size_t l = unit.first_leaf; l < unit.first_leaf + unit.leaf_count; ++l) {
         for (const std::size_t slot : plan_.leaves[l].input_slots) {
           const std::size_t owner = slot_owner_[slot];
+          if (owner == kFeedback) continue;  // the previous item's value: no edge
           std::size_t pred = owner == kIngress ? kIngress : unit_of_leaf_[owner];
           if (pred == u) continue;
           if (pred != kIngress && plan_.units[pred].source) pred = kIngress;
@@ -114,6 +165,7 @@ class PlanBuilder {
             unit.predecessors.push_back(pred);
         }
       }
+      if (unit.predecessors.empty() && !unit.source) unit.predecessors.push_back(kIngress);
       for (const std::size_t pred : unit.predecessors)
         if (pred != kIngress) plan_.units[pred].successors.push_back(u);
       order_leaves(unit);
@@ -129,7 +181,8 @@ class PlanBuilder {
         return std::all_of(plan_.leaves[l].input_slots.begin(), plan_.leaves[l].input_slots.end(),
                            [&](std::size_t s) {
                              const std::size_t owner = slot_owner_[s];
-                             return owner == kIngress || unit_of_leaf_[owner] != unit_of_leaf_[l] ||
+                             return owner == kIngress || owner == kFeedback ||
+                                    unit_of_leaf_[owner] != unit_of_leaf_[l] ||
                                     std::find(unit.leaves.begin(), unit.leaves.end(), owner) !=
                                         unit.leaves.end();
                            });
@@ -176,6 +229,7 @@ class PlanBuilder {
   Plan plan_;
   std::unordered_map<const Cell*, std::size_t> leaf_of_;
   std::unordered_map<const PortBase*, std::size_t> input_slot_;
+  std::unordered_map<const Structure::Connection*, std::size_t> feedback_slot_;
   std::vector<std::size_t> unit_of_leaf_;
   std::vector<std::size_t> slot_owner_;
 };

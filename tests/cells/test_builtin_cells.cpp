@@ -220,6 +220,21 @@ TEST(Fail, Fail_onNotArray_isConfigError) {
   EXPECT_THROW(f.configure({{"on", 13}}), Error);
 }
 
+TEST(Add, AddsIntegersAsIntegersAndOtherNumbersAsDoubles) {
+  auto add = CellRunner::of<cells::Add>();
+  const json sum = add.run({{"a", json(2)}, {"b", json(40)}}).get<json>("out");
+  EXPECT_TRUE(sum.is_number_integer());
+  EXPECT_EQ(sum, 42);
+  EXPECT_DOUBLE_EQ(add.run({{"a", json(0.5)}, {"b", json(2)}}).get<json>("out").get<double>(), 2.5);
+}
+
+TEST(Add, ANonNumberFailsTheItemNamingTheInput) {
+  auto add = CellRunner::of<cells::Add>();
+  const Result r = add.run({{"a", json(1)}, {"b", json("x")}});
+  ASSERT_FALSE(r.ok());
+  EXPECT_TRUE(contains_all(describe(r.error()), {"input 'b' must be a number", "\"x\""}));
+}
+
 TEST(Builtin, Ports_areJsonInOut) {
   const auto registry = cells::builtin_registry();
   for (const char* type : {"Delay", "Fail", "Repeat"}) {

@@ -15,11 +15,13 @@ namespace {
 TEST_F(CellflowCli, Cells_ListsTypesSortedWithPortsAndParams) {
   const CliRun run = cli({"cells"});
   EXPECT_EQ(run.exit_code, 0) << run.err;
+  const int add = line_containing(run.out, "Add  a + b for JSON numbers");
   const int counter = line_containing(run.out, "Counter  source of the integers");
   const int delay = line_containing(run.out, "Delay  passes JSON values through");
   const int fail = line_containing(run.out, "Fail  ");
   const int repeat = line_containing(run.out, "Repeat  ");
-  EXPECT_EQ(counter, 0) << run.out;
+  EXPECT_EQ(add, 0) << run.out;
+  EXPECT_LT(add, counter);
   EXPECT_LT(counter, delay);
   EXPECT_LT(delay, fail);
   EXPECT_LT(fail, repeat);
@@ -37,17 +39,18 @@ TEST_F(CellflowCli, Cells_Json_IsMachineReadable) {
   const CliRun run = cli({"cells", "--json"});
   ASSERT_EQ(run.exit_code, 0) << run.err;
   const json types = json::parse(run.out);
-  // The built-in cells (4), the vision cells (14) and the Redis Streams cells (2), sorted.
-  ASSERT_EQ(types.size(), 20u);
-  EXPECT_EQ(types[0]["type"], "Counter");
+  // The built-in cells (5), the vision cells (14) and the Redis Streams cells (2), sorted.
+  ASSERT_EQ(types.size(), 21u);
+  EXPECT_EQ(types[0]["type"], "Add");
   std::vector<std::string> names;
   for (const json& t : types) names.push_back(t["type"]);
   EXPECT_TRUE(std::is_sorted(names.begin(), names.end()));
   for (const char* type : {"FaceDetector", "TextRecognizer", "JoinWords", "VideoSource",
                            "RedisStreamSource", "RedisStreamSink"})
     EXPECT_NE(std::find(names.begin(), names.end(), type), names.end()) << type;
-  const json& delay = types[2];
-  EXPECT_EQ(delay["type"], "Delay");
+  const auto delay_at = std::find(names.begin(), names.end(), "Delay");
+  ASSERT_NE(delay_at, names.end());
+  const json& delay = types[delay_at - names.begin()];
   EXPECT_FALSE(delay["description"].get<std::string>().empty());
   ASSERT_EQ(delay["ports"].size(), 2u);
   EXPECT_EQ(delay["ports"][0]["name"], "in");

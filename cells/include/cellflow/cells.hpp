@@ -1,6 +1,7 @@
 // Umbrella header of cellflow::cells.
 #pragma once
 
+#include "cellflow/cells/add.hpp"
 #include "cellflow/cells/builtin.hpp"
 #include "cellflow/cells/counter.hpp"
 #include "cellflow/cells/delay.hpp"

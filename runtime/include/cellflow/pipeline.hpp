@@ -28,6 +28,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "cellflow/cell.hpp"
@@ -45,6 +46,15 @@ using CellFactory = std::function<std::unique_ptr<Cell>()>;
 /// Values for a request-mode item, by exposed input name (see submit()).
 using InputValues = std::map<std::string, Value, std::less<>>;
 using Sink = std::function<void(Result&&)>;
+
+/// Marks a feedback connection and gives the value its input sees for the first item:
+///   p.connect(acc.total, acc.previous, cellflow::Feedback{0});
+template <class U>
+struct Feedback {
+  U initial;
+};
+template <class U>
+Feedback(U) -> Feedback<U>;
 
 /// What a stream run does when an item fails.
 enum class ErrorPolicy {
@@ -104,6 +114,23 @@ class Pipeline : public Cell {
   }
   /// "cell.port" form (paths allowed: "inner/cell.port" is not; connect through inner's ports).
   void connect(std::string_view from, std::string_view to);
+  /// Feedback connection: for item k, `to` reads what `from` emitted for item k-1 (its last
+  /// value; the value before when it emitted none or the item failed), and
+  /// `feedback.initial` for the first item. The cells from `to` round to `from` then run one
+  /// item at a time, in item order. Only a feedback connection may close a cycle.
+  template <class T, class U>
+  void connect(const Output<T>& from, const Input<T>& to, Feedback<U> feedback) {
+    static_assert(std::is_convertible_v<U, T>, "the feedback start value must convert to T");
+    nlohmann::json shown;
+    if constexpr (requires(nlohmann::json & j, const T& t) { j = t; }) shown = T(feedback.initial);
+    connect_ports(from, to, Value(T(std::move(feedback.initial))), std::move(shown));
+  }
+  /// String form of a feedback connection; the start value is read as the input's type through
+  /// JSON (Feedback{nlohmann::json(...)} from a config).
+  template <class U>
+  void connect(std::string_view from, std::string_view to, const Feedback<U>& feedback) {
+    connect_feedback(from, to, nlohmann::json(feedback.initial));
+  }
 
   /// Exposes an inner port (a child's input or output) as a new port of this pipeline named
   /// `name`, or as `own`, a port this pipeline declares as a member. The inner port comes first
@@ -220,7 +247,12 @@ class Pipeline : public Cell {
   const Structure& structure() const;
   void process(Context& ctx) override;  // never called: pipelines are flattened
 
-  void connect_ports(const PortBase& from, const PortBase& to);
+  void connect_ports(const PortBase& from, const PortBase& to,
+                     std::optional<Value> feedback = std::nullopt,
+                     nlohmann::json feedback_json = nullptr);
+  void connect_feedback(std::string_view from, std::string_view to, const nlohmann::json& initial);
+  std::pair<const PortBase*, const PortBase*> resolve_connection(std::string_view from,
+                                                                 std::string_view to);
   PortBase& expose_port(const PortBase& inner, std::string name);
   PortBase& port_for(std::string_view name, PortKind kind, const std::type_info& type);
   template <class P>

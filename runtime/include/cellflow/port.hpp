@@ -11,8 +11,12 @@
 
 #include <cstddef>
 #include <memory>
+#include <nlohmann/json.hpp>
+#include <stdexcept>
 #include <string>
 #include <typeinfo>
+
+#include "cellflow/value.hpp"
 
 namespace cellflow {
 
@@ -42,6 +46,9 @@ class PortBase {
   std::string path() const;
   /// A new port of the same type and kind on `owner` (used to expose inner ports).
   virtual std::unique_ptr<PortBase> make_like(Cell& owner, std::string name) const = 0;
+  /// `json` as a value of this port's type (a feedback connection's start value in a config).
+  /// Throws std::invalid_argument when the type has no from_json or `json` does not convert.
+  virtual Value value_from_json(const nlohmann::json& json) const = 0;
 
  protected:
   PortBase(Cell& owner, std::string name, PortKind kind, const std::type_info& type,
@@ -57,6 +64,22 @@ class PortBase {
   bool gathers_ = false;
 };
 
+namespace detail {
+template <class T>
+Value value_from_json(const nlohmann::json& json) {
+  if constexpr (requires(const nlohmann::json& j) { j.get<T>(); }) {
+    try {
+      return Value(json.get<T>());
+    } catch (const nlohmann::json::exception& e) {
+      throw std::invalid_argument(json.dump() + " is not a " + type_name<T>() + ": " + e.what());
+    }
+  } else {
+    throw std::invalid_argument(type_name<T>() + " has no from_json: " + json.dump() +
+                                " cannot be read as one");
+  }
+}
+}  // namespace detail
+
 template <class T>
 class Input final : public PortBase {
  public:
@@ -69,6 +92,9 @@ class Input final : public PortBase {
     if (gathers()) return std::make_unique<Input<T>>(owner, std::move(name), kGather);
     return std::make_unique<Input<T>>(owner, std::move(name));
   }
+  Value value_from_json(const nlohmann::json& json) const override {
+    return detail::value_from_json<T>(json);
+  }
 };
 
 template <class T>
@@ -79,6 +105,9 @@ class Output final : public PortBase {
       : PortBase(owner, std::move(name), PortKind::kOutput, typeid(T)) {}
   std::unique_ptr<PortBase> make_like(Cell& owner, std::string name) const override {
     return std::make_unique<Output<T>>(owner, std::move(name));
+  }
+  Value value_from_json(const nlohmann::json& json) const override {
+    return detail::value_from_json<T>(json);
   }
 };
 

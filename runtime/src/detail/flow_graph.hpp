@@ -12,6 +12,7 @@
 #include <memory>
 
 #include "detail/clone_group.hpp"
+#include "detail/feedback_loops.hpp"
 #include "detail/frame.hpp"
 #include "detail/plan.hpp"
 

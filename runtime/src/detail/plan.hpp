@@ -18,6 +18,7 @@
 namespace cellflow::detail {
 
 inline constexpr std::size_t kIngress = std::numeric_limits<std::size_t>::max();
+inline constexpr std::size_t kFeedback = kIngress - 1;  // owner of a feedback slot
 
 class LiveParams;
 
@@ -45,6 +46,17 @@ struct UnitPlan {
   std::optional<LeafPlan> whole;
 };
 
+// A feedback connection: before a consumer unit runs item k, `slot` receives what the producer
+// emitted on `source_slot` for item k-1 (or `initial`).
+struct FeedbackPlan {
+  std::string name;  // "from -> to", for messages
+  std::size_t slot = 0;
+  std::size_t source_slot = 0;
+  std::size_t producer_unit = 0;
+  std::vector<std::size_t> consumer_units;
+  Value initial;
+};
+
 struct ExposedSlot {
   std::string name;
   std::size_t slot;
@@ -60,6 +72,7 @@ struct Plan {
   std::vector<ExposedSlot> outputs;
   std::vector<std::size_t> source_units;
   std::vector<std::size_t> terminal_units;  // non-source units without successors
+  std::vector<FeedbackPlan> feedback;
 };
 
 /// Flattens a validated pipeline.

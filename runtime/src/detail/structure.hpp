@@ -2,6 +2,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -20,6 +21,10 @@ struct Pipeline::Structure {
   struct Connection {
     const PortBase* from;  // a child's output, or this pipeline's own input
     const PortBase* to;    // a child's input, or this pipeline's own output
+    // A feedback connection: `to` reads what `from` emitted for the previous item, this value
+    // for the first one.
+    std::optional<Value> feedback;
+    nlohmann::json feedback_json;  // the start value as configured, when known (describe())
   };
 
   std::vector<Child> children;
