@@ -136,6 +136,7 @@ nlohmann::json Pipeline::describe() const {
   if (runner) {
     for (const CellStats& cell : runner->stats().cells)
       if (cell.clones > 0) now.clones[cell.path] = cell.clones;
+    for (const auto& [path, clones] : runner->composed_clone_counts()) now.clones[path] = clones;
     now.live_values = runner->live_values();
   }
   json out = describe_level(*this, now);

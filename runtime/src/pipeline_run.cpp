@@ -37,10 +37,15 @@ void Pipeline::run(Sink sink) {
     done = std::move(impl_->runner);
     impl_->last_stats = runner->stats();
     impl_->last_stats.cells.clear();
-    impl_->streaming = false;
   }
   done.reset();  // drains and closes cells
-  impl_->stream_done.notify_all();
+  // Only now may a waiting stop() (the destructor) go on and free the cells. Notified under the
+  // lock: the waiter may destroy the condition variable as soon as it sees streaming == false.
+  {
+    std::lock_guard lock(impl_->lifecycle_mutex);
+    impl_->streaming = false;
+    impl_->stream_done.notify_all();
+  }
   if (error) std::rethrow_exception(error);
 }
 
@@ -83,14 +88,14 @@ bool Pipeline::try_submit(InputValues inputs, std::function<void(Result&&)> done
 
 void Pipeline::stop() {
   std::unique_lock lock(impl_->lifecycle_mutex);
-  if (!impl_->runner) return;
-  impl_->runner->request_stop();
+  if (impl_->runner) impl_->runner->request_stop();
   if (impl_->streaming) {
     // run() drains and closes; wait for it unless we are inside it (e.g. a sink calling stop()).
     if (detail::Runner::in_callback()) return;
     impl_->stream_done.wait(lock, [&] { return !impl_->streaming; });
     return;
   }
+  if (!impl_->runner) return;
   auto runner = std::move(impl_->runner);
   lock.unlock();
   runner->shutdown();

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <deque>
+#include <functional>
 #include <optional>
 #include <unordered_map>
 
@@ -49,16 +50,40 @@ class PlanBuilder {
     for (const auto& child : detail::PipelineAccess::structure(p).children) {
       const Cell* cell = child.cell.get();
       const bool own_unit = !unit.has_value();
-      if (own_unit && (!cell->is_pipeline() || child.scaled)) {
-        const bool cloned = child.scaled && !cell->is_source();
-        UnitPlan u{cell->path(), plan_.leaves.size(), 0,  {}, &child,      child.scale.clones,
-                   cloned,       cell->is_source(),   {}, {}, std::nullopt};
+      if (own_unit && composes(child)) {
+        // Its cells become clone groups of their own: clones multiply down the tree.
+        chain_.push_back(&child);
+        add_leaves(static_cast<const Pipeline&>(*cell), std::nullopt);
+        chain_.pop_back();
+      } else if (own_unit && (!cell->is_pipeline() || child.scaled)) {
+        const bool cloned = (child.scaled || !chain_.empty()) && !cell->is_source();
+        UnitPlan u{cell->path(), plan_.leaves.size(), 0,  {}, &child,       child.scale.clones,
+                   cloned,       cell->is_source(),   {}, {}, std::nullopt, chain_};
+        u.clones = child.scaled ? child.scale.clones : 1;
+        for (const auto* outer : chain_) u.clones *= outer->scale.clones;
         plan_.units.push_back(std::move(u));
         add_cell(*cell, plan_.units.size() - 1);
       } else {
         add_cell(*cell, unit);
       }
     }
+  }
+
+  // A cloned nested pipeline composes with the clone groups inside it (2 clones of a pipeline
+  // whose cell has 2 clones: 4 instances of that cell) unless it runs remotely as a whole or
+  // holds a source or remote clones: then its clones run its cells in sequence, as one unit.
+  static bool composes(const Structure::Child& child) {
+    if (!child.cell->is_pipeline() || !child.scaled || child.scale.make_remote) return false;
+    bool scaled_inside = false, refused = false;
+    const std::function<void(const Pipeline&)> visit = [&](const Pipeline& p) {
+      for (const auto& inner : detail::PipelineAccess::structure(p).children) {
+        scaled_inside = scaled_inside || inner.scaled;
+        refused = refused || inner.cell->is_source() || inner.scale.make_remote;
+        if (inner.cell->is_pipeline()) visit(static_cast<const Pipeline&>(*inner.cell));
+      }
+    };
+    visit(static_cast<const Pipeline&>(*child.cell));
+    return scaled_inside && !refused;
   }
 
   void add_cell(const Cell& cell, std::optional<std::size_t> unit) {
@@ -231,6 +256,7 @@ class PlanBuilder {
   std::unordered_map<const PortBase*, std::size_t> input_slot_;
   std::unordered_map<const Structure::Connection*, std::size_t> feedback_slot_;
   std::vector<std::size_t> unit_of_leaf_;
+  std::vector<const Structure::Child*> chain_;  // the composing cloned pipelines being entered
   std::vector<std::size_t> slot_owner_;
 };
 

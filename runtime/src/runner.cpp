@@ -67,8 +67,10 @@ CloneGroup::CloneCells Runner::make_clone(const UnitPlan& unit, int k) {
   auto cell = remote ? scale.make_remote(*child.cell, k) : child.factory();
   CellAccess::set_identity(*cell, child.cell->name(), child.cell->parent());
   const auto& overrides = scale.clone_params;
+  // Inside composing pipelines, clone k is copy k % n of the cell's own n clones.
   if (!remote)
-    cell->configure(merged(child.params, overrides.empty() ? nlohmann::json() : overrides[k]));
+    cell->configure(merged(child.params,
+                           overrides.empty() ? nlohmann::json() : overrides[k % overrides.size()]));
   CloneGroup::CloneCells made{cell->is_pipeline() ? leaves_of(static_cast<Pipeline&>(*cell))
                                                   : std::vector<Cell*>{cell.get()},
                               remote && child.cell->is_pipeline()};
@@ -93,6 +95,11 @@ CloneGroup::CloneCells Runner::open_clone(const UnitPlan& unit, int k) {
 
 void Runner::open_all() {
   units_.resize(plan_.units.size());
+  for (const auto& unit : plan_.units) {
+    if (unit.within.empty()) continue;
+    clone_counts_[unit.path] = unit.child->scaled ? unit.child->scale.clones : 1;
+    for (const auto* outer : unit.within) clone_counts_[outer->cell->path()] = outer->scale.clones;
+  }
   try {
     for (std::size_t u = 0; u < plan_.units.size(); ++u) {
       const auto& unit = plan_.units[u];
@@ -137,12 +144,13 @@ std::size_t Runner::clone_unit(std::string_view path) const {
 }
 
 void Runner::scale(std::string_view path, int clones) {
+  if (std::any_of(plan_.units.begin(), plan_.units.end(),
+                  [&](const UnitPlan& unit) { return composed_by(unit, path); }))
+    return scale_composed(path, clones);
   const std::size_t u = clone_unit(path);
   const auto& unit = plan_.units[u];
   const auto& overrides = unit.child->scale.clone_params;
-  if (clones < 1 || clones > ScaleUp::kMaxClones)
-    throw Error("clones for '" + unit.path + "' must be between 1 and " +
-                std::to_string(ScaleUp::kMaxClones) + ", got " + std::to_string(clones));
+  check_clone_count(unit.path, clones);
   if (!overrides.empty() && clones > static_cast<int>(overrides.size()))
     throw Error("cell '" + unit.path + "' has clone_params for " +
                 std::to_string(overrides.size()) + " clones, cannot scale to " +
@@ -150,6 +158,35 @@ void Runner::scale(std::string_view path, int clones) {
   std::lock_guard lock(instances_mutex_);
   if (shut_down_) throw Error("pipeline is stopped: cannot scale '" + unit.path + "'");
   release(units_[u].clones->resize(clones, [&](int k) { return open_clone(unit, k); }));
+}
+
+void Runner::check_clone_count(const std::string& path, int clones) {
+  if (clones < 1 || clones > ScaleUp::kMaxClones)
+    throw Error("clones for '" + path + "' must be between 1 and " +
+                std::to_string(ScaleUp::kMaxClones) + ", got " + std::to_string(clones));
+}
+
+// A unit inside composing cloned pipelines whose size depends on the clone count at `path`.
+bool Runner::composed_by(const UnitPlan& unit, std::string_view path) {
+  return !unit.within.empty() &&
+         (unit.path == path || std::any_of(unit.within.begin(), unit.within.end(),
+                                           [&](const auto* c) { return c->cell->path() == path; }));
+}
+
+// The clone count at `path` (a composing pipeline, or a cell inside one) becomes `clones`;
+// every clone group below it takes the product of the counts along its path.
+void Runner::scale_composed(std::string_view path, int clones) {
+  check_clone_count(std::string(path), clones);
+  std::lock_guard lock(instances_mutex_);
+  if (shut_down_) throw Error("pipeline is stopped: cannot scale '" + std::string(path) + "'");
+  clone_counts_[std::string(path)] = clones;
+  for (std::size_t u = 0; u < plan_.units.size(); ++u) {
+    const auto& unit = plan_.units[u];
+    if (!composed_by(unit, path)) continue;
+    int size = clone_counts_.at(unit.path);
+    for (const auto* outer : unit.within) size *= clone_counts_.at(outer->cell->path());
+    release(units_[u].clones->resize(size, [&](int k) { return open_clone(unit, k); }));
+  }
 }
 
 void Runner::set_param(std::string_view path, const std::string& param,
@@ -168,6 +205,11 @@ void Runner::set_param(std::string_view path, const std::string& param,
     }
   }
   throw Error("cell '" + std::string(path) + "' has no live params");
+}
+
+std::map<std::string, int, std::less<>> Runner::composed_clone_counts() const {
+  std::lock_guard lock(instances_mutex_);
+  return clone_counts_;
 }
 
 std::map<std::string, nlohmann::json> Runner::live_values() const {

@@ -44,6 +44,9 @@ struct UnitPlan {
   // A cloned nested pipeline with remote clones, seen as one leaf through its exposed ports: a
   // remote clone runs the whole pipeline in one call (its prototype is the nested pipeline).
   std::optional<LeafPlan> whole;
+  // A cell inside cloned nested pipelines that compose (see make_plan): those pipelines,
+  // outermost first. Its clone count is the product of theirs and its own.
+  std::vector<const Structure::Child*> within;
 };
 
 // A feedback connection: before a consumer unit runs item k, `slot` receives what the producer

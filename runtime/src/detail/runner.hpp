@@ -42,6 +42,9 @@ class Runner {
   /// Live param `param` of the leaf at `path` is `value` for every item admitted from now on
   /// (checked by the caller). Throws Error when the leaf runs on remote clones.
   void set_param(std::string_view path, const std::string& param, const nlohmann::json& value);
+  /// Within composing cloned pipelines: each one's and each cell's own clone count, by path
+  /// (a cell's clone group holds the product along its path).
+  std::map<std::string, int, std::less<>> composed_clone_counts() const;
   /// Per cell path, the live params set while running: {param: value}.
   std::map<std::string, nlohmann::json> live_values() const;
   /// True on a thread that is delivering a completion (sink or submit callback).
@@ -57,6 +60,9 @@ class Runner {
   CloneGroup::CloneCells make_clone(const UnitPlan& unit, int k);
   CloneGroup::CloneCells open_clone(const UnitPlan& unit, int k);
   std::size_t clone_unit(std::string_view path) const;
+  static void check_clone_count(const std::string& path, int clones);
+  static bool composed_by(const UnitPlan& unit, std::string_view path);
+  void scale_composed(std::string_view path, int clones);
   void release(const std::vector<Cell*>& retired);
   std::map<std::string, nlohmann::json> cell_statuses() const;
   void close_all() noexcept;
@@ -77,6 +83,7 @@ class Runner {
   std::vector<std::unique_ptr<Cell>> owned_;  // clones
   std::vector<Cell*> opened_;                 // in open order
   std::vector<Unit> units_;
+  std::map<std::string, int, std::less<>> clone_counts_;  // per path within composing pipelines
   std::vector<bool> live_sources_;
   bool sources_done_ = false;  // pump thread only
   std::unique_ptr<FlowGraph> graph_;
