@@ -159,14 +159,7 @@ void CloneGroup::assemble(Split& split, Frame& frame) const {
   release_inputs(leaf, frame);
 }
 
-// Emits under the lock so that successors receive frames in sequence order.
-void CloneGroup::finish(Frame* frame) {
-  std::lock_guard lock(order_mutex_);
-  done_.emplace(frame->info.seq, frame);
-  for (auto it = done_.begin(); it != done_.end() && it->first == next_seq_; it = done_.erase(it)) {
-    ++next_seq_;
-    emit_(it->second);
-  }
-}
+// Leaves as soon as it is done; the graph's sequencer after the group restores item order.
+void CloneGroup::finish(Frame* frame) { emit_(frame); }
 
 }  // namespace cellflow::detail

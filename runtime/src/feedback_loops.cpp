@@ -43,6 +43,11 @@ FeedbackLoops::FeedbackLoops(const Plan& plan) : plan_(plan), gates_(plan.units.
 
 FeedbackLoops::~FeedbackLoops() = default;
 
+bool FeedbackLoops::produces(std::size_t unit) const {
+  return std::any_of(plan_.feedback.begin(), plan_.feedback.end(),
+                     [&](const FeedbackPlan& loop) { return loop.producer_unit == unit; });
+}
+
 bool FeedbackLoops::gated(std::size_t unit) const { return gates_[unit] != nullptr; }
 
 void FeedbackLoops::set_forward(std::size_t unit, Forward forward) {

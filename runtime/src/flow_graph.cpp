@@ -35,7 +35,10 @@ struct FlowGraph::Impl {
   flow::broadcast_node<Frame*> ingress{graph};
   using Pump = flow::multifunction_node<flow::continue_msg, std::tuple<Frame*>>;
   std::optional<Pump> pump;
-  std::size_t credits = 0;
+  std::size_t pump_wakeups = 0;
+  // Request mode: submitters put concurrently, each with the sequence number it drew; this puts
+  // the items back in that order before anything sees them.
+  std::optional<flow::sequencer_node<Frame*>> admission;
   std::optional<flow::function_node<Frame*, flow::continue_msg>> completion;
   std::vector<Receiver*> entries;  // per unit
   std::vector<Sender*> exits;      // per unit
@@ -88,6 +91,16 @@ struct FlowGraph::Impl {
     return gate;
   }
 
+  // A feedback producer's values leave in item order (serial, forwarding inside the body).
+  Sender& after_ordered(std::size_t u, Sender& ordered) {
+    auto& node = make<Gate>(flow::serial, [this, u](Frame* const& f, Gate::output_ports_type& out) {
+      loops.produced(u, *f);
+      std::get<0>(out).try_put(f);
+    });
+    flow::make_edge(ordered, node);
+    return flow::output_port<0>(node);
+  }
+
   // Items wait here (in order) for the feedback values of the items before them.
   Receiver& feedback_gate(std::size_t u, Receiver& entry) {
     loops.set_forward(u, [&entry](Frame* f) { entry.try_put(f); });
@@ -105,13 +118,20 @@ struct FlowGraph::Impl {
             group->push(f);
           });
       group->set_emit([this, u, &node](Frame* f) {
-        loops.produced(u, *f);
         item_left(u);
         node.gateway().try_put(f);
         node.gateway().release_wait();
       });
       entries.push_back(&node);
-      exits.push_back(&flow::output_port<0>(node));  // async_node refuses edges made from itself
+      // Clones finish out of order: the sequencer puts items back in order, as at every join.
+      auto& ordered =
+          make<flow::sequencer_node<Frame*>>([](Frame* const& f) { return f->info.seq; });
+      flow::make_edge(flow::output_port<0>(node), ordered);
+      // A sequencer hands each item to one successor; the broadcast gives it to all of them.
+      auto& out = make<flow::broadcast_node<Frame*>>();
+      flow::make_edge(ordered, out);
+      exits.push_back(&out);
+      if (loops.produces(u)) exits.back() = &after_ordered(u, out);
       return;
     }
     // Forwarding from inside the body, while the serial slot is still held, keeps items in
@@ -171,10 +191,10 @@ FlowGraph::FlowGraph(const Plan& plan, Callbacks callbacks, bool stream, std::si
   }
   i.link();
   if (stream) {
-    // Credits as tokens: the pump pulls the sources once per token, and every completion sends
-    // its token back. The sources are only called with a credit in hand, so at most
-    // max_in_flight items exist at any time, and the serial pump emits them in order.
-    i.credits = max_in_flight;
+    // The pump calls the sources once per wake-up, with a credit (Runner::next_from_sources takes
+    // it); every completion returns its credit and wakes the pump. At most max_in_flight
+    // wake-ups circulate, and the serial pump emits items in order.
+    i.pump_wakeups = max_in_flight;
     i.pump.emplace(i.graph, flow::serial,
                    [&i](const flow::continue_msg&, Impl::Pump::output_ports_type& out) {
                      if (Frame* f = i.callbacks.next_from_sources()) {
@@ -184,6 +204,9 @@ FlowGraph::FlowGraph(const Plan& plan, Callbacks callbacks, bool stream, std::si
                    });
     flow::make_edge(flow::output_port<0>(*i.pump), i.ingress);
     flow::make_edge(*i.completion, *i.pump);
+  } else {
+    i.admission.emplace(i.graph, [](Frame* const& f) { return f->info.seq; });
+    flow::make_edge(*i.admission, i.ingress);
   }
 }
 
@@ -191,7 +214,7 @@ FlowGraph::~FlowGraph() { impl_->graph.wait_for_all(); }
 
 void FlowGraph::put(Frame* frame) {
   impl_->item_left(kIngress);
-  impl_->ingress.try_put(frame);
+  impl_->admission->try_put(frame);
 }
 
 std::size_t FlowGraph::queued(std::size_t unit) const {
@@ -201,7 +224,7 @@ std::size_t FlowGraph::queued(std::size_t unit) const {
 }
 
 void FlowGraph::run_stream() {
-  for (std::size_t c = 0; c < impl_->credits; ++c) impl_->pump->try_put(flow::continue_msg());
+  for (std::size_t c = 0; c < impl_->pump_wakeups; ++c) impl_->pump->try_put(flow::continue_msg());
   impl_->graph.wait_for_all();
 }
 

@@ -199,7 +199,7 @@ void Runner::set_param(std::string_view path, const std::string& param,
       if (unit.child != nullptr && unit.child->scale.remote > 0)
         throw Error("cell '" + leaf.path + "' runs on remote clones (of '" + unit.path +
                     "'): their workers hold their own params; set it in their config");
-      std::lock_guard lock(ingress_mutex_);  // between two admitted items
+      std::lock_guard lock(set_param_mutex_);  // stamps in the order the changes are listed
       leaf.live->set(param, next_seq_.load(), value);
       return;
     }
@@ -250,7 +250,7 @@ void Runner::close_all() noexcept {
 }
 
 Frame* Runner::next_from_sources() {
-  if (stop_requested_.load() || sources_done_) return nullptr;
+  if (stop_requested_.load() || sources_done_ || !credits_.try_acquire()) return nullptr;
   Frame* frame = pool_.acquire(next_seq_.load());
   bool any_live = false, any_value = false;
   for (const std::size_t u : plan_.source_units) {
@@ -264,6 +264,7 @@ Frame* Runner::next_from_sources() {
   sources_done_ = !any_live;
   if (!any_value && !frame->failed.load() && sources_done_) {
     pool_.recycle(frame);
+    credits_.release();
     return nullptr;
   }
   ++next_seq_;
@@ -309,11 +310,12 @@ void Runner::submit(InputValues inputs, std::function<void(Result&&)> done,
     if (stop_requested_) throw Error("pipeline is stopped");
     return;
   }
-  std::lock_guard lock(ingress_mutex_);
   if (stop_requested_) {
     credits_.release();
     throw Error("pipeline is stopped");
   }
+  // No lock: the sequence number orders the item (FlowGraph::put restores the order), and a
+  // credit held keeps shutdown() waiting for it.
   Frame* frame = pool_.acquire(next_seq_++);
   for (const auto& in : plan_.inputs)
     frame->slots[in.slot].push_back(std::move(inputs.find(in.name)->second));
@@ -343,6 +345,7 @@ void Runner::complete(Frame* frame) {
   if (stream_) {
     const bool delivered = deliver_stream(frame, std::move(result));
     pool_.recycle(frame);
+    credits_.release();  // the completion then wakes the pump, which takes it again
     return notify_complete(on_complete, delivered);
   }
   auto done = std::move(frame->done);

@@ -297,7 +297,8 @@ TEST(Graphviz, Dot_nestedConfig_clustersCellsAndEdges) {
 // Registry
 TEST(Registry, Builtin_typesSorted) {
   const auto registry = cells::builtin_registry();
-  EXPECT_EQ(registry.types(), (std::vector<std::string>{"Add", "Counter", "Delay", "Fail", "Repeat"}));
+  EXPECT_EQ(registry.types(),
+            (std::vector<std::string>{"Add", "Counter", "Delay", "Fail", "Repeat"}));
   EXPECT_TRUE(registry.contains("Delay"));
   EXPECT_FALSE(registry.contains("delay"));
   EXPECT_FALSE(registry.description("Delay").empty());

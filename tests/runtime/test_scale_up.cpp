@@ -327,5 +327,28 @@ TEST(ScaleUp, ScaleUp_nestedPipeline3clones_ownInnerState) {
   EXPECT_EQ(total, 300);
 }
 
+// Each of a clone group's successors gets every item (the group's output fans out after its
+// items are put back in order).
+TEST(ScaleUp, ACloneGroupFeedingSeveralCellsGivesEachOfThemEveryItem) {
+  Pipeline p{"p"};
+  auto& src = p.add<IntSource>("src", {{"count", 300}});
+  auto& work = p.add<Tap>("work", {{"sleep_us", 200}}, ScaleUp{3});
+  auto& doubled = p.add<Scale>("doubled", {{"factor", 2}});
+  auto& tripled = p.add<Scale>("tripled", {{"factor", 3}});
+  p.connect(src.out, work.in);
+  p.connect(work.out, doubled.in);
+  p.connect(work.out, tripled.in);
+  p.expose(doubled.out, "two");
+  p.expose(tripled.out, "three");
+  p.set_options({.max_in_flight = 8});
+  int n = 0;
+  p.run([&](Result&& r) {
+    EXPECT_EQ(r.get<int>("two"), 2 * n);
+    EXPECT_EQ(r.get<int>("three"), 3 * n);
+    ++n;
+  });
+  EXPECT_EQ(n, 300);
+}
+
 }  // namespace
 }  // namespace cellflow::testing

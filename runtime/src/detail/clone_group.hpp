@@ -1,11 +1,12 @@
 // CloneGroup: N instances of one unit, each on its own thread, so clones that block (sleep, I/O,
 // accelerators) still run in parallel on a 2-core machine where TBB has 2 threads. Frames go to
-// whichever clone is free (one shared FIFO queue); finished frames leave through `emit` in
-// sequence order. Clones can be added or retired while frames flow: a retiring clone finishes its
-// current frame and takes no other, so nothing is lost, duplicated or reordered.
-// When an item carries several values for a single-cell unit (an upstream cell emitted N values),
-// its N process() calls are queued separately so free clones run them in parallel; their outputs
-// are put back together in value order before the item moves on.
+// whichever clone is free (one shared FIFO queue); finished frames leave through `emit` as they
+// finish (the flow graph's sequencer after the group puts them back in order). Clones can be added
+// or retired while frames flow: a retiring clone finishes its current frame and takes no other, so
+// nothing is lost, duplicated or reordered. When an item carries several values for a single-cell
+// unit (an upstream cell emitted N values), its N process() calls are queued separately so free
+// clones run them in parallel; their outputs are put back together in value order before the item
+// moves on.
 #pragma once
 
 #include <atomic>
@@ -43,7 +44,8 @@ class CloneGroup {
   CloneGroup(const Plan& plan, const UnitPlan& unit, PipelineObserver* observer);
   ~CloneGroup();
 
-  /// Must be set before the first push; called with frames in sequence order, serially.
+  /// Must be set before the first push; called from the clone threads as frames finish (out of
+  /// order, concurrently).
   void set_emit(Emit emit) { emit_ = std::move(emit); }
   /// Grows to `n` clones (making new ones with `make`) or retires clones down to `n`. Returns the
   /// retired clones' cells, which no thread uses any more (the caller closes them).
@@ -98,10 +100,6 @@ class CloneGroup {
   std::deque<Queued> queue_;
   std::vector<std::unique_ptr<Clone>> clones_;
   bool stopping_ = false;
-
-  std::mutex order_mutex_;
-  std::map<std::uint64_t, Frame*> done_;  // finished out of order, waiting for their turn
-  std::uint64_t next_seq_ = 0;
 };
 
 }  // namespace cellflow::detail

@@ -26,6 +26,8 @@ class FeedbackLoops {
   explicit FeedbackLoops(const Plan& plan);
   ~FeedbackLoops();
 
+  /// True when `unit` produces a feedback value.
+  bool produces(std::size_t unit) const;
   /// True when `unit` reads feedback (it needs a gate).
   bool gated(std::size_t unit) const;
   /// Where unit `unit`'s gate sends items on (its entry); set before the first item.

@@ -3,8 +3,9 @@
 // A plain unit is a serial multifunction_node that forwards from inside its body (in order); a
 // cloned unit is an async_node feeding a CloneGroup. A unit with several predecessors sits behind a
 // join gate (per-item countdown) and a sequencer_node, so it sees items in order and exactly once.
-// Stream mode adds a serial pump in front of the ingress that calls the sources once per credit
-// token; completions return tokens.
+// Stream mode adds a serial pump in front of the ingress that calls the sources once per wake-up
+// (with a credit, see Credits); each completion wakes it. Request mode adds a sequencer in front
+// of the ingress, so that submitters need no lock.
 #pragma once
 
 #include <cstddef>
@@ -30,7 +31,8 @@ class FlowGraph {
   FlowGraph(const Plan& plan, Callbacks callbacks, bool stream, std::size_t max_in_flight);
   ~FlowGraph();
 
-  /// Request-mode ingress. Callers serialize calls and put frames in sequence order.
+  /// Request-mode ingress, any thread, concurrently: every sequence number from 0 on must be put
+  /// exactly once (in any order).
   void put(Frame* frame);
   /// Stream mode: pulls the sources until they end (or next_from_sources returns nullptr) and
   /// returns when every item has completed. The calling thread works in the graph meanwhile.

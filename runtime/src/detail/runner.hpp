@@ -90,7 +90,7 @@ class Runner {
 
   std::vector<std::unique_ptr<LiveParams>> live_params_;  // LeafPlan::live points into it
 
-  std::mutex ingress_mutex_;
+  std::mutex set_param_mutex_;
   std::atomic<std::uint64_t> next_seq_{0};  // of the next item admitted
   std::atomic<bool> stop_requested_{false};
   std::atomic<bool> shut_down_{false};
