@@ -126,6 +126,10 @@ json describe_level(const Pipeline& level, const Running& running) {
 
 }  // namespace
 
+nlohmann::json detail::describe_structure(const Pipeline& pipeline) {
+  return describe_level(pipeline, Running{});
+}
+
 nlohmann::json Pipeline::describe() const {
   Running now;
   std::shared_ptr<detail::Runner> runner;

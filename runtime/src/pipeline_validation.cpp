@@ -5,6 +5,7 @@
 #include <set>
 
 #include "cellflow/error.hpp"
+#include "cellflow/param.hpp"
 #include "cellflow/pipeline.hpp"
 #include "detail/pipeline_impl.hpp"
 
@@ -74,6 +75,51 @@ void check_cycles(const Pipeline& p, const Structure& s, std::vector<std::string
     if (state[child] == 0) visit(child);
 }
 
+// Clone counts may change on the prototype (scale() before start reaches every clone).
+void erase_clone_counts(nlohmann::json& j) {
+  if (j.is_object()) {
+    j.erase("clones");
+    j.erase("remote_clones");
+    j.erase("running");
+  }
+  if (j.is_structured())
+    for (auto& item : j) erase_clone_counts(item);
+}
+
+// What a clone built by the factory must share with the prototype: params, and for a pipeline
+// its whole topology.
+nlohmann::json shape_of(const Cell& cell) {
+  if (cell.is_pipeline()) {
+    auto shape = detail::describe_structure(static_cast<const Pipeline&>(cell));
+    erase_clone_counts(shape);
+    return shape;
+  }
+  nlohmann::json params = nlohmann::json::object();
+  for (const ParamBase* param : cell.params()) params[param->name()] = param->value_json();
+  return params;
+}
+
+// A cloned child's clones come from its factory: changes made to the prototype that add()
+// returned (cells added to a nested pipeline, configure() called again) would not reach them.
+void check_prototype(const Structure::Child& child, std::vector<std::string>& out) {
+  if (!child.scaled || !child.factory || child.scale.make_remote) return;
+  std::unique_ptr<Cell> fresh;
+  try {
+    fresh = child.factory();
+    detail::CellAccess::set_identity(*fresh, child.cell->name(), child.cell->parent());
+    fresh->configure(child.params.is_null() ? nlohmann::json::object() : child.params);
+  } catch (...) {
+    return;  // its config problems are reported on their own
+  }
+  if (shape_of(*fresh) == shape_of(*child.cell)) return;
+  out.push_back("cell '" + child.cell->path() + "' was changed after add() returned it (" +
+                (child.cell->is_pipeline() ? "cells, connections or params added or changed"
+                                           : "params changed") +
+                "), but it is cloned and its clones are built by its factory, without those "
+                "changes; build it completely in its constructor (a Pipeline subclass) or pass "
+                "add() a factory that does");
+}
+
 void check_scale(const Pipeline& p, const Structure& s, std::vector<std::string>& out) {
   for (const auto& child : s.children) {
     const auto& scale = child.scale;
@@ -94,6 +140,7 @@ void check_scale(const Pipeline& p, const Structure& s, std::vector<std::string>
                     " entries for " + std::to_string(scale.clones) + " clones");
   }
   (void)p;
+  for (const auto& child : s.children) check_prototype(child, out);
 }
 
 void collect_sources(const Pipeline& p, std::vector<std::string>& paths) {

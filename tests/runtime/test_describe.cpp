@@ -24,12 +24,18 @@ std::vector<std::string> names_of(const json& level) {
 std::unique_ptr<Pipeline> reversed_chain() {
   auto p = std::make_unique<Pipeline>("chain");
   p->add<cells::Delay>("out");
-  auto& stage = p->add<Pipeline>("stage", {}, ScaleUp{2});
-  stage.add<cells::Delay>("slow", {{"sleep_ms", 1.5}}, ScaleUp{3});
-  stage.add<cells::Repeat>("rep", {{"times", 2}});
-  stage.connect("rep.out", "slow.in");
-  stage.expose_input("in", "rep.in");
-  stage.expose_output("out", "slow.out");
+  p->add(
+      "stage",
+      [] {
+        auto stage = std::make_unique<Pipeline>("stage");
+        stage->add<cells::Delay>("slow", {{"sleep_ms", 1.5}}, ScaleUp{3});
+        stage->add<cells::Repeat>("rep", {{"times", 2}});
+        stage->connect("rep.out", "slow.in");
+        stage->expose_input("in", "rep.in");
+        stage->expose_output("out", "slow.out");
+        return std::unique_ptr<Cell>(std::move(stage));
+      },
+      {}, ScaleUp{2});
   p->add<cells::Counter>("src", {{"count", 50}});
   p->connect("src.out", "stage.in");
   p->connect("stage.out", "out.in");

@@ -66,5 +66,37 @@ TEST(StructureRules, ConfigProblemsOfCellsAddedInAConstructorCarryTheFullPath) {
       << ::testing::PrintToString(problems);
 }
 
+// add() returns the prototype; a cloned child's clones come from its factory, so changing the
+// prototype afterwards is refused instead of silently missing from the clones.
+TEST(StructureRules, ChangingAClonedPrototypeAfterAddIsABuildError) {
+  Pipeline p{"top"};
+  auto& stage = p.add<Pipeline>("stage", {}, ScaleUp{2});  // clones: empty pipelines
+  auto& a = stage.add<Scale>("a");
+  stage.expose(a.in, "x");
+  stage.expose(a.out, "y");
+  auto& b = p.add<Scale>("b", {{"factor", 3}}, ScaleUp{2});
+  b.configure({{"factor", 5}});  // the clones keep factor 3
+  p.connect(stage.output<int>("y"), b.in);
+  p.expose_input("x", "stage.x");
+  p.expose(b.out, "z");
+  const auto problems = problems_of([&] { p.validate(); });
+  EXPECT_TRUE(has_problem(problems, {"cell 'stage' was changed after add() returned it",
+                                     "cells, connections or params", "factory"}));
+  EXPECT_TRUE(
+      has_problem(problems, {"cell 'b' was changed after add() returned it", "params changed"}));
+}
+
+TEST(StructureRules, APrototypeLeftAsAddedOrRescaledBeforeStartIsAccepted) {
+  Pipeline p{"top"};
+  auto& b = p.add<Scale>("b", {{"factor", 3}}, ScaleUp{2});
+  p.expose(b.in, "x");
+  p.expose(b.out, "y");
+  p.scale("b", 4);
+  p.set_clones("b", 3);
+  EXPECT_NO_THROW(p.validate());
+  p.start();
+  EXPECT_EQ(p.submit({{"x", 2}}).get().get<int>("y"), 6);
+}
+
 }  // namespace
 }  // namespace cellflow::testing

@@ -62,6 +62,9 @@ struct PipelineAccess {
 };
 using Structure = PipelineAccess::Structure;
 
+/// describe() as configured (no run state, no lock taken): safe during validate().
+nlohmann::json describe_structure(const Pipeline& pipeline);
+
 struct CellAccess {
   static void set_identity(Cell& cell, std::string name, Pipeline* parent) {
     cell.name_ = std::move(name);
