@@ -62,10 +62,19 @@ struct FlowGraph::Impl {
       sole_successors[preds[0] == kIngress ? n : preds[0]].push_back(u);
     }
   }
-  void item_left(std::size_t from) {
+  // One writer at a time (a serial node's body): a plain increment, no locked instruction.
+  static void count_serially(std::atomic<std::uint64_t>& counter) {
+    counter.store(counter.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+  }
+  // Clone threads and concurrent submitters count with fetch_add; a plain unit's body is serial.
+  void item_left(std::size_t from, bool serial = false) {
     const std::size_t at = from == kIngress ? plan.units.size() : from;
-    for (const std::size_t s : sole_successors[at])
-      arrived[s].fetch_add(1, std::memory_order_relaxed);
+    for (const std::size_t s : sole_successors[at]) {
+      if (serial)
+        count_serially(arrived[s]);
+      else
+        arrived[s].fetch_add(1, std::memory_order_relaxed);
+    }
   }
 
   template <class Node, class... Args>
@@ -139,10 +148,10 @@ struct FlowGraph::Impl {
     // cell that parallelises inside (OpenCV) waits for its own loop only, instead of taking up
     // another node's item on the same thread and returning late.
     auto& node = make<Gate>(flow::serial, [this, u](Frame* const& f, Gate::output_ports_type& out) {
-      started[u].fetch_add(1, std::memory_order_relaxed);
+      count_serially(started[u]);
       tbb::this_task_arena::isolate([&] { callbacks.run_unit(u, *f); });
       loops.produced(u, *f);
-      item_left(u);
+      item_left(u, true);
       std::get<0>(out).try_put(f);
     });
     entries.push_back(&node);
@@ -198,7 +207,7 @@ FlowGraph::FlowGraph(const Plan& plan, Callbacks callbacks, bool stream, std::si
     i.pump.emplace(i.graph, flow::serial,
                    [&i](const flow::continue_msg&, Impl::Pump::output_ports_type& out) {
                      if (Frame* f = i.callbacks.next_from_sources()) {
-                       i.item_left(kIngress);
+                       i.item_left(kIngress, true);  // the pump is serial
                        std::get<0>(out).try_put(f);
                      }
                    });

@@ -1,30 +1,23 @@
+#include <algorithm>
 #include <chrono>
 
 #include "detail/frame.hpp"
 
 namespace cellflow::detail {
 
-FramePool::FramePool(const Plan& plan) : plan_(plan) {
+FramePool::FramePool(const Plan& plan, std::size_t capacity)
+    : plan_(plan), ring_(std::max<std::size_t>(capacity, 1)) {
   for (const auto& unit : plan.units)
     join_counts_.push_back(static_cast<int>(unit.predecessors.size()));
   join_counts_.push_back(static_cast<int>(plan.terminal_units.size()));
 }
 
-FramePool::~FramePool() {
-  for (auto* frame : free_) delete frame;
-}
+FramePool::~FramePool() = default;
 
 Frame* FramePool::acquire(std::uint64_t seq) {
-  Frame* frame = nullptr;
-  {
-    std::lock_guard lock(mutex_);
-    if (!free_.empty()) {
-      frame = free_.back();
-      free_.pop_back();
-    }
-  }
+  auto& frame = ring_[seq % ring_.size()];
   if (!frame) {
-    frame = new Frame;
+    frame = std::make_unique<Frame>();
     frame->slots.resize(plan_.slot_count);
     frame->readers = std::make_unique<std::atomic<int>[]>(plan_.slot_count);
     frame->pending = std::make_unique<std::atomic<int>[]>(join_counts_.size());
@@ -37,7 +30,7 @@ Frame* FramePool::acquire(std::uint64_t seq) {
   for (std::size_t j = 0; j < join_counts_.size(); ++j)
     frame->pending[j].store(join_counts_[j], std::memory_order_relaxed);
   frame->failed.store(false, std::memory_order_relaxed);
-  return frame;
+  return frame.get();
 }
 
 void FramePool::recycle(Frame* frame) {
@@ -46,8 +39,6 @@ void FramePool::recycle(Frame* frame) {
   frame->error_cell.clear();
   frame->done = nullptr;
   frame->on_complete.clear();
-  std::lock_guard lock(mutex_);
-  free_.push_back(frame);
 }
 
 }  // namespace cellflow::detail

@@ -27,7 +27,10 @@ struct CallbackScope {
 }  // namespace
 
 Runner::Runner(const Pipeline& top, RunOptions options)
-    : options_(options), plan_(make_plan(top)), pool_(plan_), credits_(options.max_in_flight) {
+    : options_(options),
+      plan_(make_plan(top)),
+      pool_(plan_, options.max_in_flight),
+      credits_(options.max_in_flight) {
   if (options_.max_in_flight == 0) throw Error("max_in_flight must be at least 1");
   const bool has_inputs = !plan_.inputs.empty(), has_sources = !plan_.source_units.empty();
   if (has_inputs == has_sources)

@@ -44,10 +44,14 @@ struct Frame {
   }
 };
 
-/// Recycles frames (slot vectors keep their capacity). Thread-safe.
+/// The frames of the items in flight, one per credit, without a lock: item `seq` takes frame
+/// `seq % capacity`. That frame is free: completions run in sequence order and return their
+/// credit after recycle(), so with at most `capacity` credits the item `seq - capacity` has
+/// been recycled before `seq` can be admitted (the credit's atomic operations order the two).
+/// Slot vectors keep their capacity from one use to the next.
 class FramePool {
  public:
-  explicit FramePool(const Plan& plan);
+  FramePool(const Plan& plan, std::size_t capacity);
   Frame* acquire(std::uint64_t seq);
   void recycle(Frame* frame);
   ~FramePool();
@@ -55,8 +59,7 @@ class FramePool {
  private:
   const Plan& plan_;
   std::vector<int> join_counts_;
-  std::mutex mutex_;
-  std::vector<Frame*> free_;
+  std::vector<std::unique_ptr<Frame>> ring_;  // made on first use
 };
 
 }  // namespace cellflow::detail
