@@ -9,6 +9,7 @@
 #include <condition_variable>
 #include <cstddef>
 #include <mutex>
+#include <thread>
 
 namespace cellflow::detail {
 
@@ -30,6 +31,7 @@ class Credits {
   /// acquire() that gives up after `wait` (0: does not wait).
   template <class Duration>
   bool acquire_for(Duration wait) {
+    if (wait <= Duration::zero()) return try_acquire();
     return wait_for_credit(
         [&](auto& cv, auto& lock, auto ready) { cv.wait_for(lock, wait, ready); });
   }
@@ -64,7 +66,13 @@ class Credits {
  private:
   template <class Wait>
   bool wait_for_credit(Wait wait) {
-    if (try_acquire()) return true;
+    // A credit usually comes back within microseconds: yield a few times before sleeping, so a
+    // submitter at the cap does not pay a futex sleep and wake per item.
+    for (int spin = 0; spin < 16; ++spin) {
+      if (try_acquire()) return true;
+      if (closed_.load()) return false;
+      std::this_thread::yield();
+    }
     std::unique_lock lock(mutex_);
     ++waiters_;
     bool got = false;
