@@ -147,13 +147,15 @@ struct FlowGraph::Impl {
     // order; function_node would start the next item before forwarding this one. Isolation: a
     // cell that parallelises inside (OpenCV) waits for its own loop only, instead of taking up
     // another node's item on the same thread and returning late.
-    auto& node = make<Gate>(flow::serial, [this, u](Frame* const& f, Gate::output_ports_type& out) {
-      count_serially(started[u]);
-      tbb::this_task_arena::isolate([&] { callbacks.run_unit(u, *f); });
-      loops.produced(u, *f);
-      item_left(u, true);
-      std::get<0>(out).try_put(f);
-    });
+    const bool produces = loops.produces(u);  // decided once, not per item
+    auto& node = make<Gate>(flow::serial,
+                            [this, u, produces](Frame* const& f, Gate::output_ports_type& out) {
+                              count_serially(started[u]);
+                              tbb::this_task_arena::isolate([&] { callbacks.run_unit(u, *f); });
+                              if (produces) loops.produced(u, *f);
+                              item_left(u, true);
+                              std::get<0>(out).try_put(f);
+                            });
     entries.push_back(&node);
     exits.push_back(&flow::output_port<0>(node));
   }

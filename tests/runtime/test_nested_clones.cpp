@@ -66,38 +66,43 @@ int clones_of(const Pipeline& p, const std::string& path) {
   return -1;
 }
 
-TEST(NestedClones, TwoClonesOfAPipelineWithACellClonedTwiceRunFourInstances) {
+// `items` items through Sub(times) with 2 clones, whose work cell has 2 clones; returns what
+// came out and sets `most` to the highest number of work instances seen running together.
+std::vector<int> run_through_sub(int items, int times, std::size_t max_in_flight, int& most) {
   Concurrency c;
   Rendezvous::shared = &c;
   Rendezvous::wanted = 4;
   Pipeline p{"p"};
-  auto& src = p.add<IntSource>("src", {{"count", 40}});
-  auto& sub = p.add<Sub>("sub", json::object(), ScaleUp{2});
+  auto& src = p.add<IntSource>("src", {{"count", items}});
+  auto& sub = static_cast<Sub&>(p.add(
+      "sub", [times] { return std::unique_ptr<Cell>(new Sub(times)); }, json::object(),
+      ScaleUp{2}));
   p.connect(src.out, sub.in);
   p.expose(sub.out, "y");
-  p.set_options({.max_in_flight = 16});
+  p.set_options({.max_in_flight = max_in_flight});
+  auto out = run_collect<int>(p, "y");
+  most = c.most.load();
+  return out;
+}
+
+std::vector<int> tagged(int items, int times) {
   std::vector<int> expected;
-  for (int i = 0; i < 40; ++i) expected.push_back(i * 100);
-  EXPECT_EQ(run_collect<int>(p, "y"), expected);
-  EXPECT_EQ(c.most.load(), 4);
+  for (int i = 0; i < items; ++i)
+    for (int copy = 0; copy < times; ++copy) expected.push_back(i * 100 + copy);
+  return expected;
+}
+
+TEST(NestedClones, TwoClonesOfAPipelineWithACellClonedTwiceRunFourInstances) {
+  int most = 0;
+  EXPECT_EQ(run_through_sub(40, 1, 16, most), tagged(40, 1));
+  EXPECT_EQ(most, 4);
 }
 
 TEST(NestedClones, OneItemsValuesSpreadOverEveryInnerInstance) {
-  Concurrency c;
-  Rendezvous::shared = &c;
-  Rendezvous::wanted = 4;
-  Pipeline p{"p"};
-  auto& src = p.add<IntSource>("src", {{"count", 3}});
-  auto& sub = static_cast<Sub&>(p.add(
-      "sub", [] { return std::unique_ptr<Cell>(new Sub(8)); }, json::object(), ScaleUp{2}));
-  p.connect(src.out, sub.in);
-  p.expose(sub.out, "y");
-  p.set_options({.max_in_flight = 1});  // one item at a time: only its 8 values run together
-  std::vector<int> expected;
-  for (int i = 0; i < 3; ++i)
-    for (int copy = 0; copy < 8; ++copy) expected.push_back(i * 100 + copy);
-  EXPECT_EQ(run_collect<int>(p, "y"), expected);
-  EXPECT_EQ(c.most.load(), 4);
+  int most = 0;
+  // One item at a time: only its 8 values can run together.
+  EXPECT_EQ(run_through_sub(3, 8, 1, most), tagged(3, 8));
+  EXPECT_EQ(most, 4);
 }
 
 TEST(NestedClones, ScaleWorksOnTheNestedPipelineAndOnTheInnerCellWhileRunning) {
