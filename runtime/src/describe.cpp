@@ -84,6 +84,7 @@ json describe_child(const detail::Structure::Child& child, const detail::Structu
     out["clones"] = it != running.clones.end() ? it->second : child.scale.clones;
     if (child.scale.remote > 0) out["remote_clones"] = child.scale.remote;
   }
+  if (child.sync) out["sync"] = child.sync->to_json();
   if (cell.is_pipeline())
     out["pipeline"] = describe_level(static_cast<const Pipeline&>(cell), running);
   else

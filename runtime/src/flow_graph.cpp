@@ -6,6 +6,7 @@
 #include <atomic>
 #include <cstdint>
 #include <optional>
+#include <thread>
 #include <tuple>
 #include <vector>
 
@@ -32,20 +33,33 @@ struct FlowGraph::Impl {
   std::unique_ptr<flow::graph> graph_owner = make_graph(arena);  // destroyed after the nodes
   flow::graph& graph = *graph_owner;
   std::vector<std::unique_ptr<flow::graph_node>> nodes;
-  flow::broadcast_node<Frame*> ingress{graph};
   using Pump = flow::multifunction_node<flow::continue_msg, std::tuple<Frame*>>;
-  std::optional<Pump> pump;
+  using Completion = flow::function_node<Frame*, flow::continue_msg>;
+  // Per stream: where its items enter, the pump of a source stream run inside the graph, the
+  // gateway of one fed from outside (source threads, synchronisers), its completion.
+  struct Stream {
+    flow::broadcast_node<Frame*>* ingress = nullptr;
+    Pump* pump = nullptr;
+    Async* entry = nullptr;
+    Completion* completion = nullptr;
+  };
+  std::vector<Stream> streams;
   std::size_t pump_wakeups = 0;
+  bool source_threads = false;  // several source streams: each source on a thread of its own
   // Request mode: submitters put concurrently, each with the sequence number it drew; this puts
   // the items back in that order before anything sees them.
   std::optional<flow::sequencer_node<Frame*>> admission;
-  std::optional<flow::function_node<Frame*, flow::continue_msg>> completion;
+  std::vector<Async*> taps;        // per Plan::taps
   std::vector<Receiver*> entries;  // per unit
   std::vector<Sender*> exits;      // per unit
-  // Queue depth of plain units: items that reached each unit minus those it started.
-  std::unique_ptr<std::atomic<std::uint64_t>[]> arrived, started;
-  // Per unit, then the ingress last: the successors that have it as their only predecessor
-  // (an item reaches them when it leaves it; a joined unit counts in its join gate).
+  // Queue depth of plain units: items that reached each unit minus those it started. Each counter
+  // has its own cache line: neighbouring units count from different threads.
+  struct alignas(64) Counter {
+    std::atomic<std::uint64_t> value{0};
+  };
+  std::unique_ptr<Counter[]> arrived, started;
+  // Per unit, then each stream's ingress: the successors that have it as their only
+  // predecessor (an item reaches them when it leaves it; a joined unit counts in its join gate).
   std::vector<std::vector<std::size_t>> sole_successors;
   FeedbackLoops loops;
 
@@ -53,27 +67,28 @@ struct FlowGraph::Impl {
 
   void count_queues() {
     const std::size_t n = plan.units.size();
-    arrived = std::make_unique<std::atomic<std::uint64_t>[]>(n);
-    started = std::make_unique<std::atomic<std::uint64_t>[]>(n);
-    sole_successors.resize(n + 1);
+    arrived = std::make_unique<Counter[]>(n);
+    started = std::make_unique<Counter[]>(n);
+    sole_successors.resize(n + plan.streams.size());
     for (std::size_t u = 0; u < n; ++u) {
       const auto& preds = plan.units[u].predecessors;
       if (plan.units[u].source || preds.size() != 1) continue;
-      sole_successors[preds[0] == kIngress ? n : preds[0]].push_back(u);
+      sole_successors[preds[0] == kIngress ? n + plan.units[u].stream : preds[0]].push_back(u);
     }
   }
   // One writer at a time (a serial node's body): a plain increment, no locked instruction.
-  static void count_serially(std::atomic<std::uint64_t>& counter) {
-    counter.store(counter.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+  static void count_serially(Counter& counter) {
+    counter.value.store(counter.value.load(std::memory_order_relaxed) + 1,
+                        std::memory_order_relaxed);
   }
   // Clone threads and concurrent submitters count with fetch_add; a plain unit's body is serial.
-  void item_left(std::size_t from, bool serial = false) {
-    const std::size_t at = from == kIngress ? plan.units.size() : from;
+  void item_left(std::size_t from, bool serial = false, std::size_t stream = 0) {
+    const std::size_t at = from == kIngress ? plan.units.size() + stream : from;
     for (const std::size_t s : sole_successors[at]) {
       if (serial)
         count_serially(arrived[s]);
       else
-        arrived[s].fetch_add(1, std::memory_order_relaxed);
+        arrived[s].value.fetch_add(1, std::memory_order_relaxed);
     }
   }
 
@@ -90,7 +105,8 @@ struct FlowGraph::Impl {
     auto& gate =
         make<Gate>(flow::unlimited, [this, counter](Frame* const& f, Gate::output_ports_type& out) {
           if (f->pending[counter].fetch_sub(1, std::memory_order_acq_rel) != 1) return;
-          if (counter < plan.units.size()) arrived[counter].fetch_add(1, std::memory_order_relaxed);
+          if (counter < plan.units.size())
+            arrived[counter].value.fetch_add(1, std::memory_order_relaxed);
           std::get<0>(out).try_put(f);
         });
     auto& sequencer =
@@ -160,8 +176,10 @@ struct FlowGraph::Impl {
     exits.push_back(&flow::output_port<0>(node));
   }
 
-  Sender& exit_of(std::size_t u) {
-    return u == kIngress ? static_cast<Sender&>(ingress) : *exits[u];
+  // Where the items of `stream` leave unit `u` (a source unit: the stream's ingress).
+  Sender& exit_of(std::size_t u, std::size_t stream) {
+    if (u == kIngress || plan.units[u].source) return *streams[stream].ingress;
+    return *exits[u];
   }
 
   void link() {
@@ -171,27 +189,99 @@ struct FlowGraph::Impl {
       Receiver* front = entries[u];
       if (loops.gated(u)) front = &feedback_gate(u, *front);
       if (unit.predecessors.size() > 1) front = &join_front(u, *front);
-      for (const std::size_t pred : unit.predecessors) flow::make_edge(exit_of(pred), *front);
+      for (const std::size_t pred : unit.predecessors)
+        flow::make_edge(exit_of(pred, unit.stream), *front);
     }
-    const auto& terminals = plan.terminal_units;
-    if (terminals.empty()) {
-      flow::make_edge(ingress, *completion);
-    } else if (terminals.size() == 1) {
-      flow::make_edge(*exits[terminals[0]], *completion);
-    } else {
-      Receiver& front = join_front(plan.units.size(), *completion);
-      for (const std::size_t t : terminals) flow::make_edge(*exits[t], front);
+    for (std::size_t t = 0; t < plan.taps.size(); ++t) make_tap(t);
+    for (std::size_t s = 0; s < plan.streams.size(); ++s) link_completion(s);
+  }
+
+  // Holds each item at the tap until the synchroniser passes it (pass_tap).
+  void make_tap(std::size_t t) {
+    const TapPlan& tap = plan.taps[t];
+    auto& node = make<Async>(flow::serial, [this, t](Frame* const& f, Async::gateway_type& gw) {
+      gw.reserve_wait();
+      callbacks.offer(t, f);
+    });
+    flow::make_edge(exit_of(tap.from_unit, tap.stream), node);
+    taps.push_back(&node);
+  }
+
+  // A stream's items complete once they left every terminal unit and tap of it.
+  void link_completion(std::size_t s) {
+    std::vector<Sender*> ends;
+    for (const std::size_t t : plan.streams[s].terminal_units) ends.push_back(exits[t]);
+    for (const std::size_t t : plan.streams[s].taps)
+      ends.push_back(&flow::output_port<0>(*taps[t]));
+    Completion& completion = *streams[s].completion;
+    if (ends.empty()) return flow::make_edge(*streams[s].ingress, completion);
+    if (ends.size() == 1) return flow::make_edge(*ends[0], completion);
+    Receiver& front = join_front(plan.units.size() + s, completion);
+    for (Sender* end : ends) flow::make_edge(*end, front);
+  }
+
+  void make_streams(bool stream_mode, std::size_t max_in_flight) {
+    std::size_t source_streams = 0;
+    for (const auto& stream : plan.streams) source_streams += !stream.source_units.empty();
+    source_threads = stream_mode && source_streams > 1;
+    pump_wakeups = max_in_flight;
+    for (std::size_t s = 0; s < plan.streams.size(); ++s) {
+      Stream stream;
+      stream.ingress = &make<flow::broadcast_node<Frame*>>();
+      stream.completion = &make<Completion>(flow::serial, [this](Frame* f) {
+        callbacks.complete(f);
+        return flow::continue_msg();
+      });
+      if (!stream_mode) {
+        admission.emplace(graph, [](Frame* const& f) { return f->info.seq; });
+        flow::make_edge(*admission, *stream.ingress);
+      } else if (plan.streams[s].source_units.empty()) {
+        // A synchroniser's items may be put from two threads at once: back in order first.
+        stream.entry = &make<Async>(flow::unlimited, [](Frame* const&, Async::gateway_type&) {});
+        auto& in_order =
+            make<flow::sequencer_node<Frame*>>([](Frame* const& f) { return f->info.seq; });
+        flow::make_edge(flow::output_port<0>(*stream.entry), in_order);
+        flow::make_edge(in_order, *stream.ingress);
+      } else if (source_threads) {
+        stream.entry = &make<Async>(flow::unlimited, [](Frame* const&, Async::gateway_type&) {});
+        flow::make_edge(flow::output_port<0>(*stream.entry), *stream.ingress);
+      } else {
+        stream.pump = &make_pump(s);
+        flow::make_edge(flow::output_port<0>(*stream.pump), *stream.ingress);
+        flow::make_edge(*stream.completion, *stream.pump);
+      }
+      streams.push_back(stream);
     }
+  }
+
+  // The pump calls the sources once per wake-up, with a credit (Runner::next_from_sources takes
+  // it); every completion returns its credit and wakes the pump. At most max_in_flight wake-ups
+  // circulate, and the serial pump emits items in order.
+  Pump& make_pump(std::size_t s) {
+    return make<Pump>(flow::serial,
+                      [this, s](const flow::continue_msg&, Pump::output_ports_type& out) {
+                        if (Frame* f = callbacks.next_from_sources(s, false)) {
+                          item_left(kIngress, true, s);  // the pump is serial
+                          std::get<0>(out).try_put(f);
+                        }
+                      });
+  }
+
+  // A source thread: takes a credit (waiting for one), runs its sources, puts the item in.
+  void run_source_thread(std::size_t s) {
+    auto& gateway = streams[s].entry->gateway();
+    while (Frame* f = callbacks.next_from_sources(s, true)) {
+      item_left(kIngress, false, s);
+      gateway.try_put(f);
+    }
+    gateway.release_wait();
   }
 };
 
 FlowGraph::FlowGraph(const Plan& plan, Callbacks callbacks, bool stream, std::size_t max_in_flight)
     : impl_(std::make_unique<Impl>(plan, std::move(callbacks))) {
   auto& i = *impl_;
-  i.completion.emplace(i.graph, flow::serial, [&i](Frame* f) {
-    i.callbacks.complete(f);
-    return flow::continue_msg();
-  });
+  i.make_streams(stream, max_in_flight);
   for (std::size_t u = 0; u < plan.units.size(); ++u) {
     if (plan.units[u].source) {
       i.entries.push_back(nullptr);
@@ -201,24 +291,6 @@ FlowGraph::FlowGraph(const Plan& plan, Callbacks callbacks, bool stream, std::si
     }
   }
   i.link();
-  if (stream) {
-    // The pump calls the sources once per wake-up, with a credit (Runner::next_from_sources takes
-    // it); every completion returns its credit and wakes the pump. At most max_in_flight
-    // wake-ups circulate, and the serial pump emits items in order.
-    i.pump_wakeups = max_in_flight;
-    i.pump.emplace(i.graph, flow::serial,
-                   [&i](const flow::continue_msg&, Impl::Pump::output_ports_type& out) {
-                     if (Frame* f = i.callbacks.next_from_sources()) {
-                       i.item_left(kIngress, true);  // the pump is serial
-                       std::get<0>(out).try_put(f);
-                     }
-                   });
-    flow::make_edge(flow::output_port<0>(*i.pump), i.ingress);
-    flow::make_edge(*i.completion, *i.pump);
-  } else {
-    i.admission.emplace(i.graph, [](Frame* const& f) { return f->info.seq; });
-    flow::make_edge(*i.admission, i.ingress);
-  }
 }
 
 FlowGraph::~FlowGraph() { impl_->graph.wait_for_all(); }
@@ -228,15 +300,38 @@ void FlowGraph::put(Frame* frame) {
   impl_->admission->try_put(frame);
 }
 
+void FlowGraph::pass_tap(std::size_t tap, Frame* frame) {
+  auto& gateway = impl_->taps[tap]->gateway();
+  gateway.try_put(frame);
+  gateway.release_wait();
+}
+
+void FlowGraph::put_stream(std::size_t stream, Frame* frame) {
+  impl_->item_left(kIngress, false, stream);
+  impl_->streams[stream].entry->gateway().try_put(frame);
+}
+
 std::size_t FlowGraph::queued(std::size_t unit) const {
-  const auto started = impl_->started[unit].load(std::memory_order_relaxed);
-  const auto arrived = impl_->arrived[unit].load(std::memory_order_relaxed);
+  const auto started = impl_->started[unit].value.load(std::memory_order_relaxed);
+  const auto arrived = impl_->arrived[unit].value.load(std::memory_order_relaxed);
   return arrived > started ? static_cast<std::size_t>(arrived - started) : 0;
 }
 
 void FlowGraph::run_stream() {
-  for (std::size_t c = 0; c < impl_->pump_wakeups; ++c) impl_->pump->try_put(flow::continue_msg());
-  impl_->graph.wait_for_all();
+  auto& i = *impl_;
+  std::vector<std::thread> sources;
+  for (std::size_t s = 0; s < i.streams.size(); ++s) {
+    if (i.plan.streams[s].source_units.empty()) continue;
+    if (i.streams[s].pump) {
+      for (std::size_t c = 0; c < i.pump_wakeups; ++c)
+        i.streams[s].pump->try_put(flow::continue_msg());
+    } else {
+      i.streams[s].entry->gateway().reserve_wait();  // held until the thread is done
+      sources.emplace_back([&i, s] { i.run_source_thread(s); });
+    }
+  }
+  i.graph.wait_for_all();
+  for (auto& thread : sources) thread.join();
 }
 
 void FlowGraph::wait() { impl_->graph.wait_for_all(); }

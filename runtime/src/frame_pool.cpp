@@ -5,11 +5,12 @@
 
 namespace cellflow::detail {
 
-FramePool::FramePool(const Plan& plan, std::size_t capacity)
-    : plan_(plan), ring_(std::max<std::size_t>(capacity, 1)) {
+FramePool::FramePool(const Plan& plan, std::size_t stream, std::size_t capacity)
+    : plan_(plan), stream_(stream), ring_(std::max<std::size_t>(capacity, 1)) {
   for (const auto& unit : plan.units)
     join_counts_.push_back(static_cast<int>(unit.predecessors.size()));
-  join_counts_.push_back(static_cast<int>(plan.terminal_units.size()));
+  for (const auto& s : plan.streams)
+    join_counts_.push_back(static_cast<int>(s.terminal_units.size() + s.taps.size()));
 }
 
 FramePool::~FramePool() = default;
@@ -18,6 +19,7 @@ Frame* FramePool::acquire(std::uint64_t seq) {
   auto& frame = ring_[seq % ring_.size()];
   if (!frame) {
     frame = std::make_unique<Frame>();
+    frame->stream = stream_;
     frame->slots.resize(plan_.slot_count);
     frame->readers = std::make_unique<std::atomic<int>[]>(plan_.slot_count);
     frame->pending = std::make_unique<std::atomic<int>[]>(join_counts_.size());
@@ -26,7 +28,7 @@ Frame* FramePool::acquire(std::uint64_t seq) {
   frame->info.timestamp = std::chrono::duration_cast<std::chrono::nanoseconds>(
       std::chrono::system_clock::now().time_since_epoch());
   for (std::size_t s = 0; s < plan_.slot_count; ++s)
-    frame->readers[s].store(plan_.readers[s], std::memory_order_relaxed);
+    frame->readers[s].store(plan_.streams[stream_].readers[s], std::memory_order_relaxed);
   for (std::size_t j = 0; j < join_counts_.size(); ++j)
     frame->pending[j].store(join_counts_[j], std::memory_order_relaxed);
   frame->failed.store(false, std::memory_order_relaxed);
@@ -39,6 +41,7 @@ void FramePool::recycle(Frame* frame) {
   frame->error_cell.clear();
   frame->done = nullptr;
   frame->on_complete.clear();
+  frame->input_stamps.clear();
 }
 
 }  // namespace cellflow::detail

@@ -23,6 +23,12 @@ class LeafContext final : public Context {
   bool ended = false;
 
   int clone_index() const noexcept override { return clone_index_; }
+  std::chrono::nanoseconds time_of(const PortBase& port) const override {
+    slot_of(port, PortKind::kInput);
+    const auto& stamps = frame_.input_stamps;
+    return leaf_.synced && port.index() < stamps.size() ? stamps[port.index()]
+                                                        : frame_.info.timestamp;
+  }
   void end_of_stream() override {
     if (!instance_.is_source()) throw std::logic_error("end_of_stream() is for sources only");
     ended = true;
@@ -43,6 +49,7 @@ class LeafContext final : public Context {
   }
   const Value& input(const PortBase& port) const override {
     const std::size_t slot = slot_of(port, PortKind::kInput);
+    if (frame_.slots[slot].empty()) absent(port);
     return frame_.slots[slot].at(port.gathers() ? 0 : index);
   }
   Value take_input(const PortBase& port) override {
@@ -50,6 +57,7 @@ class LeafContext final : public Context {
   }
   Value take_input_at(const PortBase& port, std::size_t at) override {
     const std::size_t slot = slot_of(port, PortKind::kInput);
+    if (frame_.slots[slot].empty()) absent(port);
     Value& v = frame_.slots[slot].at(at);
     // The last reader of a single-use value may move it; anyone else shares the box.
     if (frame_.readers[slot].load(std::memory_order_acquire) == 1) return std::move(v);
@@ -62,6 +70,12 @@ class LeafContext final : public Context {
   }
 
  private:
+  [[noreturn]] void absent(const PortBase& port) const {
+    throw std::logic_error("input '" + port.name() + "' of cell '" + leaf_.path +
+                           "' has no value in this tuple (its synchroniser formed it without "
+                           "one): check ctx.has(" +
+                           port.name() + ") first");
+  }
   std::size_t slot_of(const PortBase& port, PortKind kind) const {
     if (&port.owner() != &instance_ || port.kind() != kind)
       throw std::logic_error("port '" + port.path() + "' is not an " +
@@ -83,6 +97,7 @@ class LeafContext final : public Context {
 // Once per value, zipped over the plain inputs; gathering inputs do not multiply the calls, so a
 // cell whose inputs all gather runs exactly once per item.
 std::size_t calls_for(const LeafPlan& leaf, const Frame& frame) {
+  if (leaf.synced) return 1;  // one tuple
   std::size_t n = leaf.input_slots.empty() ? 1 : std::numeric_limits<std::size_t>::max();
   bool all_gather = true;
   for (std::size_t i = 0; i < leaf.input_slots.size(); ++i) {

@@ -67,8 +67,9 @@ class Loader {
 
   void add_cell(Pipeline& pipeline, const json& entry, const std::string& path) {
     if (!entry.is_object()) return problems_.push_back(path + ": expected an object");
-    static const std::set<std::string> kKnown = {"name",   "type",         "pipeline", "params",
-                                                 "clones", "clone_params", "threads",  "remote"};
+    static const std::set<std::string> kKnown = {"name",    "type",   "pipeline",
+                                                 "params",  "clones", "clone_params",
+                                                 "threads", "remote", "sync"};
     for (const auto& [key, value] : entry.items())
       if (!kKnown.count(key)) problems_.push_back(path + "." + key + ": unknown key");
     if (!entry.contains("name") || !entry["name"].is_string())
@@ -81,6 +82,8 @@ class Loader {
     const bool params_ok = check_params(factory, params, path);
     pipeline.add(name, std::move(factory), params_ok ? params : json::object(),
                  scale_of(entry, path));
+    if (entry.contains("sync"))
+      pipeline.set_sync(name, Sync::from_json(entry["sync"], path + ".sync", problems_));
   }
 
   CellFactory factory_for(const json& entry, const std::string& path) {

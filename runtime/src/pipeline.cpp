@@ -48,8 +48,8 @@ Cell& Pipeline::add(std::string name, CellFactory factory, const nlohmann::json&
   }
   Cell& ref = *cell;
   s.cells.push_back(cell.get());
-  s.children.push_back(
-      {std::move(cell), std::move(factory), params, scale.value_or(ScaleUp{}), scale.has_value()});
+  s.children.push_back({std::move(cell), std::move(factory), params, scale.value_or(ScaleUp{}),
+                        scale.has_value(), std::nullopt});
   return ref;
 }
 
@@ -230,6 +230,20 @@ void Pipeline::set_clones(std::string_view path, int clones) {
     throw Error("'" + std::string(path) + "' cannot be cloned: it has no factory");
   entry->scale.clones = clones;
   entry->scaled = true;
+}
+
+void Pipeline::set_sync(std::string_view path, Sync sync) {
+  Cell& target = cell(path);
+  if (target.parent()->running())
+    throw Error("pipeline '" + target.parent()->name() + "' is running: cannot give '" +
+                std::string(path) + "' a synchroniser after start()");
+  const_cast<Structure::Child*>(target.parent()->impl_->structure.find(target))->sync =
+      std::move(sync);
+}
+
+std::optional<Sync> Pipeline::sync_of(const Cell& child) const {
+  const auto* entry = impl_->structure.find(child);
+  return entry ? entry->sync : std::nullopt;
 }
 
 void Pipeline::scale(std::string_view path, int clones) {

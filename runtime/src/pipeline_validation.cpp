@@ -8,6 +8,7 @@
 #include "cellflow/param.hpp"
 #include "cellflow/pipeline.hpp"
 #include "detail/pipeline_impl.hpp"
+#include "detail/plan.hpp"
 
 namespace cellflow {
 namespace {
@@ -143,33 +144,22 @@ void check_scale(const Pipeline& p, const Structure& s, std::vector<std::string>
   for (const auto& child : s.children) check_prototype(child, out);
 }
 
-void collect_sources(const Pipeline& p, std::vector<std::string>& paths) {
-  for (const auto* child : p.children()) {
-    if (child->is_pipeline())
-      collect_sources(static_cast<const Pipeline&>(*child), paths);
-    else if (child->is_source())
-      paths.push_back(child->path());
-  }
+// zip_sources pairs the sources of the whole run: only the top-level pipeline can say so.
+void check_sources(const Pipeline& p, std::vector<std::string>& out) {
+  if (p.parent() != nullptr && p.zip_sources())
+    out.push_back("pipeline '" + p.path() +
+                  "': zip_sources applies to the top-level pipeline only");
 }
 
-// Items of independent sources would be paired by index, silently: refused unless declared.
-void check_sources(const Pipeline& p, std::vector<std::string>& out) {
-  if (p.parent() != nullptr) {
-    if (p.zip_sources())
-      out.push_back("pipeline '" + p.path() +
-                    "': zip_sources applies to the top-level pipeline only");
-    return;
+// Streams and synchronisers are checked when the plan is made; a pipeline with other problems
+// is not planned (its wiring may be incomplete).
+void check_streams(const Pipeline& p, std::vector<std::string>& out) {
+  if (p.parent() != nullptr || !out.empty()) return;
+  try {
+    detail::make_plan(p);
+  } catch (const Error& e) {
+    out.insert(out.end(), e.problems().begin(), e.problems().end());
   }
-  std::vector<std::string> sources;
-  collect_sources(p, sources);
-  if (sources.size() < 2 || p.zip_sources()) return;
-  std::string names;
-  for (const auto& path : sources) names += (names.empty() ? "" : ", ") + path;
-  out.push_back("pipeline '" + p.name() + "' has " + std::to_string(sources.size()) + " sources (" +
-                names +
-                "): their items would be paired by index, not by timestamp, and synchronising "
-                "sources is not supported yet; to pair the n-th items on purpose, set "
-                "\"zip_sources\": true (C++: Pipeline::set_zip_sources(true))");
 }
 
 }  // namespace
@@ -195,6 +185,7 @@ void collect_problems(const Pipeline& p, std::vector<std::string>& out) {
   check_cycles(p, s, out);
   check_scale(p, s, out);
   check_sources(p, out);
+  check_streams(p, out);
 }
 
 void Pipeline::validate() const {

@@ -26,12 +26,10 @@ struct CallbackScope {
 
 }  // namespace
 
-Runner::Runner(const Pipeline& top, RunOptions options)
-    : options_(options),
-      plan_(make_plan(top)),
-      pool_(plan_, options.max_in_flight),
-      credits_(options.max_in_flight) {
+Runner::Runner(const Pipeline& top, RunOptions options) : options_(options), plan_(make_plan(top)) {
   if (options_.max_in_flight == 0) throw Error("max_in_flight must be at least 1");
+  for (std::size_t s = 0; s < plan_.streams.size(); ++s)
+    streams_.push_back(std::make_unique<Stream>(plan_, s, options_.max_in_flight));
   const bool has_inputs = !plan_.inputs.empty(), has_sources = !plan_.source_units.empty();
   if (has_inputs == has_sources)
     throw Error(has_inputs ? "pipeline '" + top.name() +
@@ -56,9 +54,40 @@ Runner::Runner(const Pipeline& top, RunOptions options)
                    options_.observer.get());
       },
       [this](std::size_t u) { return units_[u].clones.get(); }, [this](Frame* f) { complete(f); },
-      [this] { return next_from_sources(); }};
+      [this](std::size_t s, bool wait) { return next_from_sources(s, wait); },
+      [this](std::size_t tap, Frame* f) { syncs_[plan_.taps[tap].sync_unit]->offer(tap, f); }};
   graph_ =
       std::make_unique<FlowGraph>(plan_, std::move(callbacks), stream_, options_.max_in_flight);
+  make_synchronisers();
+}
+
+void Runner::make_synchronisers() {
+  syncs_.resize(plan_.units.size());
+  for (std::size_t s = 0; s < plan_.streams.size(); ++s) {
+    const std::size_t u = plan_.streams[s].sync_unit;
+    if (u == kIngress) continue;
+    Synchroniser::Hooks hooks{[this, s]() -> Frame* {
+                                Stream& stream = *streams_[s];
+                                if (!stream.credits.try_acquire()) return nullptr;
+                                ++submitted_;
+                                return stream.pool.acquire(stream.next_seq++);
+                              },
+                              [this, s](Frame* f) { graph_->put_stream(s, f); },
+                              [this](std::size_t tap, Frame* f) { graph_->pass_tap(tap, f); },
+                              [this, s] { origin_ended(s); },
+                              [this, u](const std::string& input, const char* reason) {
+                                if (options_.observer)
+                                  options_.observer->on_drop(plan_.units[u].path, input, reason);
+                              }};
+    syncs_[u] = std::make_unique<Synchroniser>(plan_, u, std::move(hooks));
+  }
+}
+
+void Runner::origin_ended(std::size_t s) {
+  Stream& stream = *streams_[s];
+  if (stream.ended.exchange(true)) return;
+  for (const std::size_t t : plan_.streams[s].taps)
+    syncs_[plan_.taps[t].sync_unit]->input_total(plan_.taps[t].input, stream.next_seq.load());
 }
 
 Runner::~Runner() { shutdown(); }
@@ -203,7 +232,7 @@ void Runner::set_param(std::string_view path, const std::string& param,
         throw Error("cell '" + leaf.path + "' runs on remote clones (of '" + unit.path +
                     "'): their workers hold their own params; set it in their config");
       std::lock_guard lock(set_param_mutex_);  // stamps in the order the changes are listed
-      leaf.live->set(param, next_seq_.load(), value);
+      leaf.live->set(param, streams_[unit.stream]->next_seq.load(), value);
       return;
     }
   }
@@ -252,11 +281,17 @@ void Runner::close_all() noexcept {
   opened_.clear();
 }
 
-Frame* Runner::next_from_sources() {
-  if (stop_requested_.load() || sources_done_ || !credits_.try_acquire()) return nullptr;
-  Frame* frame = pool_.acquire(next_seq_.load());
+Frame* Runner::next_from_sources(std::size_t s, bool wait) {
+  Stream& stream = *streams_[s];
+  const bool credited = !stop_requested_.load() && !stream.sources_done &&
+                        (wait ? stream.credits.acquire() : stream.credits.try_acquire());
+  if (!credited) {
+    if (stop_requested_.load() || stream.sources_done) origin_ended(s);
+    return nullptr;
+  }
+  Frame* frame = stream.pool.acquire(stream.next_seq.load());
   bool any_live = false, any_value = false;
-  for (const std::size_t u : plan_.source_units) {
+  for (const std::size_t u : plan_.streams[s].source_units) {
     if (!live_sources_[u]) continue;
     const auto& leaf = plan_.leaves[plan_.units[u].first_leaf];
     live_sources_[u] = run_leaf(leaf, *units_[u].cells[0], *frame, 0, options_.observer.get());
@@ -264,13 +299,14 @@ Frame* Runner::next_from_sources() {
     for (const std::size_t slot : leaf.output_slots)
       any_value = any_value || !frame->slots[slot].empty();
   }
-  sources_done_ = !any_live;
-  if (!any_value && !frame->failed.load() && sources_done_) {
-    pool_.recycle(frame);
-    credits_.release();
+  stream.sources_done = !any_live;
+  if (!any_value && !frame->failed.load() && stream.sources_done) {
+    stream.pool.recycle(frame);
+    stream.credits.release();
+    origin_ended(s);
     return nullptr;
   }
-  ++next_seq_;
+  ++stream.next_seq;
   ++submitted_;
   return frame;
 }
@@ -308,18 +344,19 @@ void Runner::submit(InputValues inputs, std::function<void(Result&&)> done,
     throw Error(
         "submit() needs a pipeline with exposed inputs; this one is driven by sources: use run()");
   check_inputs(inputs);
-  accepted = wait ? credits_.acquire_for(*wait) : credits_.acquire();
+  Stream& stream = *streams_[0];
+  accepted = wait ? stream.credits.acquire_for(*wait) : stream.credits.acquire();
   if (!accepted) {
     if (stop_requested_) throw Error("pipeline is stopped");
     return;
   }
   if (stop_requested_) {
-    credits_.release();
+    stream.credits.release();
     throw Error("pipeline is stopped");
   }
   // No lock: the sequence number orders the item (FlowGraph::put restores the order), and a
   // credit held keeps shutdown() waiting for it.
-  Frame* frame = pool_.acquire(next_seq_++);
+  Frame* frame = stream.pool.acquire(stream.next_seq++);
   for (const auto& in : plan_.inputs)
     frame->slots[in.slot].push_back(std::move(inputs.find(in.name)->second));
   frame->done = std::move(done);
@@ -331,10 +368,15 @@ bool Runner::in_callback() { return t_in_callback; }
 
 void Runner::complete(Frame* frame) {
   CallbackScope scope;
+  const std::size_t s = frame->stream;
+  Stream& stream = *streams_[s];
+  // Every exposed output is listed; those another stream fills are empty here.
+  const auto& outputs_here = plan_.streams[s].outputs;
   Result::Outputs outputs;
   outputs.reserve(plan_.outputs.size());
-  for (const auto& out : plan_.outputs)
-    outputs.emplace_back(out.name, std::move(frame->slots[out.slot]));
+  for (const auto& out : plan_.outputs) outputs.emplace_back(out.name, std::vector<Value>());
+  for (const std::size_t o : outputs_here)
+    outputs[o].second = std::move(frame->slots[plan_.outputs[o].slot]);
   std::exception_ptr error;
   if (frame->failed.load()) {
     error = std::make_exception_ptr(CellFailure(frame->error_cell, frame->error));
@@ -346,14 +388,17 @@ void Runner::complete(Frame* frame) {
   auto on_complete = std::move(frame->on_complete);
   frame->on_complete.clear();
   if (stream_) {
-    const bool delivered = deliver_stream(frame, std::move(result));
-    pool_.recycle(frame);
-    credits_.release();  // the completion then wakes the pump, which takes it again
+    // A stream that fills no exposed output (it feeds a synchroniser) reports failures only.
+    const bool silent = outputs_here.empty() && !error && plan_.streams.size() > 1;
+    const bool delivered = silent || deliver_stream(frame, std::move(result));
+    stream.pool.recycle(frame);
+    stream.credits.release();  // the completion then wakes the pump, which takes it again
+    if (plan_.streams[s].sync_unit != kIngress) syncs_[plan_.streams[s].sync_unit]->poll();
     return notify_complete(on_complete, delivered);
   }
   auto done = std::move(frame->done);
-  pool_.recycle(frame);
-  credits_.release();
+  stream.pool.recycle(frame);
+  stream.credits.release();
   try {
     done(std::move(result));
   } catch (...) {  // a completion callback must not break the graph; the item is done
@@ -390,13 +435,15 @@ bool Runner::deliver_stream(Frame* frame, Result&& result) {
 
 void Runner::request_stop() {
   stop_requested_ = true;
-  if (!stream_) credits_.close();
+  // Source threads waiting for a credit wake up and end; synchronised streams drain.
+  for (std::size_t s = 0; s < streams_.size(); ++s)
+    if (!stream_ || !plan_.streams[s].source_units.empty()) streams_[s]->credits.close();
 }
 
 void Runner::shutdown() {
   if (shut_down_) return;
   request_stop();
-  credits_.wait_idle();
+  for (auto& stream : streams_) stream->credits.wait_idle();
   graph_->wait();
   std::lock_guard lock(instances_mutex_);
   shut_down_ = true;

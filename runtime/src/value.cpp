@@ -48,7 +48,7 @@ std::string type_name(const std::type_info& type) {
 }
 
 void Value::check(const std::type_info& wanted) const {
-  if (!box_) throw std::logic_error("value is empty, expected " + type_name(wanted));
+  if (type_ == nullptr) throw std::logic_error("value is empty, expected " + type_name(wanted));
   if (*type_ != wanted)
     throw std::logic_error("value holds " + type_name(*type_) + ", not " + type_name(wanted));
 }

@@ -405,11 +405,12 @@ std::unique_ptr<Pipeline> two_sources(bool zip) {
   return p;
 }
 
-TEST(BuildErrors, TwoSourcesAreAnErrorUnlessZippedOnPurpose) {
+TEST(BuildErrors, TwoSourcesJoinedWithoutSynchroniserAreAnErrorUnlessZippedOnPurpose) {
   const auto problems = problems_of([] { two_sources(false)->validate(); });
   ASSERT_EQ(problems.size(), 1u) << join_lines(problems);
-  EXPECT_TRUE(contains_all(problems[0], {"pipeline 'two' has 2 sources (tenths, units)",
-                                         "paired by index", "\"zip_sources\": true"}))
+  EXPECT_TRUE(contains_all(problems[0], {"cell 'sum' takes items of independent streams (from "
+                                         "'tenths' and 'units')",
+                                         "give it a synchroniser", "\"zip_sources\": true"}))
       << problems[0];
   auto zipped = two_sources(true);
   EXPECT_EQ(run_collect<int>(*zipped, "y"), (std::vector<int>{10, 12, 14}));
@@ -422,9 +423,19 @@ TEST(BuildErrors, ZipSourcesFromJsonAndOnlyAtTheTop) {
       {"name": "check", "type": "Fail", "params": {"on": []}}],
     "connections": [["a.out", "check.in"]], "outputs": {"y": "check.out", "z": "b.out"}})");
   const auto registry = cells::builtin_registry();
-  const auto refused = problems_of([&] { load_pipeline(config, registry); });
+  // Two sources on separate branches are two independent streams: nothing to pair.
+  EXPECT_NO_THROW(load_pipeline(config, registry)->validate());
+  json joined = config;
+  joined["cells"][2] = {{"name", "check"}, {"type", "Join"}, {"params", {{"inputs", 2}}}};
+  joined["connections"] =
+      json::array({json::array({"a.out", "check.in0"}), json::array({"b.out", "check.in1"})});
+  joined["outputs"] = json::object({{"y", "check.out"}});
+  const auto refused = problems_of([&] { load_pipeline(joined, registry); });
   ASSERT_EQ(refused.size(), 1u) << join_lines(refused);
-  EXPECT_TRUE(contains_all(refused[0], {"2 sources (a, b)"})) << refused[0];
+  EXPECT_TRUE(contains_all(refused[0], {"cell 'check' takes items of independent streams"}))
+      << refused[0];
+  joined["cells"][2]["sync"] = {{"policy", "exact"}};
+  EXPECT_NO_THROW(load_pipeline(joined, registry)->validate());
   json zipped = config;
   zipped["zip_sources"] = true;
   EXPECT_NO_THROW(load_pipeline(zipped, registry)->validate());

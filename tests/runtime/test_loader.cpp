@@ -297,8 +297,8 @@ TEST(Graphviz, Dot_nestedConfig_clustersCellsAndEdges) {
 // Registry
 TEST(Registry, Builtin_typesSorted) {
   const auto registry = cells::builtin_registry();
-  EXPECT_EQ(registry.types(),
-            (std::vector<std::string>{"Add", "Counter", "Delay", "Fail", "Repeat"}));
+  EXPECT_EQ(registry.types(), (std::vector<std::string>{"Add", "Counter", "Delay", "Fail", "Join",
+                                                        "Repeat", "Ticker"}));
   EXPECT_TRUE(registry.contains("Delay"));
   EXPECT_FALSE(registry.contains("delay"));
   EXPECT_FALSE(registry.description("Delay").empty());
@@ -314,7 +314,7 @@ TEST(Registry, DuplicateRegistration_isError) {
   auto registry = cells::builtin_registry();
   const auto text = error_text_of([&] { registry.add<Scale>("Delay"); });
   EXPECT_TRUE(contains_all(text, {"Delay"}));
-  EXPECT_EQ(registry.types().size(), 5u);
+  EXPECT_EQ(registry.types().size(), 7u);
   EXPECT_THROW(cells::register_builtin(registry), Error);
 }
 

@@ -192,6 +192,36 @@ TEST(Payloads, Value_takeSharedMoveOnly_throws) {
   EXPECT_FALSE(c.has_value());
 }
 
+// Small trivially copyable payloads live inside the Value (no box): copies are independent, take()
+// empties the Value, and a type mismatch is reported as for a boxed payload.
+TEST(Payloads, Value_smallPayloadHeldInline_copiesAreIndependent) {
+  struct Point {
+    double x, y;
+  };
+  Value a(Point{1.5, -2.0});
+  Value b = a;
+  EXPECT_NE(a.address(), b.address()) << "a small payload is copied, not shared";
+  EXPECT_EQ(b.get<Point>().x, 1.5);
+  EXPECT_EQ(b.take<Point>().y, -2.0);
+  EXPECT_FALSE(b.has_value());
+  EXPECT_EQ(b.type(), typeid(void));
+  EXPECT_TRUE(a.has_value());
+  EXPECT_EQ(a.get<Point>().y, -2.0);
+  try {
+    a.get<int>();
+    FAIL() << "a type mismatch must throw";
+  } catch (const std::logic_error& e) {
+    EXPECT_NE(std::string(e.what()).find(", not int"), std::string::npos) << e.what();
+  }
+  EXPECT_THROW(b.get<Point>(), std::logic_error) << "a taken value is empty";
+}
+
+TEST(Payloads, Value_largePayloadIsSharedByCopies) {
+  Value a(std::string(1000, 'x'));
+  Value b = a;
+  EXPECT_EQ(a.address(), b.address()) << "fan-out shares a big payload's box";
+}
+
 TEST(Payloads, TypeName_readable) {
   EXPECT_EQ(type_name<int>(), "int");
   EXPECT_EQ(type_name<std::string>(), "std::string");

@@ -6,4 +6,6 @@
 #include "cellflow/cells/counter.hpp"
 #include "cellflow/cells/delay.hpp"
 #include "cellflow/cells/fail.hpp"
+#include "cellflow/cells/join.hpp"
 #include "cellflow/cells/repeat.hpp"
+#include "cellflow/cells/ticker.hpp"

@@ -35,6 +35,9 @@ class Context {
     for (std::size_t i = 0; i < n; ++i) out.push_back(take_input_at(in, i).template take<T>());
     return out;
   }
+  /// False when a synchronised cell's tuple lacks `in` (realtime with wait_all = false, latest
+  /// before a side input's first value); true for every input of any other cell.
+  bool has(const PortBase& in) const { return count(in) > 0; }
   /// Gathering inputs: how many values this item carries on `in`.
   virtual std::size_t count(const PortBase& in) const = 0;
 
@@ -51,6 +54,9 @@ class Context {
   void emit_value_of(const PortBase& out, Value value);
 
   const ItemInfo& item() const noexcept { return info(); }
+  /// The stamp of the value on `in`: for a synchronised cell, the stamp of the input item it
+  /// came from (the tuple's own time is item().timestamp); for any other cell, the item's.
+  virtual std::chrono::nanoseconds time_of(const PortBase& in) const = 0;
   /// Index of the clone running this call (0 when the cell is not cloned).
   virtual int clone_index() const noexcept = 0;
   /// Sources only: no more items after this call (values emitted in this call still count).

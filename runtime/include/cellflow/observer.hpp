@@ -15,6 +15,10 @@ class PipelineObserver {
   /// `compute` spent in process(), `queue_wait` waiting for a free clone (0 for plain cells).
   virtual void on_cell(const std::string& cell, int clone, std::chrono::nanoseconds compute,
                        std::chrono::nanoseconds queue_wait, bool failed) = 0;
+  /// A value on input `input` of cell `cell` was dropped unused: `reason` is "unmatched",
+  /// "stale", "superseded" or "unused" (a synchroniser), or "queue_full" (a dropping queue).
+  virtual void on_drop(const std::string& /*cell*/, const std::string& /*input*/,
+                       const char* /*reason*/) {}
 };
 
 }  // namespace cellflow

@@ -35,6 +35,7 @@
 #include "cellflow/observer.hpp"
 #include "cellflow/result.hpp"
 #include "cellflow/scale_up.hpp"
+#include "cellflow/sync.hpp"
 
 namespace cellflow {
 
@@ -106,6 +107,19 @@ class Pipeline : public Cell {
   Cell& add(std::string name, CellFactory factory,
             const nlohmann::json& params = nlohmann::json::object(),
             std::optional<ScaleUp> scale = std::nullopt);
+  /// Adds a cell whose inputs come from different streams (independent sources): `sync` says how
+  /// its input tuples are formed (see sync.hpp). The cell starts a stream of its own.
+  template <class C>
+  C& add(std::string name, const nlohmann::json& params, Sync sync,
+         std::optional<ScaleUp> scale = std::nullopt) {
+    C& cell = add<C>(std::move(name), params, std::move(scale));
+    set_sync(cell.name(), std::move(sync));
+    return cell;
+  }
+  /// Gives the cell at `path` (of this pipeline or a nested one) a synchroniser.
+  void set_sync(std::string_view path, Sync sync);
+  /// The cell's synchroniser, if it has one.
+  std::optional<Sync> sync_of(const Cell& child) const;
 
   /// Type-checked connection: mismatched T does not compile.
   template <class T>

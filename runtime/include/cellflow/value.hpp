@@ -1,8 +1,12 @@
 // Value: a type-erased, shareable holder for one payload. Fan-out shares the box (no deep copy);
 // take() moves the payload out when the box is not shared, so move-only types (unique_ptr) work.
+// Small trivially copyable payloads (int, double, a handful of bytes) are held inline instead of
+// in a box: copying them is cheaper than allocating and sharing one.
 #pragma once
 
+#include <cstddef>
 #include <memory>
+#include <new>
 #include <stdexcept>
 #include <string>
 #include <type_traits>
@@ -26,9 +30,14 @@ class Value {
   /// Wraps any value (copied or moved in). Implicit, like std::any, but move-only types work.
   template <class T, class D = std::decay_t<T>, class = std::enable_if_t<!std::is_same_v<D, Value>>>
   Value(T&& value)  // NOLINT(google-explicit-constructor)
-      : box_(std::make_shared<D>(std::forward<T>(value))), type_(&typeid(D)) {}
+      : type_(&typeid(D)) {
+    if constexpr (kHeldInline<D>)
+      ::new (static_cast<void*>(inline_)) D(std::forward<T>(value));
+    else
+      box_ = std::make_shared<D>(std::forward<T>(value));
+  }
 
-  bool has_value() const noexcept { return box_ != nullptr; }
+  bool has_value() const noexcept { return type_ != nullptr; }
   /// typeid of the held payload; typeid(void) when empty.
   const std::type_info& type() const noexcept { return type_ ? *type_ : typeid(void); }
   template <class T>
@@ -40,7 +49,7 @@ class Value {
   template <class T>
   const T& get() const {
     check(typeid(T));
-    return *static_cast<const T*>(box_.get());
+    return *static_cast<const T*>(payload());
   }
 
   /// Moves the payload out if this Value is its only owner, otherwise copies it. A shared
@@ -48,6 +57,30 @@ class Value {
   template <class T>
   T take() {
     check(typeid(T));
+    if constexpr (kHeldInline<T>) {
+      type_ = nullptr;
+      return *static_cast<const T*>(payload());
+    } else {
+      return take_boxed<T>();
+    }
+  }
+
+  /// Address of the payload, for identity checks (zero-copy tests).
+  const void* address() const noexcept { return payload(); }
+
+ private:
+  // Inline storage: trivially copyable, so the implicit copy of the bytes is a copy of the value.
+  static constexpr std::size_t kInlineSize = 16;
+  template <class D>
+  static constexpr bool kHeldInline = std::is_trivially_copyable_v<D> && sizeof(D) <= kInlineSize &&
+                                      alignof(D) <= alignof(std::max_align_t);
+
+  const void* payload() const noexcept {
+    return box_ ? box_.get() : static_cast<const void*>(inline_);
+  }
+
+  template <class T>
+  T take_boxed() {
     T* payload = static_cast<T*>(box_.get());
     if (box_.use_count() == 1) {
       T out = std::move(*payload);
@@ -62,15 +95,12 @@ class Value {
     }
   }
 
-  /// Address of the payload, for identity checks (zero-copy tests).
-  const void* address() const noexcept { return box_.get(); }
-
- private:
   void check(const std::type_info& wanted) const;
   [[noreturn]] void throw_shared_move_only() const;
 
   std::shared_ptr<void> box_;
   const std::type_info* type_ = nullptr;
+  alignas(std::max_align_t) unsigned char inline_[kInlineSize] = {};
 };
 
 }  // namespace cellflow

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <exception>
 #include <functional>
 #include <memory>
@@ -20,9 +21,13 @@ namespace cellflow::detail {
 
 struct Frame {
   ItemInfo info;
+  std::size_t stream = 0;  // the stream it belongs to (info.seq counts within it)
+  // An item of a synchroniser: per input of the synchronised cell, its value's own stamp.
+  std::vector<std::chrono::nanoseconds> input_stamps;
   std::vector<std::vector<Value>> slots;
   std::unique_ptr<std::atomic<int>[]> readers;  // per slot
-  std::unique_ptr<std::atomic<int>[]> pending;  // per unit (join countdown), last: completion
+  // Per unit (join countdown), then per stream (its completion's countdown).
+  std::unique_ptr<std::atomic<int>[]> pending;
   std::atomic<bool> failed{false};
   std::exception_ptr error;  // written once, by whoever sets `failed`
   std::string error_cell;
@@ -51,13 +56,15 @@ struct Frame {
 /// Slot vectors keep their capacity from one use to the next.
 class FramePool {
  public:
-  FramePool(const Plan& plan, std::size_t capacity);
+  /// Frames of stream `stream` of `plan`.
+  FramePool(const Plan& plan, std::size_t stream, std::size_t capacity);
   Frame* acquire(std::uint64_t seq);
   void recycle(Frame* frame);
   ~FramePool();
 
  private:
   const Plan& plan_;
+  std::size_t stream_;
   std::vector<int> join_counts_;
   std::vector<std::unique_ptr<Frame>> ring_;  // made on first use
 };

@@ -28,6 +28,7 @@ struct LeafPlan {
   std::vector<std::size_t> input_slots;   // per inputs()[i]
   std::vector<std::size_t> output_slots;  // per outputs()[i]
   LiveParams* live = nullptr;             // set by the Runner for a leaf with live params
+  bool synced = false;  // a synchronised cell: one call per tuple, some inputs may be absent
 };
 
 struct UnitPlan {
@@ -47,6 +48,32 @@ struct UnitPlan {
   // A cell inside cloned nested pipelines that compose (see make_plan): those pipelines,
   // outermost first. Its clone count is the product of theirs and its own.
   std::vector<const Structure::Child*> within;
+  std::size_t stream = 0;    // the stream whose items this unit sees
+  std::optional<Sync> sync;  // a synchronised cell: origin of its own stream, fed by taps
+};
+
+// Where a synchronised cell's input is fed from another stream: after `from_unit` (a source
+// unit: the stream's ingress), each item of `stream` hands the values of `slot` to input
+// `input` of the synchroniser of `sync_unit`.
+struct TapPlan {
+  std::size_t from_unit = 0;
+  std::size_t slot = 0;
+  std::size_t sync_unit = 0;
+  std::size_t input = 0;
+  std::size_t stream = 0;
+};
+
+// A stream: items numbered in one order, with their own credits and completion. Its origin is
+// the sources (or the exposed inputs) for stream 0, a source of its own when sources are
+// independent, or a synchronised cell.
+struct StreamPlan {
+  std::string name;                         // the origin's path(s), for messages
+  std::size_t sync_unit = kIngress;         // the synchronised cell that starts it, if any
+  std::vector<std::size_t> source_units;    // the sources that start it, if any
+  std::vector<std::size_t> terminal_units;  // its units without a successor in it
+  std::vector<std::size_t> taps;            // indexes into Plan::taps that its items pass
+  std::vector<int> readers;                 // per slot: readers among its units, taps, outputs
+  std::vector<std::size_t> outputs;         // indexes into Plan::outputs it fills
 };
 
 // A feedback connection: before a consumer unit runs item k, `slot` receives what the producer
@@ -76,6 +103,8 @@ struct Plan {
   std::vector<std::size_t> source_units;
   std::vector<std::size_t> terminal_units;  // non-source units without successors
   std::vector<FeedbackPlan> feedback;
+  std::vector<StreamPlan> streams;  // at least one
+  std::vector<TapPlan> taps;
 };
 
 /// Flattens a validated pipeline.

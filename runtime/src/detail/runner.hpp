@@ -17,6 +17,7 @@
 #include "detail/frame.hpp"
 #include "detail/live_params.hpp"
 #include "detail/plan.hpp"
+#include "detail/synchroniser.hpp"
 
 namespace cellflow::detail {
 
@@ -67,36 +68,50 @@ class Runner {
   std::map<std::string, nlohmann::json> cell_statuses() const;
   void close_all() noexcept;
   void check_inputs(const InputValues& inputs) const;
-  Frame* next_from_sources();
+  Frame* next_from_sources(std::size_t stream, bool wait);
   void complete(Frame* frame);
+  void make_synchronisers();
+  // Stream `stream` admits no more items: the synchronisers it feeds learn how many it had.
+  void origin_ended(std::size_t stream);
   // Hands a stream result to the sink; false when it was not delivered (fail-fast stop).
   bool deliver_stream(Frame* frame, Result&& result);
   static void notify_complete(const std::vector<std::function<void(bool)>>& callbacks,
                               bool delivered);
 
+  // One stream's items: numbered, framed and credited on their own.
+  struct Stream {
+    Stream(const Plan& plan, std::size_t index, std::size_t max_in_flight)
+        : pool(plan, index, max_in_flight), credits(max_in_flight) {}
+    FramePool pool;
+    Credits credits;
+    bool sources_done = false;  // its pump or source thread only
+    std::atomic<bool> ended{false};
+    alignas(64) std::atomic<std::uint64_t> next_seq{0};  // of the next item admitted
+  };
+
   RunOptions options_;
   Plan plan_;
   bool stream_ = false;
-  FramePool pool_;
-  Credits credits_;
+  std::vector<std::unique_ptr<Stream>> streams_;
+  std::vector<std::unique_ptr<Synchroniser>> syncs_;  // per unit; null unless synchronised
   mutable std::mutex instances_mutex_;        // owned_, opened_ (scale() vs shutdown(), stats())
   std::vector<std::unique_ptr<Cell>> owned_;  // clones
   std::vector<Cell*> opened_;                 // in open order
   std::vector<Unit> units_;
   std::map<std::string, int, std::less<>> clone_counts_;  // per path within composing pipelines
   std::vector<bool> live_sources_;
-  bool sources_done_ = false;  // pump thread only
   std::unique_ptr<FlowGraph> graph_;
 
   std::vector<std::unique_ptr<LiveParams>> live_params_;  // LeafPlan::live points into it
 
   std::mutex set_param_mutex_;
-  std::atomic<std::uint64_t> next_seq_{0};  // of the next item admitted
   std::atomic<bool> stop_requested_{false};
   std::atomic<bool> shut_down_{false};
   Sink sink_;
   std::exception_ptr first_error_;
-  std::atomic<std::uint64_t> submitted_{0}, completed_{0}, failed_{0};
+  // Admission and completion count on different threads: one cache line each.
+  alignas(64) std::atomic<std::uint64_t> submitted_{0};
+  alignas(64) std::atomic<std::uint64_t> completed_{0}, failed_{0};
 };
 
 }  // namespace cellflow::detail

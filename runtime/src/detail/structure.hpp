@@ -16,7 +16,8 @@ struct Pipeline::Structure {
     CellFactory factory;
     nlohmann::json params;
     ScaleUp scale;
-    bool scaled = false;  // runs as a clone group (a ScaleUp was given, or "clones" in config)
+    bool scaled = false;       // runs as a clone group (a ScaleUp was given, or "clones" in config)
+    std::optional<Sync> sync;  // a synchronised cell: its inputs come from other streams
   };
   struct Connection {
     const PortBase* from;  // a child's output, or this pipeline's own input
