@@ -85,6 +85,8 @@ json describe_child(const detail::Structure::Child& child, const detail::Structu
     if (child.scale.remote > 0) out["remote_clones"] = child.scale.remote;
   }
   if (child.sync) out["sync"] = child.sync->to_json();
+  if (child.queue) out["queue"] = child.queue->to_json();
+  for (const auto& [input, queue] : child.queues) out["queues"][input] = queue.to_json();
   if (cell.is_pipeline())
     out["pipeline"] = describe_level(static_cast<const Pipeline&>(cell), running);
   else

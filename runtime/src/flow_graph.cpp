@@ -45,7 +45,6 @@ struct FlowGraph::Impl {
   };
   std::vector<Stream> streams;
   std::size_t pump_wakeups = 0;
-  bool source_threads = false;  // several source streams: each source on a thread of its own
   // Request mode: submitters put concurrently, each with the sequence number it drew; this puts
   // the items back in that order before anything sees them.
   std::optional<flow::sequencer_node<Frame*>> admission;
@@ -138,9 +137,12 @@ struct FlowGraph::Impl {
   void make_unit(std::size_t u) {
     if (CloneGroup* group = callbacks.clone_group(u)) {
       auto& node =
-          make<Async>(flow::serial, [group](Frame* const& f, Async::gateway_type& gateway) {
-            gateway.reserve_wait();
-            group->push(f);
+          make<Async>(flow::serial, [this, u, group](Frame* const& f, Async::gateway_type& gw) {
+            gw.reserve_wait();
+            if (!f->skip_mark(u)) return group->push(f);
+            item_left(u);  // a queue before it dropped this item: it only passes
+            gw.try_put(f);
+            gw.release_wait();
           });
       group->set_emit([this, u, &node](Frame* f) {
         item_left(u);
@@ -164,16 +166,64 @@ struct FlowGraph::Impl {
     // cell that parallelises inside (OpenCV) waits for its own loop only, instead of taking up
     // another node's item on the same thread and returning late.
     const bool produces = loops.produces(u);  // decided once, not per item
+    const auto& queue = plan.units[u].queue;
+    if (plan.drops) {
+      auto& node = make<Gate>(
+          flow::serial, [this, u, produces, &queue](Frame* const& f, Gate::output_ports_type& out) {
+            // Dropped at this unit's own gate: counted there already.
+            if (f->skip_mark(u) != Frame::kDroppedHere)
+              started[u].value.fetch_add(1, std::memory_order_relaxed);
+            if (queue && queue->overflow == Queue::Overflow::kDropOldest && !f->skip_mark(u) &&
+                queued(u) >= queue->capacity)
+              drop(u, *f, false);  // newer items wait: this, the oldest, is skipped
+            if (!f->skip_mark(u)) tbb::this_task_arena::isolate([&] { callbacks.run_unit(u, *f); });
+            forward(u, produces, *f, out);
+          });
+      entries.push_back(&node);
+      exits.push_back(&flow::output_port<0>(node));
+      if (queue && queue->overflow == Queue::Overflow::kDropNewest)
+        entries.back() = &newest_gate(u, node);
+      return;
+    }
     auto& node = make<Gate>(flow::serial,
                             [this, u, produces](Frame* const& f, Gate::output_ports_type& out) {
                               count_serially(started[u]);
                               tbb::this_task_arena::isolate([&] { callbacks.run_unit(u, *f); });
-                              if (produces) loops.produced(u, *f);
-                              item_left(u, true);
-                              std::get<0>(out).try_put(f);
+                              forward(u, produces, *f, out);
                             });
     entries.push_back(&node);
     exits.push_back(&flow::output_port<0>(node));
+  }
+
+  void forward(std::size_t u, bool produces, Frame& f, Gate::output_ports_type& out) {
+    if (produces) loops.produced(u, f);
+    item_left(u, true);
+    std::get<0>(out).try_put(&f);
+  }
+
+  void drop(std::size_t u, Frame& f, bool at_gate) {
+    f.drop_at(plan.units[u].downstream, u, at_gate);
+    callbacks.dropped(u);
+  }
+
+  std::size_t queued(std::size_t u) const {
+    const auto s = started[u].value.load(std::memory_order_relaxed);
+    const auto a = arrived[u].value.load(std::memory_order_relaxed);
+    return a > s ? static_cast<std::size_t>(a - s) : 0;
+  }
+
+  // drop_newest: an item that finds `capacity` items waiting skips the unit (and is counted as
+  // started, since it never waits for the body).
+  Receiver& newest_gate(std::size_t u, Receiver& entry) {
+    auto& gate = make<Gate>(flow::serial, [this, u](Frame* const& f, Gate::output_ports_type& out) {
+      if (!f->skip_mark(u) && queued(u) > plan.units[u].queue->capacity) {
+        drop(u, *f, true);
+        started[u].value.fetch_add(1, std::memory_order_relaxed);
+      }
+      std::get<0>(out).try_put(f);
+    });
+    flow::make_edge(flow::output_port<0>(gate), entry);
+    return gate;
   }
 
   // Where the items of `stream` leave unit `u` (a source unit: the stream's ingress).
@@ -221,9 +271,6 @@ struct FlowGraph::Impl {
   }
 
   void make_streams(bool stream_mode, std::size_t max_in_flight) {
-    std::size_t source_streams = 0;
-    for (const auto& stream : plan.streams) source_streams += !stream.source_units.empty();
-    source_threads = stream_mode && source_streams > 1;
     pump_wakeups = max_in_flight;
     for (std::size_t s = 0; s < plan.streams.size(); ++s) {
       Stream stream;
@@ -242,7 +289,7 @@ struct FlowGraph::Impl {
             make<flow::sequencer_node<Frame*>>([](Frame* const& f) { return f->info.seq; });
         flow::make_edge(flow::output_port<0>(*stream.entry), in_order);
         flow::make_edge(in_order, *stream.ingress);
-      } else if (source_threads) {
+      } else if (plan.streams[s].source_thread) {
         stream.entry = &make<Async>(flow::unlimited, [](Frame* const&, Async::gateway_type&) {});
         flow::make_edge(flow::output_port<0>(*stream.entry), *stream.ingress);
       } else {
@@ -311,11 +358,7 @@ void FlowGraph::put_stream(std::size_t stream, Frame* frame) {
   impl_->streams[stream].entry->gateway().try_put(frame);
 }
 
-std::size_t FlowGraph::queued(std::size_t unit) const {
-  const auto started = impl_->started[unit].value.load(std::memory_order_relaxed);
-  const auto arrived = impl_->arrived[unit].value.load(std::memory_order_relaxed);
-  return arrived > started ? static_cast<std::size_t>(arrived - started) : 0;
-}
+std::size_t FlowGraph::queued(std::size_t unit) const { return impl_->queued(unit); }
 
 void FlowGraph::run_stream() {
   auto& i = *impl_;

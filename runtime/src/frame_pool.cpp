@@ -23,6 +23,8 @@ Frame* FramePool::acquire(std::uint64_t seq) {
     frame->slots.resize(plan_.slot_count);
     frame->readers = std::make_unique<std::atomic<int>[]>(plan_.slot_count);
     frame->pending = std::make_unique<std::atomic<int>[]>(join_counts_.size());
+    if (plan_.drops)
+      frame->skip = std::make_unique<std::atomic<std::uint8_t>[]>(plan_.units.size());
   }
   frame->info.seq = seq;
   frame->info.timestamp = std::chrono::duration_cast<std::chrono::nanoseconds>(
@@ -32,6 +34,11 @@ Frame* FramePool::acquire(std::uint64_t seq) {
   for (std::size_t j = 0; j < join_counts_.size(); ++j)
     frame->pending[j].store(join_counts_[j], std::memory_order_relaxed);
   frame->failed.store(false, std::memory_order_relaxed);
+  if (frame->skip) {
+    for (std::size_t u = 0; u < plan_.units.size(); ++u)
+      frame->skip[u].store(0, std::memory_order_relaxed);
+    frame->dropped.store(false, std::memory_order_relaxed);
+  }
   return frame.get();
 }
 

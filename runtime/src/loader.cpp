@@ -67,9 +67,9 @@ class Loader {
 
   void add_cell(Pipeline& pipeline, const json& entry, const std::string& path) {
     if (!entry.is_object()) return problems_.push_back(path + ": expected an object");
-    static const std::set<std::string> kKnown = {"name",    "type",   "pipeline",
-                                                 "params",  "clones", "clone_params",
-                                                 "threads", "remote", "sync"};
+    static const std::set<std::string> kKnown = {"name",   "type",         "pipeline", "params",
+                                                 "clones", "clone_params", "threads",  "remote",
+                                                 "sync",   "queue",        "queues"};
     for (const auto& [key, value] : entry.items())
       if (!kKnown.count(key)) problems_.push_back(path + "." + key + ": unknown key");
     if (!entry.contains("name") || !entry["name"].is_string())
@@ -84,6 +84,25 @@ class Loader {
                  scale_of(entry, path));
     if (entry.contains("sync"))
       pipeline.set_sync(name, Sync::from_json(entry["sync"], path + ".sync", problems_));
+    if (entry.contains("queue")) add_queue(pipeline, name, entry["queue"], path + ".queue", "");
+    if (entry.contains("queues")) {
+      if (!entry["queues"].is_object())
+        return problems_.push_back(path + ".queues: expected {\"INPUT\": {...}}");
+      for (const auto& [input, queue] : entry["queues"].items())
+        add_queue(pipeline, name, queue, path + ".queues." + input, input);
+    }
+  }
+
+  void add_queue(Pipeline& pipeline, const std::string& name, const json& config,
+                 const std::string& path, const std::string& input) {
+    const std::size_t before = problems_.size();
+    const Queue queue = Queue::from_json(config, path, problems_);
+    if (problems_.size() != before) return;
+    try {
+      pipeline.set_queue(name, queue, input);
+    } catch (const Error& e) {
+      problems_.push_back(path + ": " + e.what());
+    }
   }
 
   CellFactory factory_for(const json& entry, const std::string& path) {

@@ -48,8 +48,14 @@ Cell& Pipeline::add(std::string name, CellFactory factory, const nlohmann::json&
   }
   Cell& ref = *cell;
   s.cells.push_back(cell.get());
-  s.children.push_back({std::move(cell), std::move(factory), params, scale.value_or(ScaleUp{}),
-                        scale.has_value(), std::nullopt});
+  s.children.push_back({std::move(cell),
+                        std::move(factory),
+                        params,
+                        scale.value_or(ScaleUp{}),
+                        scale.has_value(),
+                        std::nullopt,
+                        std::nullopt,
+                        {}});
   return ref;
 }
 
@@ -239,6 +245,22 @@ void Pipeline::set_sync(std::string_view path, Sync sync) {
                 std::string(path) + "' a synchroniser after start()");
   const_cast<Structure::Child*>(target.parent()->impl_->structure.find(target))->sync =
       std::move(sync);
+}
+
+void Pipeline::set_queue(std::string_view path, Queue queue, std::string_view input) {
+  Cell& target = cell(path);
+  if (target.parent()->running())
+    throw Error("pipeline '" + target.parent()->name() + "' is running: cannot give '" +
+                std::string(path) + "' a queue policy after start()");
+  if (!input.empty() && target.find_port(std::string(input)) == nullptr)
+    throw Error("cell '" + target.path() + "' has no input '" + std::string(input) + "'");
+  if (queue.drops() && queue.capacity == 0)
+    throw Error("cell '" + target.path() + "': a dropping queue needs a capacity of at least 1");
+  auto* entry = const_cast<Structure::Child*>(target.parent()->impl_->structure.find(target));
+  if (input.empty())
+    entry->queue = queue;
+  else
+    entry->queues[std::string(input)] = queue;
 }
 
 std::optional<Sync> Pipeline::sync_of(const Cell& child) const {

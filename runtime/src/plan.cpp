@@ -26,6 +26,7 @@ class StreamBuilder {
   }
 
   void build() {
+    place_queues();
     for (const auto& unit : plan_.units)
       if (unit.child != nullptr && unit.child->sync && unit.child->cell->is_pipeline())
         problems_.push_back("cell '" + unit.path +
@@ -39,6 +40,34 @@ class StreamBuilder {
 
  private:
   static constexpr std::size_t kUnassigned = std::numeric_limits<std::size_t>::max();
+
+  // A dropping queue in front of a plain unit; a synchronised cell's queues bound its inputs'
+  // buffers instead (Synchroniser). Within a stream all inputs of a cell receive an item
+  // together, so a per-input queue there is the cell's queue.
+  void place_queues() {
+    for (std::size_t u = 0; u < plan_.units.size(); ++u) {
+      auto& unit = plan_.units[u];
+      if (unit.child == nullptr || unit.source) continue;
+      std::optional<Queue> queue = unit.child->queue;
+      if (!queue && !unit.child->queues.empty()) queue = unit.child->queues.begin()->second;
+      if (!queue || !queue->drops() || unit.child->sync) continue;
+      if (unit.cloned) {
+        problems_.push_back("cell '" + unit.path +
+                            "': a dropping queue in front of a clone group is not supported yet; "
+                            "put it on a plain cell before the clones, or use \"block\"");
+        continue;
+      }
+      unit.queue = queue;
+      plan_.drops = true;
+      add_downstream(u, u);
+    }
+  }
+  void add_downstream(std::size_t u, std::size_t from) {
+    auto& list = plan_.units[u].downstream;
+    if (std::find(list.begin(), list.end(), from) != list.end()) return;
+    list.push_back(from);
+    for (const std::size_t s : plan_.units[from].successors) add_downstream(u, s);
+  }
 
   static StreamPlan stream_from(std::string name, std::size_t sync_unit,
                                 std::vector<std::size_t> sources) {
@@ -59,12 +88,16 @@ class StreamBuilder {
         stream.name += (stream.name.empty() ? "" : " + ") + plan_.units[u].path;
         stream_of_[u] = 0;
       }
+      stream.source_thread = std::any_of(sources.begin(), sources.end(), [&](std::size_t u) {
+        return plan_.leaves[plan_.units[u].first_leaf].prototype->waits();
+      });
       plan_.streams.push_back(std::move(stream));
       return;
     }
     for (const std::size_t u : sources) {
       stream_of_[u] = plan_.streams.size();
       plan_.streams.push_back(stream_from(plan_.units[u].path, kIngress, {u}));
+      plan_.streams.back().source_thread = true;
     }
   }
 
@@ -248,7 +281,9 @@ class PlanBuilder {
                    std::nullopt,
                    chain_,
                    0,
-                   std::nullopt};
+                   std::nullopt,
+                   std::nullopt,
+                   {}};
         u.clones = child.scaled ? child.scale.clones : 1;
         for (const auto* outer : chain_) u.clones *= outer->scale.clones;
         plan_.units.push_back(std::move(u));

@@ -30,6 +30,7 @@ Runner::Runner(const Pipeline& top, RunOptions options) : options_(options), pla
   if (options_.max_in_flight == 0) throw Error("max_in_flight must be at least 1");
   for (std::size_t s = 0; s < plan_.streams.size(); ++s)
     streams_.push_back(std::make_unique<Stream>(plan_, s, options_.max_in_flight));
+  drops_ = std::make_unique<std::atomic<std::uint64_t>[]>(plan_.units.size());
   const bool has_inputs = !plan_.inputs.empty(), has_sources = !plan_.source_units.empty();
   if (has_inputs == has_sources)
     throw Error(has_inputs ? "pipeline '" + top.name() +
@@ -53,9 +54,11 @@ Runner::Runner(const Pipeline& top, RunOptions options) : options_(options), pla
           run_leaf(plan_.leaves[leaf], *units_[u].cells[leaf - unit.first_leaf], f, 0,
                    options_.observer.get());
       },
-      [this](std::size_t u) { return units_[u].clones.get(); }, [this](Frame* f) { complete(f); },
+      [this](std::size_t u) { return units_[u].clones.get(); },
+      [this](Frame* f) { complete(f); },
       [this](std::size_t s, bool wait) { return next_from_sources(s, wait); },
-      [this](std::size_t tap, Frame* f) { syncs_[plan_.taps[tap].sync_unit]->offer(tap, f); }};
+      [this](std::size_t tap, Frame* f) { syncs_[plan_.taps[tap].sync_unit]->offer(tap, f); },
+      [this](std::size_t u) { queue_dropped(u); }};
   graph_ =
       std::make_unique<FlowGraph>(plan_, std::move(callbacks), stream_, options_.max_in_flight);
   make_synchronisers();
@@ -81,6 +84,14 @@ void Runner::make_synchronisers() {
                               }};
     syncs_[u] = std::make_unique<Synchroniser>(plan_, u, std::move(hooks));
   }
+}
+
+void Runner::queue_dropped(std::size_t u) {
+  drops_[u].fetch_add(1, std::memory_order_relaxed);
+  if (!options_.observer) return;
+  const auto& inputs = plan_.leaves[plan_.units[u].first_leaf].prototype->inputs();
+  options_.observer->on_drop(plan_.units[u].path, inputs.empty() ? "" : inputs[0]->name(),
+                             "queue_full");
 }
 
 void Runner::origin_ended(std::size_t s) {
@@ -388,8 +399,12 @@ void Runner::complete(Frame* frame) {
   auto on_complete = std::move(frame->on_complete);
   frame->on_complete.clear();
   if (stream_) {
-    // A stream that fills no exposed output (it feeds a synchroniser) reports failures only.
-    const bool silent = outputs_here.empty() && !error && plan_.streams.size() > 1;
+    // A stream that fills no exposed output (it feeds a synchroniser) reports failures only;
+    // an item a queue dropped is delivered only with what its other branches produced.
+    bool silent = outputs_here.empty() && !error && plan_.streams.size() > 1;
+    if (!error && frame->dropped.load(std::memory_order_acquire))
+      silent = std::all_of(result.outputs().begin(), result.outputs().end(),
+                           [](const auto& out) { return out.second.empty(); });
     const bool delivered = silent || deliver_stream(frame, std::move(result));
     stream.pool.recycle(frame);
     stream.credits.release();  // the completion then wakes the pump, which takes it again
@@ -479,9 +494,12 @@ PipelineStats Runner::stats() const {
     if (plan_.units[u].source) continue;
     const CloneGroup* group = units_[u].clones.get();
     const auto status = statuses.find(plan_.units[u].path);
+    std::uint64_t dropped = drops_[u].load(std::memory_order_relaxed);
+    if (syncs_[u])
+      for (const auto d : syncs_[u]->drops()) dropped += d;
     stats.cells.push_back({plan_.units[u].path, group ? group->size() : 0,
                            group ? group->queued() : graph_->queued(u),
-                           status == statuses.end() ? nlohmann::json() : status->second});
+                           status == statuses.end() ? nlohmann::json() : status->second, dropped});
   }
   return stats;
 }

@@ -7,10 +7,22 @@
 
 namespace cellflow::detail {
 
-SyncBuffers::SyncBuffers(Sync sync, std::size_t inputs, std::size_t driver)
-    : sync_(std::move(sync)), driver_(driver), inputs_(inputs) {}
+SyncBuffers::SyncBuffers(Sync sync, std::size_t inputs, std::size_t driver,
+                         std::vector<Queue> queues)
+    : sync_(std::move(sync)), driver_(driver), queues_(std::move(queues)), inputs_(inputs) {
+  queues_.resize(inputs);
+}
 
 void SyncBuffers::push(std::size_t input, Entry entry) {
+  const Queue& queue = queues_[input];
+  auto& entries = inputs_[input].entries;
+  if (queue.drops() && entries.size() >= queue.capacity) {
+    if (queue.overflow == Queue::Overflow::kDropNewest) {
+      released_.push_back({entry.token, input, Reason::kQueueFull});
+      return;
+    }
+    release_front(input, Reason::kQueueFull);
+  }
   if (sync_.policy == Sync::Policy::kRealtime && last_shipped_ && entry.ts <= *last_shipped_) {
     released_.push_back({entry.token, input, Reason::kStale});
     return;

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "detail/structure.hpp"
+
 namespace cellflow::detail {
 namespace {
 
@@ -10,6 +12,16 @@ std::size_t driver_index(const LeafPlan& leaf, const Sync& sync) {
   for (std::size_t i = 0; i < inputs.size(); ++i)
     if (inputs[i]->name() == sync.driver) return i;
   return 0;
+}
+
+// Per input: its own queue, else the cell's.
+std::vector<Queue> queues_of(const LeafPlan& leaf, const Structure::Child& child) {
+  std::vector<Queue> queues;
+  for (const auto* in : leaf.prototype->inputs()) {
+    const auto own = child.queues.find(in->name());
+    queues.push_back(own != child.queues.end() ? own->second : child.queue.value_or(Queue{}));
+  }
+  return queues;
 }
 
 const char* reason_name(SyncBuffers::Reason reason) {
@@ -22,6 +34,8 @@ const char* reason_name(SyncBuffers::Reason reason) {
       return "superseded";
     case SyncBuffers::Reason::kUnused:
       return "unused";
+    case SyncBuffers::Reason::kQueueFull:
+      return "queue_full";
     case SyncBuffers::Reason::kUsed:
       break;
   }
@@ -35,7 +49,8 @@ Synchroniser::Synchroniser(const Plan& plan, std::size_t unit, Hooks hooks)
       leaf_(plan.leaves[plan.units[unit].first_leaf]),
       hooks_(std::move(hooks)),
       buffers_(*plan.units[unit].sync, leaf_.input_slots.size(),
-               driver_index(leaf_, *plan.units[unit].sync)),
+               driver_index(leaf_, *plan.units[unit].sync),
+               queues_of(leaf_, *plan.units[unit].child)),
       inputs_(leaf_.input_slots.size()) {
   for (std::size_t t = 0; t < plan.taps.size(); ++t)
     if (plan.taps[t].sync_unit == unit) inputs_[plan.taps[t].input].tap = t;

@@ -10,6 +10,7 @@
 #include "cellflow/cellflow.hpp"
 #include "cellflow/cells.hpp"
 #include "support/helpers.hpp"
+#include "support/test_cells.hpp"
 
 namespace cellflow::testing {
 namespace {
@@ -128,19 +129,6 @@ TEST(Streams, IndependentSourcesOnSeparateBranchesEachKeepTheirOwnOrderAndPace) 
   EXPECT_EQ(zs, (std::vector<int>{0, 1, 2}));
   EXPECT_EQ(ys_before_second_z, 50) << "the fast stream does not wait for the slow one";
 }
-
-// Counts drops reported through the observer, by "cell/input/reason".
-class DropCounter final : public PipelineObserver {
- public:
-  void on_cell(const std::string&, int, std::chrono::nanoseconds, std::chrono::nanoseconds,
-               bool) override {}
-  void on_drop(const std::string& cell, const std::string& input, const char* reason) override {
-    std::lock_guard lock(mutex);
-    ++drops[cell + "/" + input + "/" + reason];
-  }
-  std::mutex mutex;
-  std::map<std::string, int> drops;
-};
 
 TEST(Streams, ExactDropsWhatCannotMatchAndCountsEveryDrop) {
   // a: stamps 0..9, b: 5..14. Pairs 5..9; a's 0..4 and b's 10..14 never match.

@@ -6,6 +6,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -16,6 +17,7 @@
 
 #include "cellflow/cell.hpp"
 #include "cellflow/context.hpp"
+#include "cellflow/observer.hpp"
 #include "cellflow/param.hpp"
 #include "cellflow/pipeline.hpp"
 
@@ -41,6 +43,19 @@ struct FlowProbe {
     while (now > prev && !max_seen.compare_exchange_weak(prev, now)) {
     }
   }
+};
+
+// Counts drops reported through the observer, by "cell/input/reason".
+class DropCounter final : public PipelineObserver {
+ public:
+  void on_cell(const std::string&, int, std::chrono::nanoseconds, std::chrono::nanoseconds,
+               bool) override {}
+  void on_drop(const std::string& cell, const std::string& input, const char* reason) override {
+    std::lock_guard lock(mutex);
+    ++drops[cell + "/" + input + "/" + reason];
+  }
+  std::mutex mutex;
+  std::map<std::string, int> drops;
 };
 
 inline void sleep_us(int us) {

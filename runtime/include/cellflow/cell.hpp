@@ -55,6 +55,10 @@ class Cell {
   /// Sources may say, once open, how many items they will emit (a video's frame count, a folder's
   /// files); the CLI turns it into a progress bar. std::nullopt: unknown or endless.
   virtual std::optional<std::uint64_t> expected_items() const { return std::nullopt; }
+  /// Sources: true when process() waits (for its next emission time, a device, the network).
+  /// Such a source runs on a thread of its own, so that its waiting never holds up the
+  /// pipeline's threads; so does every source when a pipeline has several independent ones.
+  virtual bool waits() const { return false; }
   /// What the cell reports about itself in the pipeline's statistics (PipelineStats, the
   /// statistics route): remote clones report their queue's live workers. Null: nothing. Called
   /// from other threads while the cell runs: keep it thread-safe.

@@ -33,6 +33,7 @@
 
 #include "cellflow/cell.hpp"
 #include "cellflow/observer.hpp"
+#include "cellflow/queue.hpp"
 #include "cellflow/result.hpp"
 #include "cellflow/scale_up.hpp"
 #include "cellflow/sync.hpp"
@@ -74,9 +75,10 @@ struct RunOptions {
 /// One scheduled cell of a running pipeline: a leaf cell, or a nested pipeline cloned as a whole.
 struct CellStats {
   std::string path;
-  int clones = 0;          ///< current clone count; 0 for a plain node of the graph
-  std::size_t queued = 0;  ///< items (values, for a clone group) waiting to be processed
-  nlohmann::json status;   ///< the first non-null Cell::status() of its instances, else null
+  int clones = 0;             ///< current clone count; 0 for a plain node of the graph
+  std::size_t queued = 0;     ///< items (values, for a clone group) waiting to be processed
+  nlohmann::json status;      ///< the first non-null Cell::status() of its instances, else null
+  std::uint64_t dropped = 0;  ///< values its queue or synchroniser dropped unused
 };
 
 struct PipelineStats {
@@ -120,6 +122,9 @@ class Pipeline : public Cell {
   void set_sync(std::string_view path, Sync sync);
   /// The cell's synchroniser, if it has one.
   std::optional<Sync> sync_of(const Cell& child) const;
+  /// Bounds the items waiting in front of the cell at `path` (every input, or only `input`; an
+  /// input of its own only matters on a synchronised cell, whose inputs wait apart).
+  void set_queue(std::string_view path, Queue queue, std::string_view input = "");
 
   /// Type-checked connection: mismatched T does not compile.
   template <class T>

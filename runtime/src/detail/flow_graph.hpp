@@ -33,6 +33,7 @@ class FlowGraph {
     // unless `wait`, no credit is free now). `wait`: a source thread, which may block.
     std::function<Frame*(std::size_t stream, bool wait)> next_from_sources;
     std::function<void(std::size_t tap, Frame* frame)> offer;  // an item reached a tap
+    std::function<void(std::size_t unit)> dropped;             // a unit's queue dropped an item
   };
 
   FlowGraph(const Plan& plan, Callbacks callbacks, bool stream, std::size_t max_in_flight);

@@ -48,8 +48,10 @@ struct UnitPlan {
   // A cell inside cloned nested pipelines that compose (see make_plan): those pipelines,
   // outermost first. Its clone count is the product of theirs and its own.
   std::vector<const Structure::Child*> within;
-  std::size_t stream = 0;    // the stream whose items this unit sees
-  std::optional<Sync> sync;  // a synchronised cell: origin of its own stream, fed by taps
+  std::size_t stream = 0;      // the stream whose items this unit sees
+  std::optional<Sync> sync;    // a synchronised cell: origin of its own stream, fed by taps
+  std::optional<Queue> queue;  // a dropping queue in front of it (plain units)
+  std::vector<std::size_t> downstream;  // itself and every unit after it in its stream
 };
 
 // Where a synchronised cell's input is fed from another stream: after `from_unit` (a source
@@ -74,6 +76,8 @@ struct StreamPlan {
   std::vector<std::size_t> taps;            // indexes into Plan::taps that its items pass
   std::vector<int> readers;                 // per slot: readers among its units, taps, outputs
   std::vector<std::size_t> outputs;         // indexes into Plan::outputs it fills
+  bool source_thread = false;  // its sources run on a thread of their own (Cell::waits, or
+                               // several independent sources)
 };
 
 // A feedback connection: before a consumer unit runs item k, `slot` receives what the producer
@@ -105,6 +109,7 @@ struct Plan {
   std::vector<FeedbackPlan> feedback;
   std::vector<StreamPlan> streams;  // at least one
   std::vector<TapPlan> taps;
+  bool drops = false;  // some unit has a dropping queue: frames carry skip marks
 };
 
 /// Flattens a validated pipeline.

@@ -71,6 +71,7 @@ class Runner {
   Frame* next_from_sources(std::size_t stream, bool wait);
   void complete(Frame* frame);
   void make_synchronisers();
+  void queue_dropped(std::size_t unit);
   // Stream `stream` admits no more items: the synchronisers it feeds learn how many it had.
   void origin_ended(std::size_t stream);
   // Hands a stream result to the sink; false when it was not delivered (fail-fast stop).
@@ -93,7 +94,8 @@ class Runner {
   Plan plan_;
   bool stream_ = false;
   std::vector<std::unique_ptr<Stream>> streams_;
-  std::vector<std::unique_ptr<Synchroniser>> syncs_;  // per unit; null unless synchronised
+  std::vector<std::unique_ptr<Synchroniser>> syncs_;     // per unit; null unless synchronised
+  std::unique_ptr<std::atomic<std::uint64_t>[]> drops_;  // per unit: items its queue dropped
   mutable std::mutex instances_mutex_;        // owned_, opened_ (scale() vs shutdown(), stats())
   std::vector<std::unique_ptr<Cell>> owned_;  // clones
   std::vector<Cell*> opened_;                 // in open order

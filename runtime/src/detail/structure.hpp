@@ -1,6 +1,7 @@
 // The wiring of one pipeline level, as recorded by add/connect/expose.
 #pragma once
 
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -18,6 +19,8 @@ struct Pipeline::Structure {
     ScaleUp scale;
     bool scaled = false;       // runs as a clone group (a ScaleUp was given, or "clones" in config)
     std::optional<Sync> sync;  // a synchronised cell: its inputs come from other streams
+    std::optional<Queue> queue;           // every input
+    std::map<std::string, Queue> queues;  // per input, by name
   };
   struct Connection {
     const PortBase* from;  // a child's output, or this pipeline's own input

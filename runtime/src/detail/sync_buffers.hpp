@@ -10,6 +10,7 @@
 #include <optional>
 #include <vector>
 
+#include "cellflow/queue.hpp"
 #include "cellflow/sync.hpp"
 #include "cellflow/value.hpp"
 
@@ -28,14 +29,15 @@ class SyncBuffers {
     std::vector<std::optional<Value>> values;  // per input; nullopt: absent
     std::vector<Time> stamps;                  // per input: its value's stamp (when present)
   };
-  enum class Reason { kUsed, kUnmatched, kStale, kSuperseded, kUnused };
+  enum class Reason { kUsed, kUnmatched, kStale, kSuperseded, kUnused, kQueueFull };
   struct Released {
     void* token;
     std::size_t input;
     Reason reason;  // anything but kUsed counts as a drop
   };
 
-  SyncBuffers(Sync sync, std::size_t inputs, std::size_t driver);
+  /// `queues`: per input, its buffer's bound (empty: none but the credits).
+  SyncBuffers(Sync sync, std::size_t inputs, std::size_t driver, std::vector<Queue> queues = {});
 
   /// An item of input `input`'s stream carrying `value` (entries without a value: see skip()).
   void push(std::size_t input, Entry entry);
@@ -69,6 +71,7 @@ class SyncBuffers {
 
   Sync sync_;
   std::size_t driver_;
+  std::vector<Queue> queues_;
   std::vector<Input> inputs_;
   std::vector<Released> released_;
   std::optional<Time> last_shipped_;  // realtime

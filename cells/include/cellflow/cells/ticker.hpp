@@ -31,6 +31,7 @@ class Ticker final : public Cell {
 
   void open() override;
   void process(Context& ctx) override;
+  bool waits() const override { return *rate_hz > 0; }
 
  private:
   std::int64_t next_ = 0;

@@ -1,0 +1,117 @@
+// Bounded queues with an overflow policy in front of a slow cell: drop_oldest keeps the cell on
+// recent items, drop_newest keeps the first ones, block (the default) loses nothing; every drop
+// is counted.
+#include <gtest/gtest.h>
+
+#include "cellflow/cellflow.hpp"
+#include "cellflow/cells.hpp"
+#include "support/helpers.hpp"
+#include "support/test_cells.hpp"
+
+namespace cellflow::testing {
+namespace {
+
+using nlohmann::json;
+
+// Ticker (count items, one every period_ms) -> slow (Delay sleep_ms, with `queue`) -> y.
+std::unique_ptr<Pipeline> fed_slow_cell(int count, double period_ms, double sleep_ms,
+                                        std::optional<Queue> queue) {
+  auto p = std::make_unique<Pipeline>("leaky");
+  auto& src = p->add<cells::Ticker>("src", {{"count", count}, {"rate_hz", 1000.0 / period_ms}});
+  auto& slow = p->add<cells::Delay>("slow", {{"sleep_ms", sleep_ms}});
+  p->connect(src.out, slow.in);
+  p->expose(slow.out, "y");
+  if (queue) p->set_queue("slow", *queue);
+  return p;
+}
+
+// Runs `p` and returns the values of y; `dropped`: the drops its observer saw at "slow", which
+// stats() also reports while the pipeline runs.
+std::vector<int> run_values(Pipeline& p, std::uint64_t& dropped) {
+  auto drops = std::make_shared<DropCounter>();
+  p.start({.max_in_flight = 256, .on_error = ErrorPolicy::kFailFast, .observer = drops});
+  std::vector<int> got;
+  std::uint64_t seen_in_stats = 0;
+  p.run([&](Result&& r) {
+    ASSERT_TRUE(r.ok());
+    for (const auto& v : r.values("y")) got.push_back(v.get<json>().get<int>());
+    for (const auto& c : p.stats().cells)
+      if (c.path == "slow") seen_in_stats = c.dropped;
+  });
+  dropped = static_cast<std::uint64_t>(drops->drops["slow/in/queue_full"]);
+  EXPECT_LE(seen_in_stats, dropped);
+  if (dropped > 0) {
+    EXPECT_GT(seen_in_stats, 0u) << "stats() counts the drops too";
+  }
+  return got;
+}
+
+TEST(Queues, DropOldestKeepsASlowCellOnRecentItemsAndCountsEveryDrop) {
+  // 100 items every 4 ms into a 100 ms cell with room for one waiting item.
+  auto p = fed_slow_cell(100, 4, 100, Queue::drop_oldest(1));
+  std::uint64_t dropped = 0;
+  const auto got = run_values(*p, dropped);
+  ASSERT_GE(got.size(), 3u);
+  EXPECT_LE(got.size(), 12u) << "the cell has time for about 5 items";
+  EXPECT_EQ(got.size() + dropped, 100u) << "every item is either delivered or counted as dropped";
+  for (std::size_t i = 1; i < got.size(); ++i) {
+    EXPECT_GT(got[i], got[i - 1]) << "order holds";
+    if (i + 1 < got.size()) {
+      EXPECT_GE(got[i] - got[i - 1], 10) << "gaps of about 25 items";
+    }
+  }
+  EXPECT_EQ(got.back(), 99) << "the newest item is never dropped: nothing newer waits";
+}
+
+TEST(Queues, DropNewestKeepsTheItemsAlreadyWaiting) {
+  auto p = fed_slow_cell(60, 4, 100, Queue::drop_newest(2));
+  std::uint64_t dropped = 0;
+  const auto got = run_values(*p, dropped);
+  EXPECT_EQ(got.size() + dropped, 60u);
+  ASSERT_GE(got.size(), 3u);
+  EXPECT_EQ(got[0], 0);
+  EXPECT_EQ(got[1], 1) << "the first waiting items stay";
+  EXPECT_EQ(got[2], 2);
+  EXPECT_GT(dropped, 30u);
+}
+
+TEST(Queues, BlockLosesNothing) {
+  auto p = fed_slow_cell(40, 4, 10, std::nullopt);
+  std::uint64_t dropped = 0;
+  EXPECT_EQ(run_values(*p, dropped), iota_int(0, 40));
+  EXPECT_EQ(dropped, 0u);
+}
+
+TEST(Queues, QueueFromJsonAndItsErrors) {
+  json config = json::parse(R"({"name": "leaky", "cells": [
+      {"name": "src", "type": "Counter", "params": {"count": 3}},
+      {"name": "slow", "type": "Delay", "queue": {"capacity": 1, "overflow": "drop_oldest"}}],
+    "connections": [["src.out", "slow.in"]], "outputs": {"y": "slow.out"}})");
+  auto p = load_pipeline(config, cells::builtin_registry());
+  EXPECT_EQ(p->describe()["cells"][1]["queue"],
+            json({{"capacity", 1}, {"overflow", "drop_oldest"}}));
+  config["cells"][1]["queue"] = {{"capacity", 0}, {"overflow", "sometimes"}};
+  config["cells"][1]["queues"] = {{"nope", {{"capacity", 2}}}};
+  const auto problems =
+      join_lines(problems_of([&] { load_pipeline(config, cells::builtin_registry()); }));
+  EXPECT_TRUE(contains_all(problems, {"cells[1].queue.capacity: expected an integer >= 1, got 0",
+                                      "cells[1].queue.overflow: expected one of block, "
+                                      "drop_oldest, drop_newest, got \"sometimes\"",
+                                      "cells[1].queues.nope: cell 'slow' has no input 'nope'"}))
+      << problems;
+}
+
+TEST(Queues, ADroppingQueueInFrontOfAcloneGroupIsRefusedWithAWayOut) {
+  Pipeline p{"leaky"};
+  auto& src = p.add<cells::Counter>("src");
+  auto& slow = p.add<cells::Delay>("slow", {}, ScaleUp{2});
+  p.connect(src.out, slow.in);
+  p.expose(slow.out, "y");
+  p.set_queue("slow", Queue::drop_oldest(1));
+  const auto problems = join_lines(problems_of([&] { p.validate(); }));
+  EXPECT_TRUE(contains_all(problems, {"cell 'slow': a dropping queue in front of a clone group"}))
+      << problems;
+}
+
+}  // namespace
+}  // namespace cellflow::testing
