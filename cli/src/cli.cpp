@@ -65,6 +65,9 @@ CLI::App* add_run(CLI::App& app, RunCommandOptions& options) {
   run->add_option("--max-in-flight", options.max_in_flight,
                   "items in flight at most (default: the config's max_in_flight)")
       ->check(CLI::PositiveNumber);
+  run->add_flag("--timestamps", options.timestamps,
+                "add each item's stamp (_ts_ms) and latency (_latency_ms: output time minus the "
+                "time it left its source) to every line");
   run->add_flag("--continue-on-error", options.continue_on_error,
                 "report failed items on stderr and go on (exit code 1 at the end)");
   return run;

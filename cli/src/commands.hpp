@@ -28,6 +28,7 @@ struct RunCommandOptions {
   ConfigOptions pipeline;
   std::optional<std::size_t> max_in_flight;  ///< unset: the config's value
   bool continue_on_error = false;
+  bool timestamps = false;  ///< add "_ts_ms" and "_latency_ms" to every line
 };
 
 struct ServeCommandOptions {

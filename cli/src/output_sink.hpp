@@ -20,8 +20,9 @@ namespace cellflow::cli::detail {
 class OutputSink {
  public:
   /// `codecs` and `progress` must outlive the sink.
-  OutputSink(const CodecRegistry& codecs, Progress& progress, bool continue_on_error)
-      : printer_(codecs), progress_(progress), continue_on_error_(continue_on_error) {}
+  OutputSink(const CodecRegistry& codecs, Progress& progress, bool continue_on_error,
+             bool timestamps = false)
+      : printer_(codecs, timestamps), progress_(progress), continue_on_error_(continue_on_error) {}
 
   void operator()(Result&& result);
 

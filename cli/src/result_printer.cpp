@@ -1,6 +1,8 @@
 #include "result_printer.hpp"
 
 #include <algorithm>
+#include <chrono>
+#include <cmath>
 
 namespace cellflow::cli::detail {
 
@@ -19,10 +21,19 @@ std::vector<std::string> ResultPrinter::lines(const Result& result) const {
       line += ':';
       line += dump(codecs_.to_json(values[row]));
     }
+    if (timestamps_) line += timing(result);
     line += '}';
     out.push_back(std::move(line));
   }
   return out;
+}
+
+std::string ResultPrinter::timing(const Result& result) const {
+  using Ms = std::chrono::duration<double, std::milli>;
+  const auto& item = result.item();
+  const double latency = Ms(std::chrono::system_clock::now() - item.admitted).count();
+  return ",\"_ts_ms\":" + dump(Ms(item.timestamp).count()) +
+         ",\"_latency_ms\":" + dump(std::round(latency * 1000) / 1000);
 }
 
 std::string ResultPrinter::dump(const nlohmann::json& value) const {

@@ -17,7 +17,10 @@ namespace cellflow::cli::detail {
 class ResultPrinter {
  public:
   /// `codecs` must outlive the printer.
-  explicit ResultPrinter(const CodecRegistry& codecs) : codecs_(codecs) {}
+  /// `timestamps`: each line also carries "_ts_ms" (the item's stamp) and "_latency_ms" (now
+  /// minus ItemInfo::admitted).
+  explicit ResultPrinter(const CodecRegistry& codecs, bool timestamps = false)
+      : codecs_(codecs), timestamps_(timestamps) {}
 
   /// The lines of a successful result, without newlines. Keys follow the result's output order.
   /// Invalid UTF-8 in strings is replaced (U+FFFD) rather than failing the line.
@@ -26,7 +29,10 @@ class ResultPrinter {
  private:
   std::string dump(const nlohmann::json& value) const;
 
+  std::string timing(const Result& result) const;
+
   const CodecRegistry& codecs_;
+  bool timestamps_ = false;
 };
 
 }  // namespace cellflow::cli::detail

@@ -39,7 +39,7 @@ int run_command(const RunCommandOptions& options, const Registry& registry,
   require_stream_pipeline(*pipeline);
   pipeline->set_options(run_options(*pipeline, options));
   Progress progress(::isatty(STDERR_FILENO) == 1, ::isatty(STDOUT_FILENO) == 1);
-  OutputSink sink(codecs, progress, options.continue_on_error);
+  OutputSink sink(codecs, progress, options.continue_on_error, options.timestamps);
   pipeline->start();  // opens the sources, so they can tell how many items are coming
   progress.set_total(pipeline->expected_items());
   pipeline->run([&sink](Result&& result) { sink(std::move(result)); });

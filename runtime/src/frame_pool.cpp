@@ -15,7 +15,14 @@ FramePool::FramePool(const Plan& plan, std::size_t stream, std::size_t capacity)
 
 FramePool::~FramePool() = default;
 
-Frame* FramePool::acquire(std::uint64_t seq) {
+void FramePool::stamp_after_sources(Frame& frame) {
+  frame.info.admitted = std::chrono::system_clock::now();
+  if (frame.info.timestamp == kUnstamped)
+    frame.info.timestamp = std::chrono::duration_cast<std::chrono::nanoseconds>(
+        frame.info.admitted.time_since_epoch());
+}
+
+Frame* FramePool::acquire(std::uint64_t seq, bool stamp) {
   auto& frame = ring_[seq % ring_.size()];
   if (!frame) {
     frame = std::make_unique<Frame>();
@@ -27,8 +34,8 @@ Frame* FramePool::acquire(std::uint64_t seq) {
       frame->skip = std::make_unique<std::atomic<std::uint8_t>[]>(plan_.units.size());
   }
   frame->info.seq = seq;
-  frame->info.timestamp = std::chrono::duration_cast<std::chrono::nanoseconds>(
-      std::chrono::system_clock::now().time_since_epoch());
+  frame->info.timestamp = kUnstamped;
+  if (stamp) stamp_after_sources(*frame);
   for (std::size_t s = 0; s < plan_.slot_count; ++s)
     frame->readers[s].store(plan_.streams[stream_].readers[s], std::memory_order_relaxed);
   for (std::size_t j = 0; j < join_counts_.size(); ++j)

@@ -46,7 +46,7 @@ Runner::Runner(const Pipeline& top, RunOptions options) : options_(options), pla
     leaf.live = live_params_.back().get();
   }
   open_all();
-  live_sources_.assign(plan_.units.size(), true);
+  live_sources_.assign(plan_.units.size(), 1);
   FlowGraph::Callbacks callbacks{
       [this](std::size_t u, Frame& f) {
         const auto& unit = plan_.units[u];
@@ -300,7 +300,7 @@ Frame* Runner::next_from_sources(std::size_t s, bool wait) {
     if (stop_requested_.load() || stream.sources_done) origin_ended(s);
     return nullptr;
   }
-  Frame* frame = stream.pool.acquire(stream.next_seq.load());
+  Frame* frame = stream.pool.acquire(stream.next_seq.load(), false);
   bool any_live = false, any_value = false;
   for (const std::size_t u : plan_.streams[s].source_units) {
     if (!live_sources_[u]) continue;
@@ -317,6 +317,7 @@ Frame* Runner::next_from_sources(std::size_t s, bool wait) {
     origin_ended(s);
     return nullptr;
   }
+  FramePool::stamp_after_sources(*frame);  // it enters now, with what the sources made
   ++stream.next_seq;
   ++submitted_;
   return frame;

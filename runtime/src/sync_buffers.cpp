@@ -101,10 +101,11 @@ std::optional<SyncBuffers::Tuple> SyncBuffers::next_exact(bool by_index) {
       }
     }
     if (dropped) continue;
-    Tuple tuple{newest, {}, {}};
+    Tuple tuple{newest, {}, {}, {}};
     for (std::size_t i = 0; i < inputs_.size(); ++i) {
       tuple.values.emplace_back(inputs_[i].entries.front().value);
       tuple.stamps.push_back(inputs_[i].entries.front().ts);
+      tuple.admitted = std::max(tuple.admitted, inputs_[i].entries.front().admitted);
       release_front(i, Reason::kUsed);
     }
     return tuple;
@@ -144,19 +145,22 @@ std::optional<SyncBuffers::Tuple> SyncBuffers::next_realtime() {
   if (!sync_.wait_all) {
     if (!arrived_ || targets.empty()) return std::nullopt;
     arrived_ = false;
-    targets.resize(1);
+    targets.erase(targets.begin() + 1, targets.end());  // the newest only
   }
   for (const Time target : targets) {
     const auto chosen = realtime_at(target, sync_.wait_all);
     if (!chosen) continue;
-    Tuple tuple{target, std::vector<std::optional<Value>>(inputs_.size()),
-                std::vector<Time>(inputs_.size())};
+    Tuple tuple{target,
+                std::vector<std::optional<Value>>(inputs_.size()),
+                std::vector<Time>(inputs_.size()),
+                {}};
     Time newest = target;
     for (std::size_t i = 0; i < inputs_.size(); ++i) {
       if (!(*chosen)[i]) continue;
       const std::size_t k = *(*chosen)[i];
       tuple.values[i] = inputs_[i].entries[k].value;
       tuple.stamps[i] = inputs_[i].entries[k].ts;
+      tuple.admitted = std::max(tuple.admitted, inputs_[i].entries[k].admitted);
       newest = std::max(newest, inputs_[i].entries[k].ts);
       for (std::size_t d = 0; d < k; ++d) release_front(i, Reason::kStale);
       release_front(i, Reason::kUsed);
@@ -176,9 +180,12 @@ std::optional<SyncBuffers::Tuple> SyncBuffers::next_realtime() {
 std::optional<SyncBuffers::Tuple> SyncBuffers::next_latest() {
   auto& driver = inputs_[driver_];
   if (driver.entries.empty()) return std::nullopt;
-  Tuple tuple{driver.entries.front().ts, std::vector<std::optional<Value>>(inputs_.size()),
-              std::vector<Time>(inputs_.size(), driver.entries.front().ts)};
+  Tuple tuple{driver.entries.front().ts,
+              std::vector<std::optional<Value>>(inputs_.size()),
+              std::vector<Time>(inputs_.size(), driver.entries.front().ts),
+              {}};
   tuple.values[driver_] = driver.entries.front().value;
+  tuple.admitted = driver.entries.front().admitted;
   release_front(driver_, Reason::kUsed);
   for (std::size_t i = 0; i < inputs_.size(); ++i) {
     if (i == driver_) continue;
@@ -187,6 +194,7 @@ std::optional<SyncBuffers::Tuple> SyncBuffers::next_latest() {
     if (entries.empty() || entries.front().ts > tuple.ts) continue;
     tuple.values[i] = entries.front().value;
     tuple.stamps[i] = entries.front().ts;
+    tuple.admitted = std::max(tuple.admitted, entries.front().admitted);
     inputs_[i].shipped_front = true;
   }
   return tuple;

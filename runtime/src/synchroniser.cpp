@@ -63,7 +63,8 @@ void Synchroniser::offer(std::size_t tap, Frame* frame) {
     std::lock_guard lock(mutex_);
     auto& values = frame->slots[plan.slot];
     if (!frame->failed.load(std::memory_order_acquire) && !values.empty())
-      buffers_.push(plan.input, {frame->info.timestamp, values.front(), frame});
+      buffers_.push(plan.input,
+                    {frame->info.timestamp, values.front(), frame, frame->info.admitted});
     else
       actions.release.emplace_back(tap, frame);
     frame->release(plan.slot);  // the tap read its value
@@ -124,6 +125,7 @@ void Synchroniser::drain(Actions& actions) {
     if (frame == nullptr) break;
     frame->info.timestamp = pending_->ts;
     frame->input_stamps = pending_->stamps;
+    frame->info.admitted = pending_->admitted;
     for (std::size_t i = 0; i < pending_->values.size(); ++i)
       if (pending_->values[i]) frame->slots[leaf_.input_slots[i]].push_back(*pending_->values[i]);
     pending_.reset();

@@ -21,7 +21,7 @@ class Feeder {
 
   std::vector<std::string> feed(const std::vector<std::pair<std::size_t, int>>& arrivals) {
     for (const auto& [input, ms] : arrivals) {
-      buffers_.push(input, {milliseconds(ms), Value(ms), nullptr});
+      buffers_.push(input, {milliseconds(ms), Value(ms), nullptr, {}});
       drain();
     }
     return std::exchange(shipped_, {});

@@ -76,7 +76,12 @@ class FramePool {
  public:
   /// Frames of stream `stream` of `plan`.
   FramePool(const Plan& plan, std::size_t stream, std::size_t capacity);
-  Frame* acquire(std::uint64_t seq);
+  /// The frame of item `seq`, stamped with the wall clock; `stamp` false: left unstamped
+  /// (timestamp kUnstamped) for sources, which run first (stamp_after_sources).
+  Frame* acquire(std::uint64_t seq, bool stamp = true);
+  static constexpr std::chrono::nanoseconds kUnstamped = std::chrono::nanoseconds::min();
+  /// Admission is now; the timestamp too unless a source set one.
+  static void stamp_after_sources(Frame& frame);
   void recycle(Frame* frame);
   ~FramePool();
 

@@ -101,7 +101,7 @@ class Runner {
   std::vector<Cell*> opened_;                 // in open order
   std::vector<Unit> units_;
   std::map<std::string, int, std::less<>> clone_counts_;  // per path within composing pipelines
-  std::vector<bool> live_sources_;
+  std::vector<char> live_sources_;  // per unit; not vector<bool>: source threads write apart
   std::unique_ptr<FlowGraph> graph_;
 
   std::vector<std::unique_ptr<LiveParams>> live_params_;  // LeafPlan::live points into it

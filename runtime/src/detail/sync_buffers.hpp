@@ -23,11 +23,13 @@ class SyncBuffers {
     Time ts{0};
     Value value;
     void* token = nullptr;  // the item it came from; handed back when released
+    std::chrono::system_clock::time_point admitted{};  // when that item entered the pipeline
   };
   struct Tuple {
     Time ts{0};
     std::vector<std::optional<Value>> values;  // per input; nullopt: absent
     std::vector<Time> stamps;                  // per input: its value's stamp (when present)
+    std::chrono::system_clock::time_point admitted{};  // the newest of its inputs' admissions
   };
   enum class Reason { kUsed, kUnmatched, kStale, kSuperseded, kUnused, kQueueFull };
   struct Released {

@@ -37,6 +37,12 @@ detail::CellFamilies make_cell_families(std::shared_ptr<prometheus::Registry> re
                       .Name("cellflow_cell_queue_wait_seconds")
                       .Help("Time an item waited for a free clone (0 for plain cells), by cell.")
                       .Register(*registry);
+  f.dropped = &prometheus::BuildCounter()
+                   .Name("cellflow_dropped_total")
+                   .Help(
+                       "Values a bounded queue or a synchroniser dropped unused, by cell, input "
+                       "and reason (queue_full, unmatched, stale, superseded, unused).")
+                   .Register(*registry);
   f.registry = std::move(registry);
   return f;
 }

@@ -24,6 +24,13 @@ void MetricsObserver::on_cell(const std::string& cell, int clone, std::chrono::n
   s.queue_wait->Observe(std::chrono::duration<double>(queue_wait).count());
 }
 
+void MetricsObserver::on_drop(const std::string& cell, const std::string& input,
+                              const char* reason) {
+  families_.dropped
+      ->Add({{"pipeline", pipeline_}, {"cell", cell}, {"input", input}, {"reason", reason}})
+      .Increment();
+}
+
 MetricsObserver::Series MetricsObserver::series(const std::string& cell, int clone) {
   {
     std::shared_lock lock(mutex_);

@@ -31,6 +31,7 @@ struct CellFamilies {
   prometheus::Family<prometheus::Counter>* failures = nullptr;
   prometheus::Family<prometheus::Histogram>* compute = nullptr;
   prometheus::Family<prometheus::Histogram>* queue_wait = nullptr;
+  prometheus::Family<prometheus::Counter>* dropped = nullptr;
 };
 
 class MetricsObserver final : public PipelineObserver {
@@ -39,6 +40,9 @@ class MetricsObserver final : public PipelineObserver {
 
   void on_cell(const std::string& cell, int clone, std::chrono::nanoseconds compute,
                std::chrono::nanoseconds queue_wait, bool failed) override;
+  /// cellflow_dropped_total{pipeline, cell, input, reason}: rare next to on_cell (a drop is an
+  /// item a queue or synchroniser let go unused), so the family's own lock is enough.
+  void on_drop(const std::string& cell, const std::string& input, const char* reason) override;
 
  private:
   /// One (cell, clone)'s series; the metrics live as long as the registry.
