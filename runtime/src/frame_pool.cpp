@@ -22,6 +22,26 @@ void FramePool::stamp_after_sources(Frame& frame) {
         frame.info.admitted.time_since_epoch());
 }
 
+std::unique_ptr<Frame> FramePool::make_spare() const {
+  auto frame = std::make_unique<Frame>();
+  frame->stream = stream_;
+  frame->slots.resize(plan_.slot_count);
+  return frame;
+}
+
+void FramePool::move_into(Frame& from, Frame& to) {
+  for (std::size_t s = 0; s < from.slots.size(); ++s) std::swap(from.slots[s], to.slots[s]);
+  to.info.timestamp = from.info.timestamp;
+  to.info.admitted = from.info.admitted;
+  if (from.failed.load()) to.fail(from.error_cell, from.error);
+  to.on_complete = std::move(from.on_complete);
+  from.on_complete.clear();
+  from.failed.store(false);
+  from.error = nullptr;
+  from.error_cell.clear();
+  for (auto& slot : from.slots) slot.clear();
+}
+
 Frame* FramePool::acquire(std::uint64_t seq, bool stamp) {
   auto& frame = ring_[seq % ring_.size()];
   if (!frame) {

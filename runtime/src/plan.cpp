@@ -88,9 +88,13 @@ class StreamBuilder {
         stream.name += (stream.name.empty() ? "" : " + ") + plan_.units[u].path;
         stream_of_[u] = 0;
       }
-      stream.source_thread = std::any_of(sources.begin(), sources.end(), [&](std::size_t u) {
-        return plan_.leaves[plan_.units[u].first_leaf].prototype->waits();
+      stream.live = std::any_of(sources.begin(), sources.end(), [&](std::size_t u) {
+        return plan_.leaves[plan_.units[u].first_leaf].prototype->live();
       });
+      stream.source_thread =
+          stream.live || std::any_of(sources.begin(), sources.end(), [&](std::size_t u) {
+            return plan_.leaves[plan_.units[u].first_leaf].prototype->waits();
+          });
       plan_.streams.push_back(std::move(stream));
       return;
     }
@@ -98,6 +102,7 @@ class StreamBuilder {
       stream_of_[u] = plan_.streams.size();
       plan_.streams.push_back(stream_from(plan_.units[u].path, kIngress, {u}));
       plan_.streams.back().source_thread = true;
+      plan_.streams.back().live = plan_.leaves[plan_.units[u].first_leaf].prototype->live();
     }
   }
 

@@ -113,5 +113,41 @@ TEST(Queues, ADroppingQueueInFrontOfAcloneGroupIsRefusedWithAWayOut) {
       << problems;
 }
 
+// A live source at 100 Hz into a 100 ms cell: it never waits, each new item replaces the one
+// waiting to enter, so every delivered item is at most about one period plus one processing
+// time old; the others are counted as replaced. Not live: every item arrives, ever later.
+std::vector<double> latencies(bool live, int count, std::uint64_t& dropped) {
+  Pipeline p{"camera"};
+  auto& src = p.add<cells::Ticker>("src", {{"count", count}, {"rate_hz", 100}, {"live", live}});
+  auto& slow = p.add<cells::Delay>("slow", {{"sleep_ms", 100}});
+  p.connect(src.out, slow.in);
+  p.expose(slow.out, "y");
+  auto drops = std::make_shared<DropCounter>();
+  p.start({.max_in_flight = 64, .on_error = ErrorPolicy::kFailFast, .observer = drops});
+  std::vector<double> ms;
+  p.run([&](Result&& r) {
+    ASSERT_TRUE(r.ok());
+    ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::system_clock::now() -
+                                                           r.item().admitted)
+                     .count());
+  });
+  dropped = static_cast<std::uint64_t>(drops->drops["src//replaced"]);
+  return ms;
+}
+
+TEST(Queues, ALiveSourceKeepsLatencyBoundedAndCountsWhatItReplaced) {
+  std::uint64_t dropped = 0;
+  const auto live = latencies(true, 60, dropped);
+  ASSERT_GE(live.size(), 3u);
+  EXPECT_LE(live.size(), 12u);
+  EXPECT_EQ(live.size() + dropped, 60u) << "each item is delivered or counted as replaced";
+  for (const double ms : live)
+    EXPECT_LT(ms, 3 * 10 + 100 + 150) << "3 periods + 1 processing, with slack";
+  const auto blocking = latencies(false, 30, dropped);
+  EXPECT_EQ(blocking.size(), 30u) << "not live: nothing is lost";
+  EXPECT_EQ(dropped, 0u);
+  EXPECT_GT(blocking.back(), 1000) << "and the last item waited behind all the others";
+}
+
 }  // namespace
 }  // namespace cellflow::testing

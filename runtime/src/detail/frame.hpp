@@ -80,6 +80,11 @@ class FramePool {
   /// (timestamp kUnstamped) for sources, which run first (stamp_after_sources).
   Frame* acquire(std::uint64_t seq, bool stamp = true);
   static constexpr std::chrono::nanoseconds kUnstamped = std::chrono::nanoseconds::min();
+  /// A frame outside the ring (a live source's waiting item), moved into a ring frame by
+  /// move_into once it has a credit.
+  std::unique_ptr<Frame> make_spare() const;
+  /// Moves what the sources put in `from` (values, stamps, failure, callbacks) into `to`.
+  static void move_into(Frame& from, Frame& to);
   /// Admission is now; the timestamp too unless a source set one.
   static void stamp_after_sources(Frame& frame);
   void recycle(Frame* frame);

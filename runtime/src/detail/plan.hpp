@@ -76,6 +76,7 @@ struct StreamPlan {
   std::vector<std::size_t> taps;            // indexes into Plan::taps that its items pass
   std::vector<int> readers;                 // per slot: readers among its units, taps, outputs
   std::vector<std::size_t> outputs;         // indexes into Plan::outputs it fills
+  bool live = false;  // a live source: one item in flight, newer items replace the waiting one
   bool source_thread = false;  // its sources run on a thread of their own (Cell::waits, or
                                // several independent sources)
 };

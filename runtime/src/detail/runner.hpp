@@ -69,6 +69,10 @@ class Runner {
   void close_all() noexcept;
   void check_inputs(const InputValues& inputs) const;
   Frame* next_from_sources(std::size_t stream, bool wait);
+  Frame* next_live(std::size_t stream);
+  void replaced(std::size_t stream);
+  // Runs the sources of `stream` into `frame`; false once they all ended.
+  bool run_sources(std::size_t stream, Frame& frame, bool& any_value);
   void complete(Frame* frame);
   void make_synchronisers();
   void queue_dropped(std::size_t unit);
@@ -82,9 +86,13 @@ class Runner {
   // One stream's items: numbered, framed and credited on their own.
   struct Stream {
     Stream(const Plan& plan, std::size_t index, std::size_t max_in_flight)
-        : pool(plan, index, max_in_flight), credits(max_in_flight) {}
+        : pool(plan, index, max_in_flight),
+          credits(plan.streams[index].live ? 1 : max_in_flight),
+          waiting(plan.streams[index].live ? pool.make_spare() : nullptr) {}
     FramePool pool;
     Credits credits;
+    std::unique_ptr<Frame> waiting;  // a live stream: the newest item waiting to enter
+    bool holds_waiting = false;
     bool sources_done = false;  // its pump or source thread only
     std::atomic<bool> ended{false};
     alignas(64) std::atomic<std::uint64_t> next_seq{0};  // of the next item admitted

@@ -28,10 +28,13 @@ class Ticker final : public Cell {
                           "emission time",
                           at_least(0)};
   Param<std::int64_t> seed{*this, "seed", 0, "jitter random seed (0: random)"};
+  Param<bool> live_{*this, "live", false,
+                    "never wait for the pipeline: a newer item replaces the one waiting to enter"};
 
   void open() override;
   void process(Context& ctx) override;
   bool waits() const override { return *rate_hz > 0; }
+  bool live() const override { return *live_; }
 
  private:
   std::int64_t next_ = 0;
