@@ -481,6 +481,8 @@ void Runner::notify_complete(const std::vector<std::function<void(bool)>>& callb
 }
 
 bool Runner::deliver_stream(Frame* frame, Result&& result) {
+  std::unique_lock lock(deliver_mutex_, std::defer_lock);
+  if (streams_.size() > 1) lock.lock();
   if (first_error_) return false;  // fail-fast: nothing after the first failure is delivered
   if (!result.ok() && options_.on_error == ErrorPolicy::kFailFast) {
     first_error_ = frame->error;

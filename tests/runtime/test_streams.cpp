@@ -117,7 +117,12 @@ TEST(Streams, IndependentSourcesOnSeparateBranchesEachKeepTheirOwnOrderAndPace) 
   p.expose(s.out, "z");
   std::vector<int> ys, zs;
   int ys_before_second_z = -1;
+  std::atomic<int> inside{0};
+  bool overlapped = false;
   p.run([&](Result&& r) {
+    overlapped = overlapped || inside.fetch_add(1) != 0;
+    std::this_thread::sleep_for(std::chrono::microseconds(200));  // widen any overlap
+    inside.fetch_sub(1);
     ASSERT_TRUE(r.ok());
     for (const auto& v : r.values("y")) ys.push_back(v.get<json>().get<int>());
     for (const auto& v : r.values("z")) {
@@ -128,6 +133,7 @@ TEST(Streams, IndependentSourcesOnSeparateBranchesEachKeepTheirOwnOrderAndPace) 
   EXPECT_EQ(ys, (std::vector<int>(iota_int(0, 50))));
   EXPECT_EQ(zs, (std::vector<int>{0, 1, 2}));
   EXPECT_EQ(ys_before_second_z, 50) << "the fast stream does not wait for the slow one";
+  EXPECT_FALSE(overlapped) << "the sink is called by one stream at a time";
 }
 
 TEST(Streams, ExactDropsWhatCannotMatchAndCountsEveryDrop) {

@@ -119,6 +119,8 @@ class Runner {
   std::atomic<bool> shut_down_{false};
   Sink sink_;
   std::exception_ptr first_error_;
+  // Several streams complete on their own nodes: the sink still sees one result at a time.
+  std::mutex deliver_mutex_;
   // Admission and completion count on different threads: one cache line each.
   alignas(64) std::atomic<std::uint64_t> submitted_{0};
   alignas(64) std::atomic<std::uint64_t> completed_{0}, failed_{0};
