@@ -57,6 +57,9 @@ struct FlowGraph::Impl {
     std::atomic<std::uint64_t> value{0};
   };
   std::unique_ptr<Counter[]> arrived, started;
+  // drop_newest: items its gate let through, and those of them its body started (the gate's
+  // view of the queue, whatever the delay between an item's arrival and its gate).
+  std::unique_ptr<Counter[]> accepted, accepted_started;
   // Per unit, then each stream's ingress: the successors that have it as their only
   // predecessor (an item reaches them when it leaves it; a joined unit counts in its join gate).
   std::vector<std::vector<std::size_t>> sole_successors;
@@ -68,6 +71,8 @@ struct FlowGraph::Impl {
     const std::size_t n = plan.units.size();
     arrived = std::make_unique<Counter[]>(n);
     started = std::make_unique<Counter[]>(n);
+    accepted = std::make_unique<Counter[]>(n);
+    accepted_started = std::make_unique<Counter[]>(n);
     sole_successors.resize(n + plan.streams.size());
     for (std::size_t u = 0; u < n; ++u) {
       const auto& preds = plan.units[u].predecessors;
@@ -176,7 +181,10 @@ struct FlowGraph::Impl {
             if (queue && queue->overflow == Queue::Overflow::kDropOldest && !f->skip_mark(u) &&
                 queued(u) >= queue->capacity)
               drop(u, *f, false);  // newer items wait: this, the oldest, is skipped
-            if (!f->skip_mark(u)) tbb::this_task_arena::isolate([&] { callbacks.run_unit(u, *f); });
+            if (!f->skip_mark(u)) {
+              count_serially(accepted_started[u]);
+              tbb::this_task_arena::isolate([&] { callbacks.run_unit(u, *f); });
+            }
             forward(u, produces, *f, out);
           });
       entries.push_back(&node);
@@ -212,13 +220,19 @@ struct FlowGraph::Impl {
     return a > s ? static_cast<std::size_t>(a - s) : 0;
   }
 
-  // drop_newest: an item that finds `capacity` items waiting skips the unit (and is counted as
-  // started, since it never waits for the body).
+  // drop_newest: an item that finds `capacity` items let through and not yet started skips the
+  // unit (and is counted as started, since it never waits for the body).
   Receiver& newest_gate(std::size_t u, Receiver& entry) {
     auto& gate = make<Gate>(flow::serial, [this, u](Frame* const& f, Gate::output_ports_type& out) {
-      if (!f->skip_mark(u) && queued(u) > plan.units[u].queue->capacity) {
-        drop(u, *f, true);
-        started[u].value.fetch_add(1, std::memory_order_relaxed);
+      if (!f->skip_mark(u)) {
+        const auto waiting = accepted[u].value.load(std::memory_order_relaxed) -
+                             accepted_started[u].value.load(std::memory_order_relaxed);
+        if (waiting >= plan.units[u].queue->capacity) {
+          drop(u, *f, true);
+          started[u].value.fetch_add(1, std::memory_order_relaxed);
+        } else {
+          count_serially(accepted[u]);
+        }
       }
       std::get<0>(out).try_put(f);
     });

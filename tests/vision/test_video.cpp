@@ -8,12 +8,15 @@
 #include <opencv2/videoio.hpp>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "cellflow/error.hpp"
+#include "cellflow/param.hpp"
 #include "cellflow/pipeline.hpp"
 #include "cellflow/vision/video_source.hpp"
 #include "cellflow/vision/video_writer.hpp"
+#include "support/test_cells.hpp"
 #include "vision_support.hpp"
 
 namespace cellflow::vision {
@@ -189,6 +192,57 @@ TEST(VideoSource, WholeStreamEndsAfterTheLastFrame) {
   p.run([&](Result&& r) { indexes.push_back(r.get<std::int64_t>("index")); });
   ASSERT_EQ(indexes.size(), expected);
   EXPECT_EQ(indexes.back(), static_cast<std::int64_t>(expected) - 1);
+}
+
+// vtest.avi (10 fps) replayed in real time into a cell 10x slower than its frame period. Live:
+// every delivered frame is younger than 3 periods + 1 processing time, and the frames it
+// replaced explain the difference. Not live: every frame is processed, latency grows.
+/// Passes frames through after sleeping sleep_ms (a model slower than the video).
+class SleepMat final : public Cell {
+ public:
+  Input<cv::Mat> in{*this, "in"};
+  Output<cv::Mat> out{*this, "out"};
+  Param<double> sleep_ms{*this, "sleep_ms", 0.0, "milliseconds per frame"};
+  void process(Context& ctx) override {
+    std::this_thread::sleep_for(std::chrono::duration<double, std::milli>(*sleep_ms));
+    ctx.emit(out, ctx.take(in));
+  }
+};
+
+struct Replay {
+  std::vector<double> latency_ms;
+  int replaced = 0;
+};
+
+Replay replay(bool live, int frames) {
+  Pipeline p{"replay"};
+  auto& source = p.add<VideoSource>(
+      "source", {{"uri", vtest()}, {"max_frames", frames}, {"realtime", true}, {"live", live}});
+  auto& slow = p.add<SleepMat>("slow", {{"sleep_ms", 1000}});
+  p.connect(source.frame, slow.in);
+  p.expose(slow.out, "frame");
+  auto drops = std::make_shared<cellflow::testing::DropCounter>();
+  p.start({.max_in_flight = 64, .on_error = ErrorPolicy::kFailFast, .observer = drops});
+  Replay out;
+  p.run([&](Result&& r) {
+    out.latency_ms.push_back(std::chrono::duration<double, std::milli>(
+                                 std::chrono::system_clock::now() - r.item().admitted)
+                                 .count());
+  });
+  out.replaced = drops->drops["source//replaced"];
+  return out;
+}
+
+TEST(VideoSource, ALiveRealtimeReplayKeepsLatencyBoundedBehindASlowCell) {
+  const Replay live = replay(true, 30);  // 3 s at 10 fps, 1 s per processed frame
+  ASSERT_GE(live.latency_ms.size(), 2u);
+  EXPECT_EQ(static_cast<int>(live.latency_ms.size()) + live.replaced, 30)
+      << "each frame is processed or counted as replaced";
+  for (const double ms : live.latency_ms) EXPECT_LT(ms, 3 * 100 + 1000 + 200);
+  const Replay kept = replay(false, 4);
+  EXPECT_EQ(kept.latency_ms.size(), 4u) << "not live: every frame is processed";
+  EXPECT_EQ(kept.replaced, 0);
+  EXPECT_GT(kept.latency_ms.back(), 2000) << "and the last one waited behind the others";
 }
 
 TEST(VideoSource, MissingFileIsAnErrorNamingTheUri) {

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <opencv2/videoio.hpp>
 #include <opencv2/videoio/registry.hpp>
+#include <thread>
 
 #include "cellflow/error.hpp"
 
@@ -14,9 +15,10 @@ namespace cellflow::vision {
 struct VideoSource::Impl {
   cv::VideoCapture capture;
   std::int64_t next_index = 0;
-  double origin_ms = 0;   // stream position of the first frame
-  double last_ms = 0;     // timestamp of the previous frame
-  double period_ms = 40;  // one frame at the stream's rate
+  double origin_ms = 0;                               // stream position of the first frame
+  double last_ms = 0;                                 // timestamp of the previous frame
+  double period_ms = 40;                              // one frame at the stream's rate
+  std::chrono::steady_clock::time_point first_frame;  // realtime: when frame 0 left
 
   /// The stream position of the frame just read relative to the first frame's (some files and
   /// backends do not start at 0), or the previous timestamp plus a frame period when the backend
@@ -87,11 +89,23 @@ void VideoSource::process(Context& ctx) {
   cv::Mat image;  // a fresh Mat each time: the previous frame may still travel downstream
   if (!s.capture.read(image) || image.empty()) return ctx.end_of_stream();
   s.last_ms = s.next_timestamp_ms();
+  if (*realtime) {
+    if (s.next_index == 0) s.first_frame = std::chrono::steady_clock::now();
+    std::this_thread::sleep_until(s.first_frame +
+                                  std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                      std::chrono::duration<double, std::milli>(s.last_ms)));
+  }
   ctx.set_timestamp(std::chrono::duration_cast<std::chrono::nanoseconds>(
       std::chrono::duration<double, std::milli>(s.last_ms)));
   ctx.emit(frame, std::move(image));
   ctx.emit(index, s.next_index++);
   if (*max_frames >= 0 && s.next_index >= *max_frames) ctx.end_of_stream();
+}
+
+// Cameras and URLs deliver frames at their own pace; so does a file replayed in real time.
+bool VideoSource::waits() const { return *realtime || live(); }
+bool VideoSource::live() const {
+  return *live_ || is_camera_index(*uri) || uri->find("://") != std::string::npos;
 }
 
 void VideoSource::close() {

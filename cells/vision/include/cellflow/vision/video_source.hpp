@@ -23,6 +23,10 @@ namespace cellflow::vision {
 /// that does not increase (some cameras), it is the previous one plus one frame period
 /// (1 / CAP_PROP_FPS, 25 fps when unknown). A uri that cannot be opened fails
 /// open() (and so start()) with cellflow::Error naming the uri.
+///   param realtime: replay a file at its own frame rate (frame k leaves at its timestamp after
+///     the first), for demos and latency tests
+///   param live: never wait for the pipeline (Cell::live): while a frame is inside, newer frames
+///     replace the one waiting to enter. Cameras and stream URLs are always live.
 class VideoSource final : public Cell {
  public:
   Output<cv::Mat> frame{*this, "frame"};
@@ -30,6 +34,10 @@ class VideoSource final : public Cell {
   Param<std::string> uri{*this, "uri", "", "video file, camera index (\"0\") or stream URL",
                          required("a file, camera index or URL")};
   Param<std::int64_t> max_frames{*this, "max_frames", -1, "frames to read (-1: all)", at_least(-1)};
+  Param<bool> realtime{*this, "realtime", false, "replay a file at its own frame rate"};
+  Param<bool> live_{*this, "live", false,
+                    "never wait for the pipeline: newer frames replace the one waiting to enter "
+                    "(always on for cameras and stream URLs)"};
 
   VideoSource();
   ~VideoSource() override;
@@ -39,6 +47,8 @@ class VideoSource final : public Cell {
   void close() override;
   /// Files: the container's frame count (capped by max_frames); cameras and streams: unknown.
   std::optional<std::uint64_t> expected_items() const override;
+  bool waits() const override;
+  bool live() const override;
 
  private:
   struct Impl;
