@@ -108,7 +108,7 @@ TEST(Streams, RealtimePairsStampsWithinToleranceAndNeverShipsOneTwice) {
 TEST(Streams, IndependentSourcesOnSeparateBranchesEachKeepTheirOwnOrderAndPace) {
   Pipeline p{"two_streams"};
   auto& fast = p.add<cells::Ticker>("fast", ticker(50, 0));
-  auto& slow = p.add<cells::Ticker>("slow", ticker(3, 10));
+  auto& slow = p.add<cells::Ticker>("slow", ticker(3, 2));  // its 2nd item at 500 ms
   auto& f = p.add<cells::Delay>("f");
   auto& s = p.add<cells::Delay>("s");
   p.connect(fast.out, f.in);
@@ -121,7 +121,7 @@ TEST(Streams, IndependentSourcesOnSeparateBranchesEachKeepTheirOwnOrderAndPace) 
   bool overlapped = false;
   p.run([&](Result&& r) {
     overlapped = overlapped || inside.fetch_add(1) != 0;
-    std::this_thread::sleep_for(std::chrono::microseconds(200));  // widen any overlap
+    std::this_thread::sleep_for(std::chrono::microseconds(50));  // widen any overlap
     inside.fetch_sub(1);
     ASSERT_TRUE(r.ok());
     for (const auto& v : r.values("y")) ys.push_back(v.get<json>().get<int>());
