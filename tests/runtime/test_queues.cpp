@@ -69,9 +69,11 @@ TEST(Queues, DropNewestKeepsTheItemsAlreadyWaiting) {
   const auto got = run_values(*p, dropped);
   EXPECT_EQ(got.size() + dropped, 60u);
   ASSERT_GE(got.size(), 3u);
+  // The first two always fit (capacity 2, nothing waiting yet); later ones are kept only once
+  // the cell has started on earlier ones (when, depends on scheduling).
   EXPECT_EQ(got[0], 0);
   EXPECT_EQ(got[1], 1) << "the first waiting items stay";
-  EXPECT_EQ(got[2], 2);
+  for (std::size_t i = 1; i < got.size(); ++i) EXPECT_GT(got[i], got[i - 1]) << "order holds";
   EXPECT_GT(dropped, 30u);
 }
 
