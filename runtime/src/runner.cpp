@@ -79,26 +79,21 @@ void Runner::make_synchronisers() {
                               [this](std::size_t tap, Frame* f) { graph_->pass_tap(tap, f); },
                               [this, s] { origin_ended(s); },
                               [this, u](const std::string& input, const char* reason) {
-                                if (options_.observer)
-                                  options_.observer->on_drop(plan_.units[u].path, input, reason);
+                                report_drop(u, input, reason, false);
                               }};
     syncs_[u] = std::make_unique<Synchroniser>(plan_, u, std::move(hooks));
   }
 }
 
 void Runner::queue_dropped(std::size_t u) {
-  drops_[u].fetch_add(1, std::memory_order_relaxed);
-  if (!options_.observer) return;
   const auto& inputs = plan_.leaves[plan_.units[u].first_leaf].prototype->inputs();
-  options_.observer->on_drop(plan_.units[u].path, inputs.empty() ? "" : inputs[0]->name(),
-                             "queue_full");
+  report_drop(u, inputs.empty() ? "" : inputs[0]->name(), "queue_full");
 }
 
-void Runner::origin_ended(std::size_t s) {
-  Stream& stream = *streams_[s];
-  if (stream.ended.exchange(true)) return;
-  for (const std::size_t t : plan_.streams[s].taps)
-    syncs_[plan_.taps[t].sync_unit]->input_total(plan_.taps[t].input, stream.next_seq.load());
+// Counted by the unit (a synchroniser counts its own) and told to the observer.
+void Runner::report_drop(std::size_t u, const std::string& input, const char* reason, bool count) {
+  if (count) drops_[u].fetch_add(1, std::memory_order_relaxed);
+  if (options_.observer) options_.observer->on_drop(plan_.units[u].path, input, reason);
 }
 
 Runner::~Runner() { shutdown(); }
@@ -292,85 +287,6 @@ void Runner::close_all() noexcept {
   opened_.clear();
 }
 
-bool Runner::run_sources(std::size_t s, Frame& frame, bool& any_value) {
-  bool any_live = false;
-  for (const std::size_t u : plan_.streams[s].source_units) {
-    if (!live_sources_[u]) continue;
-    const auto& leaf = plan_.leaves[plan_.units[u].first_leaf];
-    live_sources_[u] = run_leaf(leaf, *units_[u].cells[0], frame, 0, options_.observer.get());
-    any_live = any_live || live_sources_[u];
-    for (const std::size_t slot : leaf.output_slots)
-      any_value = any_value || !frame.slots[slot].empty();
-  }
-  return any_live;
-}
-
-Frame* Runner::next_from_sources(std::size_t s, bool wait) {
-  if (plan_.streams[s].live) return next_live(s);
-  Stream& stream = *streams_[s];
-  const bool credited = !stop_requested_.load() && !stream.sources_done &&
-                        (wait ? stream.credits.acquire() : stream.credits.try_acquire());
-  if (!credited) {
-    if (stop_requested_.load() || stream.sources_done) origin_ended(s);
-    return nullptr;
-  }
-  Frame* frame = stream.pool.acquire(stream.next_seq.load(), false);
-  bool any_value = false;
-  stream.sources_done = !run_sources(s, *frame, any_value);
-  if (!any_value && !frame->failed.load() && stream.sources_done) {
-    stream.pool.recycle(frame);
-    stream.credits.release();
-    origin_ended(s);
-    return nullptr;
-  }
-  FramePool::stamp_after_sources(*frame);  // it enters now, with what the sources made
-  ++stream.next_seq;
-  ++submitted_;
-  return frame;
-}
-
-// A live source never waits for the pipeline: while its one item is inside, it keeps producing
-// into the waiting frame, each new item replacing the last (a drop); a credit lets the newest in.
-Frame* Runner::next_live(std::size_t s) {
-  Stream& stream = *streams_[s];
-  for (;;) {
-    if (stop_requested_.load()) break;
-    if (stream.holds_waiting) {
-      if (stream.sources_done ? stream.credits.acquire() : stream.credits.try_acquire()) {
-        Frame* frame = stream.pool.acquire(stream.next_seq.load(), false);
-        FramePool::move_into(*stream.waiting, *frame);
-        stream.holds_waiting = false;
-        ++stream.next_seq;
-        ++submitted_;
-        return frame;
-      }
-      if (stream.sources_done) break;  // credits closed: stopping
-      replaced(s);
-    } else if (stream.sources_done) {
-      break;
-    }
-    bool any_value = false;
-    stream.sources_done = !run_sources(s, *stream.waiting, any_value);
-    stream.holds_waiting = any_value || stream.waiting->failed.load();
-    if (stream.holds_waiting) FramePool::stamp_after_sources(*stream.waiting);
-  }
-  if (stream.holds_waiting) replaced(s);
-  origin_ended(s);
-  return nullptr;
-}
-
-// The live item waiting to enter is dropped for a newer one (or at stop).
-void Runner::replaced(std::size_t s) {
-  Stream& stream = *streams_[s];
-  stream.pool.recycle(stream.waiting.get());
-  stream.waiting->failed.store(false);
-  stream.holds_waiting = false;
-  for (const std::size_t u : plan_.streams[s].source_units) {
-    drops_[u].fetch_add(1, std::memory_order_relaxed);
-    if (options_.observer) options_.observer->on_drop(plan_.units[u].path, "", "replaced");
-  }
-}
-
 std::exception_ptr Runner::run(Sink sink) {
   if (!stream_)
     throw Error(
@@ -431,12 +347,11 @@ void Runner::complete(Frame* frame) {
   const std::size_t s = frame->stream;
   Stream& stream = *streams_[s];
   // Every exposed output is listed; those another stream fills are empty here.
-  const auto& outputs_here = plan_.streams[s].outputs;
   Result::Outputs outputs;
   outputs.reserve(plan_.outputs.size());
-  for (const auto& out : plan_.outputs) outputs.emplace_back(out.name, std::vector<Value>());
-  for (const std::size_t o : outputs_here)
-    outputs[o].second = std::move(frame->slots[plan_.outputs[o].slot]);
+  for (const auto& out : plan_.outputs)
+    outputs.emplace_back(
+        out.name, out.stream == s ? std::move(frame->slots[out.slot]) : std::vector<Value>());
   std::exception_ptr error;
   if (frame->failed.load()) {
     error = std::make_exception_ptr(CellFailure(frame->error_cell, frame->error));
@@ -450,7 +365,7 @@ void Runner::complete(Frame* frame) {
   if (stream_) {
     // A stream that fills no exposed output (it feeds a synchroniser) reports failures only;
     // an item a queue dropped is delivered only with what its other branches produced.
-    bool silent = outputs_here.empty() && !error && plan_.streams.size() > 1;
+    bool silent = plan_.streams[s].outputs.empty() && !error && plan_.streams.size() > 1;
     if (!error && frame->dropped.load(std::memory_order_acquire))
       silent = std::all_of(result.outputs().begin(), result.outputs().end(),
                            [](const auto& out) { return out.second.empty(); });

@@ -96,6 +96,7 @@ struct ExposedSlot {
   std::string name;
   std::size_t slot;
   const std::type_info* type;
+  std::size_t stream = 0;  // outputs: the stream whose items fill it
 };
 
 struct Plan {
@@ -112,6 +113,11 @@ struct Plan {
   std::vector<TapPlan> taps;
   bool drops = false;  // some unit has a dropping queue: frames carry skip marks
 };
+
+/// Assigns every unit of `plan` to a stream, with the taps of synchronised cells, the per-stream
+/// readers and the dropping queues (make_plan's last step). `slot_owner`: the leaf that fills
+/// each slot (kIngress, kFeedback). Throws Error listing every problem.
+void plan_streams(const Pipeline& top, Plan& plan, const std::vector<std::size_t>& slot_owner);
 
 /// Flattens a validated pipeline.
 Plan make_plan(const Pipeline& top);

@@ -76,6 +76,8 @@ class Runner {
   void complete(Frame* frame);
   void make_synchronisers();
   void queue_dropped(std::size_t unit);
+  void report_drop(std::size_t unit, const std::string& input, const char* reason,
+                   bool count = true);
   // Stream `stream` admits no more items: the synchronisers it feeds learn how many it had.
   void origin_ended(std::size_t stream);
   // Hands a stream result to the sink; false when it was not delivered (fail-fast stop).
