@@ -70,19 +70,42 @@ void CloneGroup::push(Frame* frame) {
   const auto now = std::chrono::steady_clock::now();
   const bool single_cell = unit_.leaves.size() == 1 && !unit_.whole;
   const std::size_t calls = single_cell ? calls_for(plan_.leaves[unit_.leaves[0]], *frame) : 1;
+  Frame* dropped = nullptr;
   {
     std::lock_guard lock(queue_mutex_);
-    if (calls <= 1) {
+    dropped = make_room(frame);
+    if (dropped == frame) {
+      // drop_newest: the waiting items keep their places
+    } else if (calls <= 1) {
       queue_.push_back({frame, nullptr, 0, now});
     } else {
       auto split = std::make_shared<Split>(calls);
       for (std::size_t call = 0; call < calls; ++call) queue_.push_back({frame, split, call, now});
     }
   }
+  if (dropped != nullptr) {
+    drop_(dropped);
+    finish(dropped);
+  }
+  if (dropped == frame) return;
   if (calls <= 1)
     queue_changed_.notify_one();
   else
     queue_changed_.notify_all();
+}
+
+// With `capacity` whole items waiting, drop_oldest takes the oldest one out, drop_newest turns
+// `incoming` away. An item split across clones is never dropped halfway.
+Frame* CloneGroup::make_room(Frame* incoming) {
+  const auto& queue = unit_.queue;
+  if (!queue || !queue->drops() || queue_.size() < queue->capacity) return nullptr;
+  if (queue->overflow == Queue::Overflow::kDropNewest) return incoming;
+  const auto oldest =
+      std::find_if(queue_.begin(), queue_.end(), [](const Queued& q) { return !q.split; });
+  if (oldest == queue_.end()) return nullptr;
+  Frame* frame = oldest->frame;
+  queue_.erase(oldest);
+  return frame;
 }
 
 void CloneGroup::stop() {

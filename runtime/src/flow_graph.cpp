@@ -149,6 +149,7 @@ struct FlowGraph::Impl {
             gw.try_put(f);
             gw.release_wait();
           });
+      group->set_drop([this, u](Frame* f) { drop(u, *f, true); });
       group->set_emit([this, u, &node](Frame* f) {
         item_left(u);
         node.gateway().try_put(f);

@@ -196,6 +196,7 @@ void Runner::scale(std::string_view path, int clones) {
   std::lock_guard lock(instances_mutex_);
   if (shut_down_) throw Error("pipeline is stopped: cannot scale '" + unit.path + "'");
   release(units_[u].clones->resize(clones, [&](int k) { return open_clone(unit, k); }));
+  follow_clones();
 }
 
 void Runner::check_clone_count(const std::string& path, int clones) {
@@ -225,6 +226,7 @@ void Runner::scale_composed(std::string_view path, int clones) {
     for (const auto* outer : unit.within) size *= clone_counts_.at(outer->cell->path());
     release(units_[u].clones->resize(size, [&](int k) { return open_clone(unit, k); }));
   }
+  follow_clones();
 }
 
 void Runner::set_param(std::string_view path, const std::string& param,
@@ -463,11 +465,25 @@ PipelineStats Runner::stats() const {
     std::uint64_t dropped = drops_[u].load(std::memory_order_relaxed);
     if (syncs_[u])
       for (const auto d : syncs_[u]->drops()) dropped += d;
-    stats.cells.push_back({plan_.units[u].path, group ? group->size() : 0,
-                           group ? group->queued() : graph_->queued(u),
-                           status == statuses.end() ? nlohmann::json() : status->second, dropped});
+    const std::size_t queued = group ? group->queued() : graph_->queued(u);
+    stats.cells.push_back({plan_.units[u].path, group ? group->size() : 0, queued,
+                           status == statuses.end() ? nlohmann::json() : status->second, dropped,
+                           queued_by_input(u, queued)});
   }
   return stats;
+}
+
+std::vector<std::pair<std::string, std::size_t>> Runner::queued_by_input(std::size_t u,
+                                                                         std::size_t queued) const {
+  const auto& unit = plan_.units[u];
+  const auto& inputs = plan_.leaves[unit.first_leaf].prototype->inputs();
+  std::vector<std::size_t> waiting(inputs.size(), queued);
+  if (syncs_[u]) waiting = syncs_[u]->waiting();
+  std::vector<std::pair<std::string, std::size_t>> out;
+  if (unit.leaf_count != 1) return out;  // a cloned nested pipeline: its cells' inputs vary
+  for (std::size_t i = 0; i < inputs.size() && i < waiting.size(); ++i)
+    out.emplace_back(inputs[i]->name(), waiting[i]);
+  return out;
 }
 
 }  // namespace cellflow::detail

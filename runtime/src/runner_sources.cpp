@@ -1,9 +1,30 @@
 // Runner, the sources' side: running a stream's sources into frames (with a credit, or, for a
 // live source, without waiting for one) and telling synchronisers when a stream has ended.
+#include <algorithm>
+
 #include "detail/leaf_runner.hpp"
 #include "detail/runner.hpp"
 
 namespace cellflow::detail {
+
+std::size_t Runner::live_width(const Plan& plan, std::size_t stream) {
+  std::size_t width = 1;
+  for (const auto& unit : plan.units)
+    if (unit.cloned && unit.stream == stream)
+      width = std::max(width, static_cast<std::size_t>(unit.clones));
+  return width;
+}
+
+void Runner::follow_clones() {
+  for (std::size_t s = 0; s < plan_.streams.size(); ++s) {
+    if (!plan_.streams[s].live) continue;
+    std::size_t width = 1;
+    for (std::size_t u = 0; u < plan_.units.size(); ++u)
+      if (units_[u].clones && plan_.units[u].stream == s)
+        width = std::max(width, static_cast<std::size_t>(units_[u].clones->size()));
+    streams_[s]->credits.set_max(std::min(width, options_.max_in_flight));
+  }
+}
 
 void Runner::origin_ended(std::size_t s) {
   Stream& stream = *streams_[s];
@@ -49,8 +70,9 @@ Frame* Runner::next_from_sources(std::size_t s, bool wait) {
   return frame;
 }
 
-// A live source never waits for the pipeline: while its one item is inside, it keeps producing
-// into the waiting frame, each new item replacing the last (a drop); a credit lets the newest in.
+// A live source never waits for the pipeline: while its items are inside (one per clone of its
+// widest clone group), it keeps producing into the waiting frame, each new item replacing the
+// last (a drop); a credit lets the newest in.
 Frame* Runner::next_live(std::size_t s) {
   Stream& stream = *streams_[s];
   for (;;) {

@@ -38,7 +38,8 @@ class StreamBuilder {
  private:
   static constexpr std::size_t kUnassigned = std::numeric_limits<std::size_t>::max();
 
-  // A dropping queue in front of a plain unit; a synchronised cell's queues bound its inputs'
+  // A dropping queue in front of a unit (a clone group's bounds the items waiting for a free
+  // clone); a synchronised cell's queues bound its inputs'
   // buffers instead (Synchroniser). Within a stream all inputs of a cell receive an item
   // together, so a per-input queue there is the cell's queue.
   void place_queues() {
@@ -48,12 +49,6 @@ class StreamBuilder {
       std::optional<Queue> queue = unit.child->queue;
       if (!queue && !unit.child->queues.empty()) queue = unit.child->queues.begin()->second;
       if (!queue || !queue->drops() || unit.child->sync) continue;
-      if (unit.cloned) {
-        problems_.push_back("cell '" + unit.path +
-                            "': a dropping queue in front of a clone group is not supported yet; "
-                            "put it on a plain cell before the clones, or use \"block\"");
-        continue;
-      }
       unit.queue = queue;
       plan_.drops = true;
       add_downstream(u, u);

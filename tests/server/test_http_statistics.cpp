@@ -86,6 +86,9 @@ TEST_F(HttpStatistics, EveryModelCloneByCloneAndTheGauges) {
       << metrics;
   EXPECT_NE(metrics.find("cellflow_cell_queue_depth{cell=\"delay\",pipeline=\"echo\"} 0"),
             std::string::npos);
+  EXPECT_NE(metrics.find("cellflow_queue_size{cell=\"delay\",input=\"in\",pipeline=\"echo\"} 0"),
+            std::string::npos)
+      << metrics;
   EXPECT_NE(body_json(http_->Get("/v2"))["extensions"].dump().find("statistics"),
             std::string::npos);
 }

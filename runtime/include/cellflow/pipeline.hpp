@@ -79,6 +79,9 @@ struct CellStats {
   std::size_t queued = 0;     ///< items (values, for a clone group) waiting to be processed
   nlohmann::json status;      ///< the first non-null Cell::status() of its instances, else null
   std::uint64_t dropped = 0;  ///< values its queue or synchroniser dropped unused
+  /// Per input, in port order: values waiting there (a synchronised cell's buffer per input;
+  /// any other cell's inputs share its one queue, so each shows `queued`).
+  std::vector<std::pair<std::string, std::size_t>> queued_by_input;
 };
 
 struct PipelineStats {

@@ -6,7 +6,8 @@
 // nothing is lost, duplicated or reordered. When an item carries several values for a single-cell
 // unit (an upstream cell emitted N values), its N process() calls are queued separately so free
 // clones run them in parallel; their outputs are put back together in value order before the item
-// moves on.
+// moves on. A dropping queue (UnitPlan::queue) bounds the items waiting for a free clone: the
+// item it drops leaves at once, skipping the unit, and the sequencer keeps it in its place.
 #pragma once
 
 #include <atomic>
@@ -32,6 +33,8 @@ namespace cellflow::detail {
 class CloneGroup {
  public:
   using Emit = std::function<void(Frame*)>;
+  /// Marks a frame dropped by the unit's queue (and counts it); it is then emitted.
+  using Drop = std::function<void(Frame*)>;
   /// Clone k's cells: the unit's leaves in depth-first order, or one cell that runs the whole
   /// unit through its exposed ports (UnitPlan::whole).
   struct CloneCells {
@@ -47,6 +50,8 @@ class CloneGroup {
   /// Must be set before the first push; called from the clone threads as frames finish (out of
   /// order, concurrently).
   void set_emit(Emit emit) { emit_ = std::move(emit); }
+  /// Must be set before the first push when the unit has a dropping queue.
+  void set_drop(Drop drop) { drop_ = std::move(drop); }
   /// Grows to `n` clones (making new ones with `make`) or retires clones down to `n`. Returns the
   /// retired clones' cells, which no thread uses any more (the caller closes them).
   std::vector<Cell*> resize(int n, const MakeClone& make);
@@ -88,10 +93,12 @@ class CloneGroup {
   int free_index() const;
   int threads_per_clone() const;  // under queue_mutex_
   void finish(Frame* frame);
+  Frame* make_room(Frame* incoming);  // under queue_mutex_: the frame its queue drops, if any
 
   const Plan& plan_;
   const UnitPlan& unit_;
   Emit emit_;
+  Drop drop_;
   std::mutex resize_mutex_;  // one resize at a time
 
   mutable std::mutex queue_mutex_;

@@ -17,10 +17,17 @@ class Credits {
  public:
   explicit Credits(std::size_t max) : max_(max) {}
 
+  /// Changes the cap (a live stream's follows its widest clone group); items over a lowered cap
+  /// finish, and no new one is admitted until they have.
+  void set_max(std::size_t max) {
+    max_.store(max);
+    { std::lock_guard lock(mutex_); }
+    changed_.notify_all();
+  }
   /// Takes a credit if one is free; never waits.
   bool try_acquire() {
     std::size_t used = used_.load();
-    while (used < max_ && !closed_.load())
+    while (used < max_.load(std::memory_order_relaxed) && !closed_.load())
       if (used_.compare_exchange_weak(used, used + 1)) return true;
     return false;
   }
@@ -81,7 +88,7 @@ class Credits {
     return got;
   }
 
-  const std::size_t max_;
+  std::atomic<std::size_t> max_;
   std::atomic<std::size_t> used_{0};
   std::atomic<int> waiters_{0};
   std::atomic<bool> closed_{false};

@@ -50,7 +50,7 @@ struct UnitPlan {
   std::vector<const Structure::Child*> within;
   std::size_t stream = 0;      // the stream whose items this unit sees
   std::optional<Sync> sync;    // a synchronised cell: origin of its own stream, fed by taps
-  std::optional<Queue> queue;  // a dropping queue in front of it (plain units)
+  std::optional<Queue> queue;  // a dropping queue in front of it
   std::vector<std::size_t> downstream;  // itself and every unit after it in its stream
 };
 

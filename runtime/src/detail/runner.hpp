@@ -66,6 +66,8 @@ class Runner {
   void scale_composed(std::string_view path, int clones);
   void release(const std::vector<Cell*>& retired);
   std::map<std::string, nlohmann::json> cell_statuses() const;
+  std::vector<std::pair<std::string, std::size_t>> queued_by_input(std::size_t unit,
+                                                                   std::size_t queued) const;
   void close_all() noexcept;
   void check_inputs(const InputValues& inputs) const;
   Frame* next_from_sources(std::size_t stream, bool wait);
@@ -85,11 +87,17 @@ class Runner {
   static void notify_complete(const std::vector<std::function<void(bool)>>& callbacks,
                               bool delivered);
 
+  // A live stream admits as many items as its widest clone group has clones (1 without one):
+  // each clone works on a recent item, and none waits in a queue.
+  static std::size_t live_width(const Plan& plan, std::size_t stream);
+  void follow_clones();  // after a rescale: the live streams' credits follow the clone counts
+
   // One stream's items: numbered, framed and credited on their own.
   struct Stream {
     Stream(const Plan& plan, std::size_t index, std::size_t max_in_flight)
         : pool(plan, index, max_in_flight),
-          credits(plan.streams[index].live ? 1 : max_in_flight),
+          credits(plan.streams[index].live ? std::min(live_width(plan, index), max_in_flight)
+                                           : max_in_flight),
           waiting(plan.streams[index].live ? pool.make_spare() : nullptr) {}
     FramePool pool;
     Credits credits;

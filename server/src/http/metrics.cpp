@@ -75,6 +75,13 @@ struct Metrics::Impl {
           .Name("cellflow_cell_queue_depth")
           .Help("Items waiting for a cell (for a free clone of a clone group), by cell.")
           .Register(*registry);
+  prometheus::Family<prometheus::Gauge>& queue_size =
+      prometheus::BuildGauge()
+          .Name("cellflow_queue_size")
+          .Help(
+              "Values waiting at a cell's input (a synchronised cell buffers each input on "
+              "its own), by cell and input.")
+          .Register(*registry);
   prometheus::Family<prometheus::Gauge>& clones =
       prometheus::BuildGauge()
           .Name("cellflow_cell_clones")
@@ -99,6 +106,9 @@ struct Metrics::Impl {
         const prometheus::Labels labels = {{"pipeline", t.pipeline->name()}, {"cell", cell.path}};
         queue_depth.Add(labels).Set(static_cast<double>(cell.queued));
         clones.Add(labels).Set(cell.clones);
+        for (const auto& [input, waiting] : cell.queued_by_input)
+          queue_size.Add({{"pipeline", t.pipeline->name()}, {"cell", cell.path}, {"input", input}})
+              .Set(static_cast<double>(waiting));
         if (cell.status.is_object() && cell.status.contains("workers"))
           remote_workers.Add(labels).Set(static_cast<double>(cell.status["workers"].size()));
       }
