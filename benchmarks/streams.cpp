@@ -76,26 +76,29 @@ double percentile(std::vector<double> v, double q) {
   return v[std::min(v.size() - 1, static_cast<std::size_t>(q * static_cast<double>(v.size())))];
 }
 
-// A 100 Hz Ticker into a 100 ms cell; latency = output time - the item's due time.
-json latency(int items, bool drop) {
-  cellflow::Pipeline p{drop ? "leaky" : "blocking"};
-  auto& src = p.add<Ticker>("src", {{"count", items}, {"rate_hz", 100}});
-  auto& slow = p.add<cellflow::cells::Delay>("slow", {{"sleep_ms", 100}});
+// A Ticker at `rate_hz` into a cell 10 periods slow; latency = output time - the item's due
+// time. variant: "block" (every item waits its turn), "drop_oldest(1)" (a leaky queue in front of
+// the cell) or "live" (a live source: the newest item replaces the one waiting to enter).
+json latency(int items, double rate_hz, const std::string& variant) {
+  const double period_ms = 1000.0 / rate_hz;
+  cellflow::Pipeline p{"latency"};
+  auto& src =
+      p.add<Ticker>("src", {{"count", items}, {"rate_hz", rate_hz}, {"live", variant == "live"}});
+  auto& slow = p.add<cellflow::cells::Delay>("slow", {{"sleep_ms", 10 * period_ms}});
   p.connect(src.out, slow.in);
   p.expose(slow.out, "y");
-  if (drop) p.set_queue("slow", cellflow::Queue::drop_oldest(1));
+  if (variant == "drop_oldest(1)") p.set_queue("slow", cellflow::Queue::drop_oldest(1));
   p.start({.max_in_flight = 256});
   const auto opened = Clock::now();  // the Ticker's clock starts at open(), in start()
   std::vector<double> ms;
   p.run([&](cellflow::Result&& r) {
-    const double due = 10.0 * r.get<json>("y").get<double>();
+    const double due = period_ms * r.get<json>("y").get<double>();
     ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - opened).count() - due);
   });
-  return {{"variant", drop ? "drop_oldest(1)" : "block"},
-          {"delivered", ms.size()},
-          {"items", items},
-          {"p50_ms", percentile(ms, 0.5)},
-          {"p99_ms", percentile(ms, 0.99)}};
+  return {{"bench", "streams_latency"},    {"source_hz", rate_hz},
+          {"cell_ms", 10 * period_ms},     {"variant", variant},
+          {"delivered", ms.size()},        {"items", items},
+          {"p50_ms", percentile(ms, 0.5)}, {"p99_ms", percentile(ms, 0.99)}};
 }
 
 }  // namespace
@@ -119,9 +122,9 @@ int main(int argc, char** argv) {
                             {"value", exact_median / join_median}})
                           .dump()
                           .c_str());
-  for (const bool drop : {false, true}) {
-    json line = latency(latency_items, drop);
-    line["bench"] = "streams_latency";
-    std::printf("%s\n", line.dump().c_str());
-  }
+  for (const char* variant : {"block", "drop_oldest(1)"})
+    std::printf("%s\n", latency(latency_items, 100, variant).dump().c_str());
+  // A live 25 fps camera into a cell 10x slower than its frame period, live and not.
+  for (const char* variant : {"block", "live"})
+    std::printf("%s\n", latency(latency_items / 2, 25, variant).dump().c_str());
 }

@@ -83,7 +83,9 @@ void DrawDetections::configure(const nlohmann::json& params) {
 
 void DrawDetections::process(Context& ctx) {
   cv::Mat canvas = canvas_for(ctx.take(image));
-  const Detections& found = ctx.get(detections);
+  // Synchronised (e.g. `realtime` without wait_all), a frame may come without detections.
+  static const Detections kNone;
+  const Detections& found = ctx.has(detections) ? ctx.get(detections) : kNone;
   for (const Detection& detection : found.items) {
     const cv::Rect box = to_canvas(detection.box, found.image_size, canvas.size());
     cv::rectangle(canvas, box, color_, *thickness);

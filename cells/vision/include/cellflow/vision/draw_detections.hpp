@@ -14,7 +14,8 @@ namespace cellflow::vision {
 /// the box when there is no room above).
 ///   in  image (cv::Mat): 8-bit, 1, 3 or 4 channels (grayscale is converted to BGR)
 ///   in  detections (Detections): boxes in pixels of detections.image_size; when that differs
-///       from the image's size (detector ran on a resized copy) the boxes are scaled to the image
+///       from the image's size (detector ran on a resized copy) the boxes are scaled to the image;
+///       a synchronised DrawDetections may get a frame without detections: it draws nothing
 ///   out out (cv::Mat): the image with the drawings. The input is taken: drawn on in place when no
 ///       other cell or caller shares its pixels, otherwise on a copy (the input never changes)
 ///   param color: box and caption color as [B, G, R], each 0..255 (default [0, 255, 0])

@@ -13,7 +13,7 @@
 namespace cellflow::vision {
 
 /// Registers every vision cell type (DecodeImage, EncodeImage, Resize, Letterbox, FaceDetector,
-/// PeopleDetector, TextDetector, TextRecognizer, JoinWords, DrawDetections, DetectionsToJson,
+/// PeopleDetector, MotionDetector, TextDetector, TextRecognizer, JoinWords, DrawDetections, DetectionsToJson,
 /// VideoSource, VideoWriter, FileSource).
 void register_vision(Registry& registry);
 
