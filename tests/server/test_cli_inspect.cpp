@@ -39,14 +39,14 @@ TEST_F(CellflowCli, Cells_Json_IsMachineReadable) {
   const CliRun run = cli({"cells", "--json"});
   ASSERT_EQ(run.exit_code, 0) << run.err;
   const json types = json::parse(run.out);
-  // The built-in cells (7), the vision cells (14) and the Redis Streams cells (2), sorted.
-  ASSERT_EQ(types.size(), 23u);
+  // The built-in cells (7), the vision cells (15) and the Redis Streams cells (2), sorted.
+  ASSERT_EQ(types.size(), 24u);
   EXPECT_EQ(types[0]["type"], "Add");
   std::vector<std::string> names;
   for (const json& t : types) names.push_back(t["type"]);
   EXPECT_TRUE(std::is_sorted(names.begin(), names.end()));
-  for (const char* type : {"FaceDetector", "TextRecognizer", "JoinWords", "VideoSource", "Ticker",
-                           "RedisStreamSource", "RedisStreamSink"})
+  for (const char* type : {"FaceDetector", "MotionDetector", "TextRecognizer", "JoinWords",
+                           "VideoSource", "Ticker", "RedisStreamSource", "RedisStreamSink"})
     EXPECT_NE(std::find(names.begin(), names.end(), type), names.end()) << type;
   const auto delay_at = std::find(names.begin(), names.end(), "Delay");
   ASSERT_NE(delay_at, names.end());

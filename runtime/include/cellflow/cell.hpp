@@ -60,8 +60,9 @@ class Cell {
   /// pipeline's threads; so does every source when a pipeline has several independent ones.
   virtual bool waits() const { return false; }
   /// Sources: true for a live source (a camera, a stream replayed in real time), which never
-  /// waits for the pipeline. Its stream admits one item at a time; while that item is in the
-  /// pipeline the source keeps producing, and each new item replaces the one waiting to enter
+  /// waits for the pipeline. Its stream admits one item per clone of its widest clone group (one
+  /// without clones); while those are in the pipeline the source keeps producing, and each new
+  /// item replaces the one waiting to enter
   /// (counted as dropped, reason "replaced"), so a slow cell always starts on a recent item.
   virtual bool live() const { return false; }
   /// What the cell reports about itself in the pipeline's statistics (PipelineStats, the

@@ -42,6 +42,8 @@ class RedisStreamSource final : public Cell {
   void open() override;
   void process(Context& ctx) override;
   void close() override;
+  /// Following a stream, a read waits up to block_ms for new entries: on a thread of its own.
+  bool waits() const override { return *follow; }
 
  private:
   struct State;
