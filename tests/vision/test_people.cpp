@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <cmath>
 #include <cstdint>
 #include <iostream>
 #include <opencv2/imgproc.hpp>
@@ -94,6 +95,31 @@ TEST(PeopleDetector, BoxesAreLabelledScoredAndInsideTheImage) {
     EXPECT_EQ(person.box & bounds, person.box);
     EXPECT_GT(person.box.height, person.box.width);  // standing people: tall boxes
   }
+}
+
+// hit_threshold is live: raised while the pipeline runs (2 clones), the next items keep only
+// the windows with a larger SVM margin: score 1/(1+exp(-w)) above that of the threshold.
+TEST(PeopleDetector, HitThresholdIsALiveParam) {
+  cv::VideoCapture capture(vtest());
+  cv::Mat frame;
+  ASSERT_TRUE(capture.read(frame));
+  Pipeline p{"p"};
+  auto& detect = p.add<PeopleDetector>("detect", {}, ScaleUp{2});
+  p.expose(detect.image, "image");
+  p.expose(detect.people, "people");
+  p.start();
+  const auto people = [&] {
+    return p.submit({{"image", Value(frame)}}).get().get<Detections>("people");
+  };
+  const Detections before = people();
+  ASSERT_FALSE(before.items.empty());
+  const float best = before.items.front().score;
+  const double margin = std::log(best / (1 - best));  // the best box's SVM margin
+  p.set_param("detect", "hit_threshold", margin + 0.5);
+  const Detections after = people();
+  p.stop();
+  EXPECT_LT(after.items.size(), before.items.size());
+  for (const auto& person : after.items) EXPECT_GT(person.score, best) << "only stronger windows";
 }
 
 TEST(PeopleDetector, ResizeWidthDetectsOnASmallerCopyAndMapsBoxesBack) {

@@ -78,6 +78,25 @@ std::optional<Reply> read_body(const httplib::Request& req, httplib::Response& r
   return Reply::error(400, "the request body could not be read (connection closed or malformed)");
 }
 
+// cellflow's admin extension. A nested cell's path keeps its slashes: cells/outer/inner/clones.
+void install_admin(httplib::Server& http, InferenceService& service) {
+  http.Get(R"(/v2/models/([^/]+)/pipeline)",
+           [&service](const httplib::Request& req, httplib::Response& res) {
+             send(res, service.pipeline_description(req.matches[1].str(),
+                                                    req.get_header_value("Authorization")));
+           });
+  http.Post(R"(/v2/models/([^/]+)/cells/(.+)/clones)",
+            [&service](const httplib::Request& req, httplib::Response& res) {
+              send(res, service.set_clones(req.matches[1].str(), req.matches[2].str(),
+                                           req.get_header_value("Authorization"), req.body));
+            });
+  http.Post(R"(/v2/models/([^/]+)/cells/(.+)/params)",
+            [&service](const httplib::Request& req, httplib::Response& res) {
+              send(res, service.set_params(req.matches[1].str(), req.matches[2].str(),
+                                           req.get_header_value("Authorization"), req.body));
+            });
+}
+
 void install_models(httplib::Server& http, InferenceService& service, std::size_t max_body_bytes) {
   // Before the model routes: "stats" is the statistics extension's route, not a model.
   http.Get("/v2/models/stats", [&service](const httplib::Request& req, httplib::Response& res) {
@@ -96,6 +115,7 @@ void install_models(httplib::Server& http, InferenceService& service, std::size_
                                                      httplib::Response& res) {
     send(res, service.model_ready(req.matches[1].str(), req.get_header_value("Authorization")));
   });
+  install_admin(http, service);
   // The body is read through a content reader, whatever the Content-Type says: httplib's plain
   // handlers parse application/x-www-form-urlencoded bodies (what curl sends by default) as a
   // form and refuse them with 413 beyond 8 KB.

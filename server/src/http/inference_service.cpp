@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "admin.hpp"
 #include "cellflow/error.hpp"
 #include "http_error.hpp"
 
@@ -266,6 +267,23 @@ Reply InferenceService::infer(std::string_view name, std::string_view authorizat
         });
     return body_reply(std::move(response));
   });
+}
+
+Reply InferenceService::pipeline_description(std::string_view name,
+                                             std::string_view authorization) const {
+  return answer([&] { return Reply::json(200, admin::describe(model(name, authorization))); });
+}
+
+Reply InferenceService::set_clones(std::string_view name, std::string_view path,
+                                   std::string_view authorization, std::string_view body) {
+  return answer(
+      [&] { return Reply::json(200, admin::set_clones(model(name, authorization), path, body)); });
+}
+
+Reply InferenceService::set_params(std::string_view name, std::string_view path,
+                                   std::string_view authorization, std::string_view body) {
+  return answer(
+      [&] { return Reply::json(200, admin::set_params(model(name, authorization), path, body)); });
 }
 
 Reply InferenceService::metrics_text() const {

@@ -64,6 +64,12 @@ class InferenceService {
   /// [...]}, each entry with a "cellflow" section of per-cell figures.
   Reply model_statistics(std::string_view name, std::string_view authorization) const;
   Reply metrics_text() const;
+  /// cellflow's admin extension (see admin.hpp), behind the same API key as /v2/models.
+  Reply pipeline_description(std::string_view name, std::string_view authorization) const;
+  Reply set_clones(std::string_view name, std::string_view path, std::string_view authorization,
+                   std::string_view body);
+  Reply set_params(std::string_view name, std::string_view path, std::string_view authorization,
+                   std::string_view body);
 
   /// The transport-independent core the REST routes use and other transports (gRPC) call:
   /// each throws HttpError (401 no API key, 404 unknown model, 503 stopping, and those of

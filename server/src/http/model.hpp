@@ -33,6 +33,8 @@ class Model {
 
   const std::string& name() const { return pipeline_->name(); }
   const Pipeline& pipeline() const { return *pipeline_; }
+  /// For the admin routes: rescale and set live params (both thread-safe while running).
+  Pipeline& pipeline() { return *pipeline_; }
   /// Opens every cell and clone (may take long) with the pipeline's own RunOptions plus
   /// `observer`; ready() afterwards. When the pipeline fails to open, the model is failed():
   /// it keeps the reason and returns false.

@@ -25,6 +25,9 @@ RouteTable RouteTable::kserve() {
                      {"GET", "/v2/models/{name}/stats"},
                      {"GET", "/v2/models/{name}/ready"},
                      {"POST", "/v2/models/{name}/infer"},
+                     {"GET", "/v2/models/{name}/pipeline"},
+                     {"POST", "/v2/models/{name}/cells/{path}/clones"},
+                     {"POST", "/v2/models/{name}/cells/{path}/params"},
                      {"GET", "/metrics"}});
 }
 

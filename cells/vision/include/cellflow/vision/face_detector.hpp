@@ -21,9 +21,10 @@ namespace cellflow::vision {
 ///       "haar": OpenCV's haarcascade_frontalface_default.xml (Debian's opencv-data), score 1
 ///   param model: blazeface: ONNX file, relative to the models directory (scripts/fetch-models.sh)
 ///       or absolute (default "blazeface/face_detection_back_256x256_barracuda.onnx")
-///   param score_threshold: blazeface: minimum face probability, in [0, 1] (default 0.5)
+///   param score_threshold: blazeface: minimum face probability, in [0, 1] (default 0.5; live)
 ///   param nms_threshold: blazeface: a box overlapping a better one with IoU above this is dropped,
-///       in [0, 1] (default 0.3)
+///       in [0, 1] (default 0.3; live). Live params can be set while running (Pipeline::set_param,
+///       the admin route POST /v2/models/{name}/cells/{path}/params)
 ///   param scale_factor: haar: pyramid step, > 1 (default 1.1)
 ///   param min_neighbors: haar: overlapping hits needed per face, >= 0 (default 3)
 ///   param min_size: haar: smallest face side in pixels, >= 0 (default 30)
@@ -36,11 +37,11 @@ class FaceDetector final : public Cell {
   Param<std::string> model{*this, "model", "blazeface/face_detection_back_256x256_barracuda.onnx",
                            "blazeface ONNX file (relative to the models directory)",
                            required("an ONNX file")};
-  Param<double> score_threshold{*this, "score_threshold", 0.5,
-                                "blazeface: minimum face probability", between(0, 1)};
-  Param<double> nms_threshold{*this, "nms_threshold", 0.3,
-                              "blazeface: IoU above which the weaker box is dropped",
-                              between(0, 1)};
+  Param<double> score_threshold{
+      *this, "score_threshold", 0.5, "blazeface: minimum face probability", between(0, 1), kLive};
+  Param<double> nms_threshold{*this,         "nms_threshold",
+                              0.3,           "blazeface: IoU above which the weaker box is dropped",
+                              between(0, 1), kLive};
   Param<double> scale_factor{*this, "scale_factor", 1.1, "haar: pyramid step", greater_than(1)};
   Param<int> min_neighbors{*this, "min_neighbors", 3, "haar: overlapping hits needed per face",
                            at_least(0)};

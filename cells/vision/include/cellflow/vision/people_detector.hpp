@@ -17,7 +17,7 @@ namespace cellflow::vision {
 ///       score = 1 / (1 + exp(-w)) where w is the SVM margin HOG reports for the box (w = 0, the
 ///       default hit threshold, gives 0.5; w = 2 gives 0.88); best score first, then top to
 ///       bottom, left to right (sort_best_first), the same list for the same image every time
-///   param hit_threshold: minimum SVM margin of a window (default 0)
+///   param hit_threshold: minimum SVM margin of a window (default 0; live: settable while running)
 ///   param win_stride: window step in pixels, a multiple of 8 (default 8)
 ///   param padding: pixels of padding around the image, a multiple of 8 (default 0: OpenCV's
 ///       peopledetect sample)
@@ -29,7 +29,7 @@ class PeopleDetector final : public Cell {
  public:
   Input<cv::Mat> image{*this, "image"};
   Output<Detections> people{*this, "people"};
-  Param<double> hit_threshold{*this, "hit_threshold", 0.0, "minimum SVM margin of a window"};
+  Param<double> hit_threshold{*this, "hit_threshold", 0.0, "minimum SVM margin of a window", kLive};
   Param<int> win_stride{*this, "win_stride", 8, "window step in pixels",
                         satisfies<int>([](int v) { return v > 0 && v % 8 == 0; },
                                        "must be a positive multiple of 8")};

@@ -4,7 +4,8 @@
 //                right); each carries its corners, its box and an upright crop for recognition
 // Params: model (default "ppocr/det.onnx", from scripts/fetch-models.sh), threshold (0.3, pixel
 // text probability), box_threshold (0.6, mean probability a region needs), unclip_ratio (1.5, how
-// much regions grow around the text), max_regions (100, the most confident are kept).
+// much regions grow around the text), max_regions (100, the most confident are kept). threshold
+// and box_threshold are live: settable while running (Pipeline::set_param, the admin route).
 // The image is scaled to fit 640x640 (the converted model's fixed input). An empty image fails
 // the item (std::invalid_argument).
 #pragma once
@@ -27,10 +28,15 @@ class TextDetector final : public Cell {
   Param<std::string> model{*this, "model", "ppocr/det.onnx",
                            "detector ONNX file, relative to the models directory"};
   Param<double> threshold{
-      *this, "threshold", 0.3, "pixel text probability threshold",
-      satisfies<double>([](double v) { return v > 0 && v < 1; }, "must be in (0, 1)")};
-  Param<double> box_threshold{*this, "box_threshold", 0.6,
-                              "minimum mean probability inside a region", between(0, 1)};
+      *this,
+      "threshold",
+      0.3,
+      "pixel text probability threshold",
+      satisfies<double>([](double v) { return v > 0 && v < 1; }, "must be in (0, 1)"),
+      kLive};
+  Param<double> box_threshold{*this,         "box_threshold",
+                              0.6,           "minimum mean probability inside a region",
+                              between(0, 1), kLive};
   Param<double> unclip_ratio{*this, "unclip_ratio", 1.5, "how much regions grow", greater_than(0)};
   Param<std::int64_t> max_regions{*this, "max_regions", 100,
                                   "most regions per image (the most confident are kept)",

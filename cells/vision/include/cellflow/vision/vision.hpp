@@ -13,8 +13,8 @@
 namespace cellflow::vision {
 
 /// Registers every vision cell type (DecodeImage, EncodeImage, Resize, Letterbox, FaceDetector,
-/// PeopleDetector, MotionDetector, TextDetector, TextRecognizer, JoinWords, DrawDetections, DetectionsToJson,
-/// VideoSource, VideoWriter, FileSource).
+/// PeopleDetector, MotionDetector, TextDetector, TextRecognizer, JoinWords, DrawDetections,
+/// DetectionsToJson, VideoSource, VideoWriter, FileSource).
 void register_vision(Registry& registry);
 
 /// Registers the codecs of the vision result types: Detections, Word and Words travel as BYTES
