@@ -59,6 +59,14 @@ void add_config_options(CLI::App& command, ConfigOptions& options) {
       ->type_name("CELL.PARAM=VALUE");
 }
 
+void add_trace_option(CLI::App& command, std::string& path) {
+  command
+      .add_option("--trace", path,
+                  "write a Chrome trace-event JSON file (open it in ui.perfetto.dev or "
+                  "chrome://tracing): a track per cell clone, a span per item")
+      ->type_name("FILE");
+}
+
 CLI::App* add_run(CLI::App& app, RunCommandOptions& options) {
   auto* run = app.add_subcommand("run", "run a stream pipeline, print outputs as JSON lines");
   add_config_options(*run, options.pipeline);
@@ -68,6 +76,7 @@ CLI::App* add_run(CLI::App& app, RunCommandOptions& options) {
   run->add_flag("--timestamps", options.timestamps,
                 "add each item's stamp (_ts_ms) and latency (_latency_ms: output time minus the "
                 "time it left its source) to every line");
+  add_trace_option(*run, options.trace);
   run->add_flag("--continue-on-error", options.continue_on_error,
                 "report failed items on stderr and go on (exit code 1 at the end)");
   return run;
@@ -115,6 +124,7 @@ CLI::App* add_serve(CLI::App& app, ServeCommandOptions& options) {
   serve->add_option("--api-key", options.api_key,
                     "require 'Authorization: Bearer KEY' on /v2/models/... "
                     "(default: $CELLFLOW_API_KEY)");
+  add_trace_option(*serve, options.trace);
   serve->add_option("--threads", options.threads, "HTTP worker threads (0: max(8, 4 x cores))")
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();

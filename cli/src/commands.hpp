@@ -29,6 +29,7 @@ struct RunCommandOptions {
   std::optional<std::size_t> max_in_flight;  ///< unset: the config's value
   bool continue_on_error = false;
   bool timestamps = false;  ///< add "_ts_ms" and "_latency_ms" to every line
+  std::string trace;        ///< non-empty: write a Chrome trace-event JSON file there
 };
 
 struct ServeCommandOptions {
@@ -44,6 +45,7 @@ struct ServeCommandOptions {
   std::size_t max_body_mb = 64;
   /// KServe v2 gRPC port; unset: 8081, or a free port when `port` is 0; -1: no gRPC.
   std::optional<int> grpc_port;
+  std::string trace;  ///< non-empty: write a Chrome trace-event JSON file there
 };
 
 struct CellsCommandOptions {

@@ -6,6 +6,7 @@
 
 #include "cellflow/cli/cli.hpp"
 #include "cellflow/error.hpp"
+#include "cellflow/trace.hpp"
 #include "commands.hpp"
 #include "output_sink.hpp"
 #include "progress.hpp"
@@ -37,7 +38,17 @@ int run_command(const RunCommandOptions& options, const Registry& registry,
                 const CodecRegistry& codecs) {
   auto pipeline = load_configured(options.pipeline, registry);
   require_stream_pipeline(*pipeline);
-  pipeline->set_options(run_options(*pipeline, options));
+  RunOptions run = run_options(*pipeline, options);
+  std::unique_ptr<ChromeTrace> trace;
+  if (!options.trace.empty()) {
+    trace = std::make_unique<ChromeTrace>(options.trace);
+    auto traced = trace->observer(pipeline->name());
+    run.observer = run.observer
+                       ? std::make_shared<Observers>(std::vector<std::shared_ptr<PipelineObserver>>{
+                             run.observer, std::move(traced)})
+                       : std::move(traced);
+  }
+  pipeline->set_options(std::move(run));
   Progress progress(::isatty(STDERR_FILENO) == 1, ::isatty(STDOUT_FILENO) == 1);
   OutputSink sink(codecs, progress, options.continue_on_error, options.timestamps);
   pipeline->start();  // opens the sources, so they can tell how many items are coming

@@ -98,6 +98,7 @@ ServerOptions server_options(const ServeCommandOptions& options) {
   server.port = options.port;
   server.api_key = options.api_key;
   server.threads = options.threads;
+  server.trace_path = options.trace;
   // The environment keeps the key out of the process list (ps shows arguments).
   const char* key = std::getenv("CELLFLOW_API_KEY");
   if (server.api_key.empty() && key != nullptr) server.api_key = key;

@@ -110,12 +110,14 @@ std::size_t calls_for(const LeafPlan& leaf, const Frame& frame) {
 
 namespace {
 
-void report(PipelineObserver* observer, const LeafPlan& leaf, int clone_index,
+void report(PipelineObserver* observer, const LeafPlan& leaf, int clone_index, const Frame& frame,
             std::chrono::steady_clock::time_point start, std::chrono::nanoseconds queue_wait,
             bool failed) {
-  if (observer)
-    observer->on_cell(leaf.path, clone_index, std::chrono::steady_clock::now() - start, queue_wait,
-                      failed);
+  if (!observer) return;
+  const auto compute = std::chrono::steady_clock::now() - start;
+  observer->on_cell(leaf.path, clone_index, compute, queue_wait, failed);
+  observer->on_span(
+      {leaf.path, clone_index, frame.info.seq, frame.stream, start, compute, queue_wait, failed});
 }
 
 std::chrono::steady_clock::time_point start_time(PipelineObserver* observer) {
@@ -146,7 +148,7 @@ bool run_calls(const LeafPlan& leaf, Cell& instance, Frame& frame, int clone_ind
       ctx.ended = ctx.ended || instance.is_source();
       failed = true;
     }
-    report(observer, leaf, clone_index, start, queue_wait, failed);
+    report(observer, leaf, clone_index, frame, start, queue_wait, failed);
   }
   return !ctx.ended;
 }
@@ -167,7 +169,7 @@ void run_leaf_call(const LeafPlan& leaf, Cell& instance, Frame& frame, int clone
     frame.fail(leaf.path, std::current_exception());
     failed = true;
   }
-  report(observer, leaf, clone_index, start, queue_wait, failed);
+  report(observer, leaf, clone_index, frame, start, queue_wait, failed);
 }
 
 void release_inputs(const LeafPlan& leaf, Frame& frame) {

@@ -2,8 +2,10 @@
 // per-cell gauges on /metrics: the numbers match the requests the test drives.
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <string>
 
+#include "cellflow/error.hpp"
 #include "http_test_support.hpp"
 
 namespace cellflow::server::testing {
@@ -91,6 +93,43 @@ TEST_F(HttpStatistics, EveryModelCloneByCloneAndTheGauges) {
       << metrics;
   EXPECT_NE(body_json(http_->Get("/v2"))["extensions"].dump().find("statistics"),
             std::string::npos);
+}
+
+// ServerOptions::trace_path (cellflow serve --trace FILE): each model is a process of the trace,
+// with a span per request item in its cells.
+TEST(HttpTrace, EveryModelsCellsAreTracedWhileServing) {
+  const std::string path = ::testing::TempDir() + "cellflow_serve.trace.json";
+  {
+    ServerOptions options = test_options();
+    options.trace_path = path;
+    HttpServer server(options);
+    server.add(load(delay_config("echo", 1, 2)));
+    auto http = client(server.start());
+    ASSERT_TRUE(eventually([&] { return server.ready(); }));
+    for (int i = 0; i < 8; ++i)
+      ASSERT_EQ(
+          http->Post("/v2/models/echo/infer", infer_body("", json::array({i})), "application/json")
+              ->status,
+          200);
+  }
+  std::ifstream in(path);
+  const json events = json::parse(in);
+  std::string process;
+  int spans = 0;
+  for (const json& e : events) {
+    if (e["ph"] == "M" && e["name"] == "process_name") process = e["args"]["name"];
+    if (e["ph"] == "X" && e["cat"] == "cell" && e["name"] == "delay") ++spans;
+  }
+  EXPECT_EQ(process, "echo");
+  EXPECT_EQ(spans, 8);
+  ServerOptions bad = test_options();
+  bad.trace_path = "/nonexistent-dir/t.json";
+  try {
+    HttpServer refused(bad);
+    ADD_FAILURE() << "a trace file that cannot be written is an error";
+  } catch (const cellflow::Error& error) {
+    EXPECT_NE(std::string(error.what()).find("cannot write the trace file"), std::string::npos);
+  }
 }
 
 TEST_F(HttpStatistics, UnknownModelsAndTheApiKey) {

@@ -15,4 +15,5 @@
 #include "cellflow/registry.hpp"
 #include "cellflow/result.hpp"
 #include "cellflow/scale_up.hpp"
+#include "cellflow/trace.hpp"
 #include "cellflow/value.hpp"

@@ -1,9 +1,25 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
 #include <string>
+#include <vector>
 
 namespace cellflow {
+
+/// One cell's work on one item, for tracers (PipelineObserver::on_span).
+struct CellSpan {
+  const std::string& cell;  ///< the cell's path
+  int clone;                ///< 0 when not cloned
+  std::uint64_t seq;        ///< the item's sequence number within its stream
+  std::size_t stream;       ///< the stream (0 unless a pipeline has several sources)
+  std::chrono::steady_clock::time_point start;  ///< when process() began
+  std::chrono::nanoseconds compute;             ///< time in process()
+  std::chrono::nanoseconds queue_wait;          ///< waiting for a free clone before it
+  bool failed;
+};
 
 /// Receives per-cell measurements of a running pipeline (e.g. to export metrics). Set it in
 /// RunOptions::observer. Called on the thread that ran the cell, concurrently for different
@@ -19,6 +35,28 @@ class PipelineObserver {
   /// "stale", "superseded" or "unused" (a synchroniser), or "queue_full" (a dropping queue).
   virtual void on_drop(const std::string& /*cell*/, const std::string& /*input*/,
                        const char* /*reason*/) {}
+  /// The same work as on_cell, with the item's identity and start time (called right after it).
+  virtual void on_span(const CellSpan& /*span*/) {}
+};
+
+/// Several observers as one (e.g. metrics and a trace): each call goes to each, in order.
+class Observers final : public PipelineObserver {
+ public:
+  explicit Observers(std::vector<std::shared_ptr<PipelineObserver>> observers)
+      : observers_(std::move(observers)) {}
+  void on_cell(const std::string& cell, int clone, std::chrono::nanoseconds compute,
+               std::chrono::nanoseconds queue_wait, bool failed) override {
+    for (const auto& o : observers_) o->on_cell(cell, clone, compute, queue_wait, failed);
+  }
+  void on_drop(const std::string& cell, const std::string& input, const char* reason) override {
+    for (const auto& o : observers_) o->on_drop(cell, input, reason);
+  }
+  void on_span(const CellSpan& span) override {
+    for (const auto& o : observers_) o->on_span(span);
+  }
+
+ private:
+  std::vector<std::shared_ptr<PipelineObserver>> observers_;
 };
 
 }  // namespace cellflow

@@ -41,7 +41,10 @@ std::size_t worker_threads(int requested) {
 
 struct HttpServer::Impl {
   Impl(ServerOptions server_options, CodecRegistry codecs)
-      : options(std::move(server_options)), service(std::move(codecs), options.api_key) {}
+      : options(std::move(server_options)), service(std::move(codecs), options.api_key) {
+    if (!options.trace_path.empty())
+      service.set_trace(std::make_shared<ChromeTrace>(options.trace_path));
+  }
 
   void configure();
   int bind();

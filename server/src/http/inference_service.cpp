@@ -108,7 +108,11 @@ bool InferenceService::start_models() {
   bool all = true;
   for (auto& [name, model] : models_) {
     if (drain_.closed()) return false;  // stopping: do not open what is about to be closed
-    if (model->start(metrics_.observer_for(name))) {
+    std::shared_ptr<PipelineObserver> observer = metrics_.observer_for(name);
+    if (trace_)
+      observer = std::make_shared<Observers>(
+          std::vector<std::shared_ptr<PipelineObserver>>{observer, trace_->observer(name)});
+    if (model->start(std::move(observer))) {
       spdlog::info("model '{}' is ready", name);
     } else {
       spdlog::error("{}", model->failure());

@@ -13,6 +13,7 @@
 #include "api_key.hpp"
 #include "cellflow/codecs/codec.hpp"
 #include "cellflow/server/http_server.hpp"
+#include "cellflow/trace.hpp"
 #include "metrics.hpp"
 #include "model.hpp"
 #include "reply.hpp"
@@ -28,6 +29,8 @@ class InferenceService {
   /// Throws Error listing every problem: duplicate name, no exposed inputs, ports without codec.
   void add(std::unique_ptr<Pipeline> pipeline, ModelOptions options);
   std::size_t model_count() const { return models_.size(); }
+  /// Traces every model's cells into `trace` too (set before start_models).
+  void set_trace(std::shared_ptr<ChromeTrace> trace) { trace_ = std::move(trace); }
 
   /// Starts every pipeline in turn (slow: opens cells). A pipeline that fails to start is logged
   /// and stays not ready, with its reason; returns false when any failed.
@@ -96,6 +99,7 @@ class InferenceService {
   CodecRegistry codecs_;
   ApiKey api_key_;
   Metrics metrics_;
+  std::shared_ptr<ChromeTrace> trace_;
   std::map<std::string, std::unique_ptr<Model>, std::less<>> models_;
   RequestDrain drain_;
   std::atomic<bool> live_{false};

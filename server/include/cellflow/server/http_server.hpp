@@ -43,6 +43,9 @@ struct ServerOptions {
   /// -1 none, 0 any free port (see grpc_port()). Same models, admission, timeouts, API key
   /// (metadata "authorization: Bearer KEY"), statistics and graceful stop.
   int grpc_port = -1;
+  /// Non-empty: every model's cells are traced into this Chrome trace-event JSON file (a process
+  /// per model, a track per cell clone, a span per item); complete once the server is destroyed.
+  std::string trace_path = {};
 };
 
 struct ModelOptions {
