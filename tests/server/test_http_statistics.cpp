@@ -82,6 +82,11 @@ TEST_F(HttpStatistics, EveryModelCloneByCloneAndTheGauges) {
   for (const json& clone : delay["per_clone"]) by_clone += clone["items"].get<std::uint64_t>();
   EXPECT_EQ(by_clone, 20u);
   EXPECT_GE(delay["compute_ns"].get<std::uint64_t>(), 20u * 1'000'000u) << "20 x 1 ms sleeps";
+  // From the compute-time histogram's buckets (1 ms sleeps fall in (1, 2.5] ms).
+  EXPECT_GE(delay["compute_p50_ms"].get<double>(), 1.0) << delay;
+  EXPECT_LE(delay["compute_p50_ms"].get<double>(), 2.5) << delay;
+  EXPECT_GE(delay["compute_p99_ms"].get<double>(), delay["compute_p50_ms"].get<double>());
+  EXPECT_EQ(delay["dropped"], 0);
   const std::string metrics = http_->Get("/metrics")->body;
   EXPECT_NE(metrics.find("cellflow_cell_clones{cell=\"delay\",pipeline=\"echo\"} 2"),
             std::string::npos)

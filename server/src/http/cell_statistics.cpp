@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <vector>
 
 namespace cellflow::server::detail {
 namespace {
@@ -15,11 +16,48 @@ namespace {
 struct Counts {
   std::uint64_t items = 0, failures = 0, compute_ns = 0;
 };
-// Per leaf cell path, then per clone; queue waits per leaf cell.
+// A histogram's buckets: upper bound (seconds) and cumulative count, summed over clones.
+using Buckets = std::vector<std::pair<double, std::uint64_t>>;
+
+// Per leaf cell path, then per clone; queue waits and compute-time buckets per leaf cell.
 struct Collected {
   std::map<std::string, std::map<int, Counts>> clones;
   std::map<std::string, std::uint64_t> queue_wait_ns;
+  std::map<std::string, Buckets> compute_buckets;
 };
+
+// Adds `from`'s counts to `into` (the same boundaries; `into` may be empty).
+void merge(Buckets& into, const Buckets& from) {
+  if (into.empty())
+    for (const auto& [upper, count] : from) into.emplace_back(upper, 0);
+  for (std::size_t i = 0; i < into.size() && i < from.size(); ++i) into[i].second += from[i].second;
+}
+
+Buckets buckets_of(const prometheus::ClientMetric::Histogram& histogram) {
+  Buckets out;
+  for (const auto& b : histogram.bucket) out.emplace_back(b.upper_bound, b.cumulative_count);
+  return out;
+}
+
+// The q-quantile in milliseconds, interpolated within its bucket (as Prometheus'
+// histogram_quantile does); null without samples.
+nlohmann::json quantile_ms(const Buckets& buckets, double q) {
+  if (buckets.empty() || buckets.back().second == 0) return nullptr;
+  const double rank = q * static_cast<double>(buckets.back().second);
+  double lower = 0;
+  std::uint64_t below = 0;
+  for (const auto& [upper, count] : buckets) {
+    if (static_cast<double>(count) >= rank) {
+      if (std::isinf(upper)) return lower * 1e3;  // beyond the last finite bound
+      const double share =
+          count == below ? 1.0 : (rank - below) / static_cast<double>(count - below);
+      return (lower + (upper - lower) * share) * 1e3;
+    }
+    lower = upper;
+    below = count;
+  }
+  return lower * 1e3;
+}
 
 std::string label(const prometheus::ClientMetric& metric, const std::string& name) {
   for (const auto& l : metric.label)
@@ -52,6 +90,7 @@ Collected collect(const CellFamilies& families, const std::string& pipeline) {
   });
   each(*families.compute, pipeline, [&](const std::string& cell, int clone, const auto& m) {
     c.clones[cell][clone].compute_ns = to_ns(m.histogram.sample_sum);
+    merge(c.compute_buckets[cell], buckets_of(m.histogram));
   });
   each(*families.queue_wait, pipeline, [&](const std::string& cell, int, const auto& m) {
     c.queue_wait_ns[cell] += to_ns(m.histogram.sample_sum);
@@ -68,8 +107,11 @@ nlohmann::json unit_entry(const CellStats& unit, const Collected& c) {
   Counts total;
   std::uint64_t queue_wait = 0;
   std::map<int, Counts> per_clone;
+  Buckets compute;  // the unit's leaves together
   for (const auto& [leaf, clones] : c.clones) {
     if (!inside(leaf, unit.path)) continue;
+    if (const auto b = c.compute_buckets.find(leaf); b != c.compute_buckets.end())
+      merge(compute, b->second);
     for (const auto& [clone, counts] : clones) {
       Counts& sum = per_clone[clone];
       sum.failures += counts.failures;
@@ -94,6 +136,9 @@ nlohmann::json unit_entry(const CellStats& unit, const Collected& c) {
                           {"queue_depth", unit.queued},  {"items", total.items},
                           {"failures", total.failures},  {"compute_ns", total.compute_ns},
                           {"queue_wait_ns", queue_wait}, {"per_clone", clones}};
+  entry["compute_p50_ms"] = quantile_ms(compute, 0.5);
+  entry["compute_p99_ms"] = quantile_ms(compute, 0.99);
+  entry["dropped"] = unit.dropped;
   if (!unit.status.is_null()) entry["remote"] = unit.status;  // e.g. a remote queue's workers
   return entry;
 }
