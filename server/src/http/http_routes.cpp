@@ -7,9 +7,11 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 
 #include "cellflow/error.hpp"
+#include "dashboard_assets.hpp"
 #include "inference_service.hpp"
 #include "reply.hpp"
 #include "route_table.hpp"
@@ -33,6 +35,31 @@ void send(httplib::Response& res, Reply reply) {
 std::optional<std::string> header(const httplib::Request& req, const char* key) {
   if (!req.has_header(key)) return std::nullopt;
   return req.get_header_value(key);
+}
+
+const char* content_type_of(std::string_view name) {
+  if (name.ends_with(".html")) return "text/html; charset=utf-8";
+  if (name.ends_with(".css")) return "text/css; charset=utf-8";
+  return "text/javascript; charset=utf-8";
+}
+
+// The dashboard's embedded files: the page at /, its scripts and styles under /dashboard/.
+// They hold no data (the page reads the API routes with the key the operator enters).
+void install_dashboard(httplib::Server& http) {
+  const auto serve = [](std::string_view name, httplib::Response& res) {
+    for (const auto& asset : detail::dashboard_assets()) {
+      if (asset.name != name) continue;
+      res.set_content(asset.data, asset.size, content_type_of(name));
+      return;
+    }
+    send(res, Reply::error(404, "no dashboard file '" + std::string(name) + "'"));
+  };
+  http.Get("/", [serve](const httplib::Request&, httplib::Response& res) {
+    serve("index.html", res);
+  });
+  http.Get(R"(/dashboard/([^/]+))", [serve](const httplib::Request& req, httplib::Response& res) {
+    serve(req.matches[1].str(), res);
+  });
 }
 
 void install_health(httplib::Server& http, InferenceService& service) {
@@ -185,6 +212,7 @@ void install_handlers(httplib::Server& http, InferenceService& service,
 }  // namespace
 
 void install_routes(httplib::Server& http, InferenceService& service, std::size_t max_body_bytes) {
+  install_dashboard(http);
   install_health(http, service);
   install_models(http, service, max_body_bytes);
   install_handlers(http, service, max_body_bytes);

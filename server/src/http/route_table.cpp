@@ -17,7 +17,9 @@ std::string_view next_segment(std::string_view& rest) {
 }  // namespace
 
 RouteTable RouteTable::kserve() {
-  return RouteTable({{"GET", "/v2"},
+  return RouteTable({{"GET", "/"},
+                     {"GET", "/dashboard/{file}"},
+                     {"GET", "/v2"},
                      {"GET", "/v2/health/live"},
                      {"GET", "/v2/health/ready"},
                      {"GET", "/v2/models/stats"},
