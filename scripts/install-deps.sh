@@ -9,7 +9,7 @@ packages=(
   libgrpc++-dev libprotobuf-dev protobuf-compiler protobuf-compiler-grpc
   libhiredis-dev redis-server
   clang libclang-rt-14-dev
-  chromium
+  chromium ffmpeg
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -43,7 +43,8 @@ const char* content_type_of(std::string_view name) {
   return "text/javascript; charset=utf-8";
 }
 
-// The dashboard's embedded files: the page at /, its scripts and styles under /dashboard/.
+// The dashboard's embedded files: the page at /, the webcam page at /webcam/{model}, their
+// scripts and styles under /dashboard/.
 // They hold no data (the page reads the API routes with the key the operator enters).
 void install_dashboard(httplib::Server& http) {
   const auto serve = [](std::string_view name, httplib::Response& res) {
@@ -56,6 +57,9 @@ void install_dashboard(httplib::Server& http) {
   };
   http.Get("/", [serve](const httplib::Request&, httplib::Response& res) {
     serve("index.html", res);
+  });
+  http.Get(R"(/webcam/([^/]+))", [serve](const httplib::Request&, httplib::Response& res) {
+    serve("webcam.html", res);  // the page reads the model's name from its URL
   });
   http.Get(R"(/dashboard/([^/]+))", [serve](const httplib::Request& req, httplib::Response& res) {
     serve(req.matches[1].str(), res);

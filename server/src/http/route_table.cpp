@@ -19,6 +19,7 @@ std::string_view next_segment(std::string_view& rest) {
 RouteTable RouteTable::kserve() {
   return RouteTable({{"GET", "/"},
                      {"GET", "/dashboard/{file}"},
+                     {"GET", "/webcam/{model}"},
                      {"GET", "/v2"},
                      {"GET", "/v2/health/live"},
                      {"GET", "/v2/health/ready"},
