@@ -129,10 +129,20 @@ std::shared_ptr<PipelineObserver> ChromeTrace::observer(const std::string& pipel
   return std::make_shared<TraceObserver>(impl_, pipeline);
 }
 
-void ChromeTrace::span(const std::string& pipeline, const std::string& track,
-                       const std::string& name, std::chrono::steady_clock::time_point start,
-                       std::chrono::nanoseconds duration, const json& args) {
-  impl_->complete(pipeline, track, name, "request", start, duration, args);
+void ChromeTrace::async_span(const std::string& pipeline, std::uint64_t id, const std::string& name,
+                             std::chrono::steady_clock::time_point start,
+                             std::chrono::nanoseconds duration, const json& args) {
+  std::lock_guard lock(impl_->mutex);
+  const int p = impl_->pid(pipeline);
+  const json event = {{"cat", "request"}, {"name", name}, {"id", id}, {"pid", p}, {"tid", 0}};
+  json begin = event, end = event;
+  begin["ph"] = "b";
+  begin["ts"] = impl_->micros(start);
+  begin["args"] = args;
+  end["ph"] = "e";
+  end["ts"] = impl_->micros(start + duration);
+  impl_->write(begin);
+  impl_->write(end);
 }
 
 std::uint64_t ChromeTrace::events() const {

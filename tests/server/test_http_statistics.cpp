@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <map>
+#include <set>
 #include <string>
 
 #include "cellflow/error.hpp"
@@ -116,6 +118,18 @@ TEST(HttpTrace, EveryModelsCellsAreTracedWhileServing) {
           http->Post("/v2/models/echo/infer", infer_body("", json::array({i})), "application/json")
               ->status,
           200);
+    // W3C trace context: a valid traceparent is carried into the request's spans, a bad one not.
+    const httplib::Headers traced = {
+        {"traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"}};
+    ASSERT_EQ(http->Post("/v2/models/echo/infer", traced, infer_body("traced", json::array({8})),
+                         "application/json")
+                  ->status,
+              200);
+    const httplib::Headers bad = {{"traceparent", "00-00000000000000000000000000000000-x-01"}};
+    ASSERT_EQ(http->Post("/v2/models/echo/infer", bad, infer_body("untraced", json::array({9})),
+                         "application/json")
+                  ->status,
+              200);
   }
   std::ifstream in(path);
   const json events = json::parse(in);
@@ -126,7 +140,28 @@ TEST(HttpTrace, EveryModelsCellsAreTracedWhileServing) {
     if (e["ph"] == "X" && e["cat"] == "cell" && e["name"] == "delay") ++spans;
   }
   EXPECT_EQ(process, "echo");
-  EXPECT_EQ(spans, 8);
+  EXPECT_EQ(spans, 10);
+  std::map<std::string, json> requests;  // request id -> args of its "request" span
+  std::map<std::uint64_t, std::set<std::string>> phases;  // async id -> phase names
+  for (const json& e : events) {
+    if (e["ph"] != "b") continue;
+    if (e["name"] == "request")
+      requests[e["args"]["request_id"]] = e["args"];
+    else
+      phases[e["id"]].insert(e["name"]);
+  }
+  ASSERT_EQ(requests.size(), 3u) << "8 without an id, 'traced' and 'untraced'";
+  const json& traced = requests["traced"];
+  EXPECT_EQ(traced["trace_id"], "4bf92f3577b34da6a3ce929d0e0e4736") << traced;
+  EXPECT_EQ(traced["parent_id"], "00f067aa0ba902b7");
+  EXPECT_EQ(traced["status"], "200");
+  EXPECT_EQ(traced["seq"].size(), 1u) << "the item's seq, as its cell spans carry it";
+  EXPECT_FALSE(requests["untraced"].contains("trace_id")) << "an invalid traceparent is ignored";
+  ASSERT_EQ(phases.size(), 10u);
+  for (const auto& [id, names] : phases)
+    EXPECT_TRUE(names.count("receive and decode") && names.count("pipeline") &&
+                names.count("encode and send"))
+        << id;
   ServerOptions bad = test_options();
   bad.trace_path = "/nonexistent-dir/t.json";
   try {

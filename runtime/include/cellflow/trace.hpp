@@ -29,10 +29,11 @@ class ChromeTrace {
 
   /// An observer that records the cells of pipeline `pipeline` (a process of the trace).
   std::shared_ptr<PipelineObserver> observer(const std::string& pipeline);
-  /// A span outside the cells (a request's receive or send) on track `track` of `pipeline`.
-  void span(const std::string& pipeline, const std::string& track, const std::string& name,
-            std::chrono::steady_clock::time_point start, std::chrono::nanoseconds duration,
-            const nlohmann::json& args);
+  /// A span outside the cells, e.g. a request's receive, wait, pipeline and send phases: an
+  /// async span of `pipeline` (spans of one `id` nest, spans of different ids may overlap).
+  void async_span(const std::string& pipeline, std::uint64_t id, const std::string& name,
+                  std::chrono::steady_clock::time_point start, std::chrono::nanoseconds duration,
+                  const nlohmann::json& args);
   /// Events written so far.
   std::uint64_t events() const;
 

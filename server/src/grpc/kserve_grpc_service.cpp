@@ -13,11 +13,15 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-std::string authorization(const grpc::ServerContextBase& context) {
+std::string metadata_value(const grpc::ServerContextBase& context, const char* key) {
   const auto& metadata = context.client_metadata();
-  const auto found = metadata.find("authorization");
+  const auto found = metadata.find(key);
   return found == metadata.end() ? std::string()
                                  : std::string(found->second.data(), found->second.size());
+}
+
+std::string authorization(const grpc::ServerContextBase& context) {
+  return metadata_value(context, "authorization");
 }
 
 // Runs one RPC: an HttpError becomes its gRPC status; each call is counted in the HTTP request
@@ -139,7 +143,11 @@ grpc::ServerUnaryReactor* KServeGrpcService::ModelInfer(grpc::CallbackServerCont
   try {
     auto call = service_.infer_async(
         owned->model_name(), authorization(*context),
-        [owned] { return grpc_edge::to_infer_request(owned); },
+        [owned, traceparent = metadata_value(*context, "traceparent")] {
+          InferRequest parsed = grpc_edge::to_infer_request(owned);
+          parsed.traceparent = traceparent;
+          return parsed;
+        },
         [owned, response](const InferRequest& parsed, std::vector<Tensor>&& outputs) {
           grpc_edge::to_infer_response(owned->model_name(), parsed, std::move(outputs), *response);
         },

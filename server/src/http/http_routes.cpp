@@ -55,9 +55,8 @@ void install_dashboard(httplib::Server& http) {
     }
     send(res, Reply::error(404, "no dashboard file '" + std::string(name) + "'"));
   };
-  http.Get("/", [serve](const httplib::Request&, httplib::Response& res) {
-    serve("index.html", res);
-  });
+  http.Get("/",
+           [serve](const httplib::Request&, httplib::Response& res) { serve("index.html", res); });
   http.Get(R"(/webcam/([^/]+))", [serve](const httplib::Request&, httplib::Response& res) {
     serve("webcam.html", res);  // the page reads the model's name from its URL
   });
@@ -157,7 +156,8 @@ void install_models(httplib::Server& http, InferenceService& service, std::size_
     if (auto refusal = read_body(req, res, read, max_body_bytes, body))
       return send(res, std::move(*refusal));
     send(res, service.infer(req.matches[1].str(), req.get_header_value("Authorization"),
-                            std::move(body), header(req, "Inference-Header-Content-Length")));
+                            std::move(body), header(req, "Inference-Header-Content-Length"),
+                            req.get_header_value("traceparent")));
   });
 }
 

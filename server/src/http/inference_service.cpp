@@ -112,6 +112,7 @@ bool InferenceService::start_models() {
     if (trace_)
       observer = std::make_shared<Observers>(
           std::vector<std::shared_ptr<PipelineObserver>>{observer, trace_->observer(name)});
+    model->set_trace(trace_);
     if (model->start(std::move(observer))) {
       spdlog::info("model '{}' is ready", name);
     } else {
@@ -259,13 +260,19 @@ Reply InferenceService::model_statistics(std::string_view name,
 }
 
 Reply InferenceService::infer(std::string_view name, std::string_view authorization,
-                              std::string body, const std::optional<std::string>& header_length) {
+                              std::string body, const std::optional<std::string>& header_length,
+                              std::string traceparent) {
   return answer([&] {
     HttpBody response;
     const auto length = parse_header_length(header_length);
     auto shared = std::make_shared<std::string>(std::move(body));
     infer(
-        name, authorization, [&] { return parse_infer_request(std::move(shared), length); },
+        name, authorization,
+        [&] {
+          InferRequest request = parse_infer_request(std::move(shared), length);
+          request.traceparent = std::move(traceparent);
+          return request;
+        },
         [&](const InferRequest& request, std::vector<Tensor>&& outputs) {
           response = make_infer_response(std::string(name), request.id, outputs, request);
         });

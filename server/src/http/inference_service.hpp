@@ -62,7 +62,7 @@ class InferenceService {
   /// `header_length`: the Inference-Header-Content-Length header, when present.
   /// The tensors of a binary request view `body` (no copy), which they keep alive.
   Reply infer(std::string_view name, std::string_view authorization, std::string body,
-              const std::optional<std::string>& header_length);
+              const std::optional<std::string>& header_length, std::string traceparent = {});
   /// Triton's statistics extension, for every model (`name` empty) or one: {"model_stats":
   /// [...]}, each entry with a "cellflow" section of per-cell figures.
   Reply model_statistics(std::string_view name, std::string_view authorization) const;

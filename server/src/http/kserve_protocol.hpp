@@ -25,6 +25,9 @@ struct InferRequest {
   /// request-level "parameters": {"binary_data_output": true}).
   std::map<std::string, bool> binary_outputs;
   bool all_binary = false;
+  /// The W3C `traceparent` the transport received (HTTP header, gRPC metadata), if any: traces
+  /// carry it into the request's spans.
+  std::string traceparent;
 };
 
 /// Parses an infer request body. `header_length` is the Inference-Header-Content-Length header

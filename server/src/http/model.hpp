@@ -20,6 +20,7 @@
 #include "cellflow/codecs/codec.hpp"
 #include "cellflow/pipeline.hpp"
 #include "cellflow/server/http_server.hpp"
+#include "cellflow/trace.hpp"
 #include "http_error.hpp"
 #include "kserve_protocol.hpp"
 #include "model_statistics.hpp"
@@ -40,6 +41,8 @@ class Model {
   /// it keeps the reason and returns false.
   bool start(std::shared_ptr<PipelineObserver> observer);
   bool ready() const { return ready_.load(); }
+  /// Writes every answered request's phases into `trace` too (set before start).
+  void set_trace(std::shared_ptr<ChromeTrace> trace) { trace_ = std::move(trace); }
   /// Why the pipeline failed to start ("" when it did not fail). Set once, before ready().
   std::string failure() const;
   /// Not ready any more; completes the items in flight and closes the cells. Idempotent.
@@ -95,6 +98,7 @@ class Model {
   Admission admission_;
   std::atomic<bool> ready_{false};
   ModelStatistics statistics_;
+  std::shared_ptr<ChromeTrace> trace_;  // null: not traced
   mutable std::mutex failure_mutex_;
   std::string failure_;
 };

@@ -6,11 +6,22 @@
 #include "http/batch_request.hpp"
 #include "http/model.hpp"
 #include "http/model_call.hpp"
+#include "http/request_trace.hpp"
 
 namespace cellflow::server {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+
+std::string status_of(const std::exception_ptr& error) {
+  try {
+    std::rethrow_exception(error);
+  } catch (const HttpError& failed) {
+    return std::to_string(failed.status());
+  } catch (...) {
+    return "500";
+  }
+}
 
 HttpError for_item(const HttpError& error, std::size_t item) {
   return HttpError(error.status(), "batch item " + std::to_string(item) + ": " + error.what());
@@ -119,6 +130,7 @@ void Model::finish(Call& call) {
   }
   call.finished = true;
   call.ticket.reset();
+  if (trace_) trace_request(*trace_, call, error ? status_of(error) : "200");
   call.done(error);
 }
 
@@ -128,6 +140,7 @@ bool Model::expire(Call& call) {
   call.finished = true;
   call.ticket.reset();
   statistics_.record_failure(Clock::now() - call.start);
+  if (trace_) trace_request(*trace_, call, "504");
   call.done(std::make_exception_ptr(timeout_error()));
   return true;
 }
