@@ -105,23 +105,53 @@ ServerOptions server_options(const ServeCommandOptions& options) {
   return server;
 }
 
+// Every config, read now, with the command line's overrides.
+struct Models {
+  std::vector<std::unique_ptr<Pipeline>> pipelines;
+  std::vector<ModelOptions> options;
+};
+
+Models read_models(const ServeCommandOptions& options, const Registry& registry) {
+  Models models;
+  const auto params = params_per_config(options, registry);
+  for (std::size_t i = 0; i < options.configs.size(); ++i) {
+    models.pipelines.push_back(load_pipeline_file(options.configs[i], registry, params[i]));
+    models.options.push_back(read_model_options(options.configs[i], options));
+  }
+  apply_clones(models.pipelines, options.clones);
+  return models;
+}
+
+// SIGHUP: the config files again; a file that no longer loads changes nothing.
+void reload(server::HttpServer& http, const ServeCommandOptions& options,
+            const Registry& registry) {
+  Models models;
+  try {
+    models = read_models(options, registry);
+  } catch (const Error& error) {
+    spdlog::error("reload: the configs do not load, nothing changed:\n{}", error.what());
+    return;
+  }
+  for (std::size_t i = 0; i < models.pipelines.size(); ++i) {
+    try {
+      spdlog::info("reload: {}", http.update(std::move(models.pipelines[i]), models.options[i]));
+    } catch (const Error& error) {
+      spdlog::error("reload: {}", error.what());
+    }
+  }
+}
+
 }  // namespace
 
 int serve_command(const ServeCommandOptions& options, const Registry& registry,
                   const CodecRegistry& codecs) {
-  std::vector<std::unique_ptr<Pipeline>> pipelines;
-  std::vector<ModelOptions> model_options;
-  const auto params = params_per_config(options, registry);
-  for (std::size_t i = 0; i < options.configs.size(); ++i) {
-    pipelines.push_back(load_pipeline_file(options.configs[i], registry, params[i]));
-    model_options.push_back(read_model_options(options.configs[i], options));
-  }
-  apply_clones(pipelines, options.clones);
+  Models models = read_models(options, registry);
   server::HttpServer http(server_options(options), codecs);
-  for (std::size_t i = 0; i < pipelines.size(); ++i) {
-    http.add(std::move(pipelines[i]), model_options[i]);
+  for (std::size_t i = 0; i < models.pipelines.size(); ++i) {
+    http.add(std::move(models.pipelines[i]), models.options[i]);
   }
-  const int signal = server::serve_until_signal(http, options.host);
+  const int signal =
+      server::serve_until_signal(http, options.host, [&] { reload(http, options, registry); });
   spdlog::info("{}: stopped gracefully", signal == SIGINT ? "SIGINT" : "SIGTERM");
   return kExitOk;
 }

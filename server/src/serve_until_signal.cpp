@@ -25,21 +25,32 @@ bool check_opened(const HttpServer& server, std::size_t models,
 
 }  // namespace
 
-int serve_until_signal(HttpServer& server, const std::string& host) {
+int serve_until_signal(HttpServer& server, const std::string& host,
+                       const std::function<void()>& reload) {
   const detail::ShutdownSignals signals;  // before start() creates any thread
   const int port = server.start();
   std::cout << "listening on http://" << host << ":" << port << std::endl;
   if (server.grpc_port() > 0)
     std::cout << "listening on grpc://" << host << ":" << server.grpc_port() << std::endl;
   int signal = 0;
-  while (signal == 0 && !server.models_opened())
+  bool reload_pending = false;  // a SIGHUP while the models open: reload once they have
+  while (signal == 0 && !server.models_opened()) {
     signal = signals.wait_for(std::chrono::milliseconds(50));
+    if (signal == SIGHUP) reload_pending = true, signal = 0;
+  }
   std::vector<std::string> failures;
   if (signal == 0 && !check_opened(server, server.model_count(), failures)) {
     server.stop();
     throw Error(std::move(failures));
   }
-  if (signal == 0) signal = signals.wait();
+  if (signal == 0 && reload_pending) signal = SIGHUP;
+  while (signal == 0 || signal == SIGHUP) {
+    if (signal == SIGHUP) {
+      spdlog::info("SIGHUP: {}", reload ? "reloading the configs" : "nothing to reload");
+      if (reload) reload();
+    }
+    signal = signals.wait();
+  }
   server.stop();
   return signal;
 }

@@ -13,6 +13,14 @@ ShutdownSignals::ShutdownSignals() {
   sigemptyset(&signals_);
   sigaddset(&signals_, SIGINT);
   sigaddset(&signals_, SIGTERM);
+  sigaddset(&signals_, SIGHUP);  // reload, not stop
+  // An ignored signal is discarded before sigwait can take it, and processes started in the
+  // background (nohup, some test runners) inherit SIGHUP ignored: it is ours to handle, and
+  // blocked here, so the default action never runs.
+  struct sigaction action {};
+  action.sa_handler = SIG_DFL;
+  sigemptyset(&action.sa_mask);
+  sigaction(SIGHUP, &action, nullptr);
   const int error = pthread_sigmask(SIG_BLOCK, &signals_, &previous_);
   if (error != 0) throw std::runtime_error("pthread_sigmask: " + std::string(std::strerror(error)));
 }

@@ -9,12 +9,14 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <future>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "grpc_predict_v2.grpc.pb.h"
@@ -274,6 +276,64 @@ TEST(CliServe, StreamPipelineIsAUsageError) {
   EXPECT_EQ(serve.err(),
             "error: pipeline 'counter_repeat' exposes no inputs: a stream pipeline cannot serve "
             "requests\n");
+}
+
+// SIGHUP reads the configs again: a changed clone count and live param apply in place; a changed
+// fixed param starts a new pipeline, and no request fails during the switch.
+TEST(CliServe, SighupReloadsTheConfigsWithoutFailingARequest) {
+  const fs::path dir =
+      fs::temp_directory_path() / ("cellflow_serve_hup_" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  const fs::path config = dir / "echo.json";
+  std::ofstream(config) << delay_config("echo", 1, 2).dump();
+  ServeProcess serve(
+      {"serve", "-c", config.string(), "--port", "0", "--grpc-port", "-1", "--log-level", "info"});
+  ASSERT_TRUE(serve.spawned());
+  const int port = serve.wait_port();
+  ASSERT_GT(port, 0) << serve.err();
+  auto http = client(port);
+  ASSERT_TRUE(eventually([&] { return http->Get("/v2/health/ready")->status == 200; }));
+  const auto delay = [&] { return body_json(http->Get("/v2/models/echo/pipeline"))["cells"][0]; };
+
+  std::ofstream(config) << delay_config("echo", 4, 3).dump();  // clones 2 -> 3, sleep_ms 1 -> 4
+  serve.signal(SIGHUP);
+  ASSERT_TRUE(eventually([&] { return delay()["clones"] == 3; })) << serve.err();
+  EXPECT_EQ(delay()["params"]["sleep_ms"], 4.0);
+
+  // Requests from 3 threads while the next config (jitter_ms is fixed) replaces the pipeline.
+  std::atomic<bool> loading{true};
+  std::atomic<int> answered{0}, failed{0};
+  std::vector<std::thread> clients;
+  for (int t = 0; t < 3; ++t)
+    clients.emplace_back([&, t] {
+      auto mine = client(port);
+      for (int i = 0; loading; ++i) {
+        const auto result = mine->Post("/v2/models/echo/infer", infer_body("", json::array({i})),
+                                       "application/json");
+        (result && result->status == 200 ? answered : failed)++;
+      }
+    });
+  ASSERT_TRUE(eventually([&] { return answered > 20; }));
+  std::ofstream(config) << delay_config("echo", 4, 3, 64, 1).dump();
+  serve.signal(SIGHUP);
+  ASSERT_TRUE(eventually([&] { return delay()["params"]["jitter_ms"] == 1.0; })) << serve.err();
+  const int at_switch = answered;
+  ASSERT_TRUE(eventually([&] { return answered > at_switch + 20; }));
+  loading = false;
+  for (auto& c : clients) c.join();
+  EXPECT_EQ(failed, 0) << "no request failed during the switch";
+  EXPECT_NE(serve.err().find("replaced by the new config"), std::string::npos) << serve.err();
+  EXPECT_NE(serve.err().find("changed in place: delay clones 2 -> 3"), std::string::npos);
+
+  std::ofstream(config) << "{ not json";
+  serve.signal(SIGHUP);
+  ASSERT_TRUE(eventually([&] {
+    return serve.err().find("the configs do not load, nothing changed") != std::string::npos;
+  }));
+  expect_echo(port, "still", 7);
+  serve.signal(SIGTERM);
+  EXPECT_EQ(serve.wait_exit(), 0) << serve.err();
+  fs::remove_all(dir);
 }
 
 }  // namespace

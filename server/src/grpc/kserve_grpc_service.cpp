@@ -95,8 +95,8 @@ grpc::Status KServeGrpcService::ModelReady(grpc::ServerContext* context,
                                            const inference::ModelReadyRequest* request,
                                            inference::ModelReadyResponse* response) {
   return rpc(service_, "ModelReady", [&] {
-    const Model& model = service_.model(request->name(), authorization(*context));
-    response->set_ready(service_.model_ready(model));
+    const auto model = service_.model(request->name(), authorization(*context));
+    response->set_ready(service_.model_ready(*model));
   });
 }
 
@@ -117,7 +117,7 @@ grpc::Status KServeGrpcService::ModelMetadata(grpc::ServerContext* context,
                                               inference::ModelMetadataResponse* response) {
   return rpc(service_, "ModelMetadata", [&] {
     const nlohmann::json metadata =
-        service_.model(request->name(), authorization(*context)).metadata();
+        service_.model(request->name(), authorization(*context))->metadata();
     response->set_name(metadata["name"].get<std::string>());
     for (const auto& version : metadata["versions"])
       response->add_versions(version.get<std::string>());

@@ -143,6 +143,18 @@ HttpServer::HttpServer(ServerOptions options, CodecRegistry codecs)
 
 HttpServer::~HttpServer() { stop(); }
 
+std::string HttpServer::update(std::unique_ptr<Pipeline> pipeline, ModelOptions options) {
+  {
+    std::lock_guard lock(impl_->mutex);
+    if (impl_->state == State::kCreated) {
+      const std::string name = pipeline ? pipeline->name() : "";
+      impl_->service.add(std::move(pipeline), options);
+      return "model '" + name + "': added";
+    }
+  }
+  return impl_->service.update(std::move(pipeline), options);
+}
+
 void HttpServer::add(std::unique_ptr<Pipeline> pipeline, ModelOptions options) {
   std::lock_guard lock(impl_->mutex);
   if (impl_->state != State::kCreated) throw Error("HttpServer::add: the server was started");

@@ -2,13 +2,16 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <charconv>
+#include <chrono>
 #include <memory>
 #include <utility>
 #include <vector>
 
 #include "admin.hpp"
 #include "cellflow/error.hpp"
+#include "config_change.hpp"
 #include "http_error.hpp"
 
 #ifndef CELLFLOW_VERSION
@@ -82,39 +85,69 @@ InferenceService::InferenceService(CodecRegistry codecs, std::string api_key)
     : codecs_(std::move(codecs)), api_key_(std::move(api_key)) {}
 
 InferenceService::~InferenceService() {
-  for (const auto& [name, model] : models_) metrics_.untrack(model->pipeline());
+  for (auto& thread : retiring_)
+    if (thread.joinable()) thread.join();
+  for (const auto& model : all_models()) metrics_.untrack(model->pipeline());
+}
+
+std::vector<std::shared_ptr<Model>> InferenceService::all_models() const {
+  std::shared_lock lock(models_mutex_);
+  std::vector<std::shared_ptr<Model>> models;
+  for (const auto& [name, model] : models_) models.push_back(model);
+  return models;
+}
+
+void InferenceService::check_servable(const Pipeline& pipeline) const {
+  std::vector<std::string> problems;
+  if (pipeline.inputs().empty()) {
+    problems.push_back("pipeline '" + pipeline.name() +
+                       "' exposes no inputs: a stream pipeline cannot serve requests");
+  }
+  for (std::string& problem : missing_codecs(pipeline, codecs_)) {
+    problems.push_back("pipeline '" + pipeline.name() + "': no codec for " + problem);
+  }
+  if (!problems.empty()) throw Error(std::move(problems));
+}
+
+void InferenceService::track(const std::shared_ptr<Model>& model) {
+  const Model* tracked = model.get();
+  metrics_.track(model->pipeline(), [tracked] { return tracked->pending(); });
 }
 
 void InferenceService::add(std::unique_ptr<Pipeline> pipeline, ModelOptions options) {
   if (!pipeline) throw Error("HttpServer::add: null pipeline");
   const std::string name = pipeline->name();
-  std::vector<std::string> problems;
-  if (models_.count(name) != 0) problems.push_back("model '" + name + "' is already served");
-  if (pipeline->inputs().empty()) {
-    problems.push_back("pipeline '" + name +
-                       "' exposes no inputs: a stream pipeline cannot serve requests");
+  if (std::shared_lock lock(models_mutex_); models_.count(name) != 0) {
+    std::vector<std::string> problems{"model '" + name + "' is already served"};
+    try {
+      check_servable(*pipeline);
+    } catch (const Error& error) {
+      problems.insert(problems.end(), error.problems().begin(), error.problems().end());
+    }
+    throw Error(std::move(problems));
   }
-  for (std::string& problem : missing_codecs(*pipeline, codecs_)) {
-    problems.push_back("pipeline '" + name + "': no codec for " + problem);
-  }
-  if (!problems.empty()) throw Error(std::move(problems));
-  auto model = std::make_unique<Model>(std::move(pipeline), options, codecs_);
-  const Model* tracked = model.get();
-  metrics_.track(model->pipeline(), [tracked] { return tracked->pending(); });
+  check_servable(*pipeline);
+  auto model = std::make_shared<Model>(std::move(pipeline), options, codecs_);
+  track(model);
+  std::unique_lock lock(models_mutex_);
   models_.emplace(name, std::move(model));
+}
+
+bool InferenceService::start_model(Model& model) {
+  std::shared_ptr<PipelineObserver> observer = metrics_.observer_for(model.name());
+  if (trace_)
+    observer = std::make_shared<Observers>(
+        std::vector<std::shared_ptr<PipelineObserver>>{observer, trace_->observer(model.name())});
+  model.set_trace(trace_);
+  return model.start(std::move(observer));
 }
 
 bool InferenceService::start_models() {
   bool all = true;
-  for (auto& [name, model] : models_) {
+  for (const auto& model : all_models()) {
     if (drain_.closed()) return false;  // stopping: do not open what is about to be closed
-    std::shared_ptr<PipelineObserver> observer = metrics_.observer_for(name);
-    if (trace_)
-      observer = std::make_shared<Observers>(
-          std::vector<std::shared_ptr<PipelineObserver>>{observer, trace_->observer(name)});
-    model->set_trace(trace_);
-    if (model->start(std::move(observer))) {
-      spdlog::info("model '{}' is ready", name);
+    if (start_model(*model)) {
+      spdlog::info("model '{}' is ready", model->name());
     } else {
       spdlog::error("{}", model->failure());
       all = false;
@@ -124,23 +157,80 @@ bool InferenceService::start_models() {
   return all;
 }
 
+std::string InferenceService::update(std::unique_ptr<Pipeline> pipeline, ModelOptions options) {
+  if (!pipeline) throw Error("HttpServer::update: null pipeline");
+  check_servable(*pipeline);
+  std::lock_guard updating(update_mutex_);
+  const std::string name = pipeline->name();
+  std::shared_ptr<Model> old;
+  if (std::shared_lock lock(models_mutex_); models_.count(name) != 0) old = models_.at(name);
+  if (!old) {
+    auto model = std::make_shared<Model>(std::move(pipeline), options, codecs_);
+    if (!start_model(*model)) throw Error(model->failure());
+    track(model);
+    std::unique_lock lock(models_mutex_);
+    models_.emplace(name, std::move(model));
+    return "model '" + name + "': added";
+  }
+  const ConfigChange change = compare_configs(old->pipeline().describe(), pipeline->describe());
+  const bool same_options = old->options().max_pending == options.max_pending &&
+                            old->options().timeout == options.timeout;
+  if (change.structural || !same_options || !old->ready())
+    return replace(old, std::move(pipeline), options);
+  for (const auto& [path, clones] : change.clones) old->pipeline().scale(path, clones);
+  for (const auto& [path, param, value] : change.params)
+    old->pipeline().set_param(path, param, value);
+  std::string done;
+  for (const auto& line : change.summary) done += (done.empty() ? "" : "; ") + line;
+  return "model '" + name + "': " + (done.empty() ? "unchanged" : "changed in place: " + done);
+}
+
+// The new pipeline opens beside the old one; once it is ready, requests go to it, and the old
+// one stops when the requests it admitted are answered (requests hold their model).
+std::string InferenceService::replace(const std::shared_ptr<Model>& old,
+                                      std::unique_ptr<Pipeline> pipeline, ModelOptions options) {
+  const std::string name = old->name();
+  auto fresh = std::make_shared<Model>(std::move(pipeline), options, codecs_);
+  if (!start_model(*fresh))
+    throw Error("model '" + name + "': the new config failed to start, the running one keeps " +
+                "serving: " + fresh->failure());
+  metrics_.untrack(old->pipeline());
+  track(fresh);
+  {
+    std::unique_lock lock(models_mutex_);
+    models_[name] = fresh;
+  }
+  // Not ready first: a request that takes a ticket from now on backs out before using it.
+  old->retire();
+  retiring_.emplace_back([old] {
+    while (old->pending() > 0) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    old->stop();
+  });
+  return "model '" + name + "': replaced by the new config (the old pipeline stops once its " +
+         "requests are answered)";
+}
+
 std::map<std::string, std::string> InferenceService::failed_models() const {
   std::map<std::string, std::string> failed;
-  for (const auto& [name, model] : models_)
-    if (std::string failure = model->failure(); !failure.empty()) failed.emplace(name, failure);
+  for (const auto& model : all_models())
+    if (std::string failure = model->failure(); !failure.empty())
+      failed.emplace(model->name(), failure);
   return failed;
 }
 
 bool InferenceService::ready() const {
   if (!live_ || drain_.closed()) return false;
-  for (const auto& [name, model] : models_) {
-    if (!model->ready()) return false;
-  }
-  return true;
+  const auto models = all_models();
+  return std::all_of(models.begin(), models.end(), [](const auto& m) { return m->ready(); });
 }
 
 void InferenceService::stop_models() {
-  for (auto& [name, model] : models_) model->stop();
+  {
+    std::lock_guard updating(update_mutex_);
+    for (auto& thread : retiring_)
+      if (thread.joinable()) thread.join();
+  }
+  for (const auto& model : all_models()) model->stop();
 }
 
 nlohmann::json InferenceService::description() {
@@ -166,10 +256,12 @@ void InferenceService::authorize(std::string_view authorization) const {
       401, authorization.empty() ? "missing API key (Authorization: Bearer)" : "invalid API key");
 }
 
-Model& InferenceService::model(std::string_view name, std::string_view authorization) const {
+std::shared_ptr<Model> InferenceService::model(std::string_view name,
+                                               std::string_view authorization) const {
   authorize(authorization);
+  std::shared_lock lock(models_mutex_);
   const auto found = models_.find(name);
-  if (found != models_.end()) return *found->second;
+  if (found != models_.end()) return found->second;
   std::string known;
   for (const auto& [model, unused] : models_) known += (known.empty() ? "" : ", ") + model;
   throw HttpError(404, "unknown model '" + std::string(name) + "' (models: " + known + ")");
@@ -181,18 +273,34 @@ bool InferenceService::model_ready(const Model& model) const {
 
 void InferenceService::infer(std::string_view name, std::string_view authorization,
                              const Model::Parse& parse, const Model::Respond& respond) {
-  Model& served = model(name, authorization);
+  std::shared_ptr<Model> served = model(name, authorization);
   if (!drain_.enter()) throw HttpError(503, "server is shutting down");
   struct Leave {
     RequestDrain& drain;
     ~Leave() { drain.leave(); }
   } leave{drain_};
-  try {
-    served.infer(parse, respond);
-  } catch (const HttpError& error) {
-    log_failure(served.name(), error.status(), error.what());
-    throw;
+  for (;;) {
+    try {
+      return served->infer(parse, respond);
+    } catch (const HttpError& error) {
+      if (auto next = successor(*served, error)) {
+        served = std::move(next);
+        continue;
+      }
+      log_failure(served->name(), error.status(), error.what());
+      throw;
+    }
   }
+}
+
+// A model replaced (update) between a request's lookup and its admission refuses it with 503
+// before reading it: its successor answers instead.
+std::shared_ptr<Model> InferenceService::successor(const Model& served,
+                                                   const HttpError& error) const {
+  if (error.status() != 503 || drain_.closed()) return nullptr;
+  std::shared_lock lock(models_mutex_);
+  const auto found = models_.find(served.name());
+  return found != models_.end() && found->second.get() != &served ? found->second : nullptr;
 }
 
 std::shared_ptr<Model::Call> InferenceService::infer_async(std::string_view name,
@@ -200,18 +308,26 @@ std::shared_ptr<Model::Call> InferenceService::infer_async(std::string_view name
                                                            const Model::Parse& parse,
                                                            Model::Respond respond,
                                                            Model::Done done) {
-  Model& served = model(name, authorization);
+  std::shared_ptr<Model> served = model(name, authorization);
   if (!drain_.enter()) throw HttpError(503, "server is shutting down");
-  auto finished = [this, &served, done = std::move(done)](std::exception_ptr error) {
-    log_async_failure(served.name(), error);
+  auto finished = [this, name = served->name(), done = std::move(done)](std::exception_ptr error) {
+    log_async_failure(name, error);
     done(error);
     drain_.leave();
   };
   try {
-    return served.infer_async(parse, std::move(respond), std::move(finished));
+    for (;;) {
+      try {
+        return served->infer_async(parse, respond, finished);
+      } catch (const HttpError& error) {
+        auto next = successor(*served, error);
+        if (!next) throw;
+        served = std::move(next);
+      }
+    }
   } catch (const HttpError& error) {
     drain_.leave();
-    log_failure(served.name(), error.status(), error.what());
+    log_failure(served->name(), error.status(), error.what());
     throw;
   } catch (...) {
     drain_.leave();
@@ -221,15 +337,15 @@ std::shared_ptr<Model::Call> InferenceService::infer_async(std::string_view name
 
 Reply InferenceService::model_metadata(std::string_view name,
                                        std::string_view authorization) const {
-  return answer([&] { return Reply::json(200, model(name, authorization).metadata()); });
+  return answer([&] { return Reply::json(200, model(name, authorization)->metadata()); });
 }
 
 Reply InferenceService::model_ready(std::string_view name, std::string_view authorization) const {
   return answer([&] {
-    const Model& served = model(name, authorization);
-    const bool is_ready = model_ready(served);
-    nlohmann::json body = {{"name", served.name()}, {"ready", is_ready}};
-    if (std::string failure = served.failure(); !failure.empty()) body["error"] = failure;
+    const auto served = model(name, authorization);
+    const bool is_ready = model_ready(*served);
+    nlohmann::json body = {{"name", served->name()}, {"ready", is_ready}};
+    if (std::string failure = served->failure(); !failure.empty()) body["error"] = failure;
     return Reply::json(is_ready ? 200 : 503, body);
   });
 }
@@ -245,9 +361,9 @@ nlohmann::json InferenceService::statistics(std::string_view name,
   nlohmann::json models = nlohmann::json::array();
   if (name.empty()) {
     authorize(authorization);
-    for (const auto& [unused, served] : models_) models.push_back(statistics_of(*served));
+    for (const auto& served : all_models()) models.push_back(statistics_of(*served));
   } else {
-    models.push_back(statistics_of(model(name, authorization)));
+    models.push_back(statistics_of(*model(name, authorization)));
   }
   return models;
 }
@@ -282,19 +398,19 @@ Reply InferenceService::infer(std::string_view name, std::string_view authorizat
 
 Reply InferenceService::pipeline_description(std::string_view name,
                                              std::string_view authorization) const {
-  return answer([&] { return Reply::json(200, admin::describe(model(name, authorization))); });
+  return answer([&] { return Reply::json(200, admin::describe(*model(name, authorization))); });
 }
 
 Reply InferenceService::set_clones(std::string_view name, std::string_view path,
                                    std::string_view authorization, std::string_view body) {
   return answer(
-      [&] { return Reply::json(200, admin::set_clones(model(name, authorization), path, body)); });
+      [&] { return Reply::json(200, admin::set_clones(*model(name, authorization), path, body)); });
 }
 
 Reply InferenceService::set_params(std::string_view name, std::string_view path,
                                    std::string_view authorization, std::string_view body) {
   return answer(
-      [&] { return Reply::json(200, admin::set_params(model(name, authorization), path, body)); });
+      [&] { return Reply::json(200, admin::set_params(*model(name, authorization), path, body)); });
 }
 
 Reply InferenceService::metrics_text() const {

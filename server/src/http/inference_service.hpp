@@ -6,9 +6,13 @@
 #include <atomic>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
+#include <shared_mutex>
 #include <string>
 #include <string_view>
+#include <thread>
+#include <vector>
 
 #include "api_key.hpp"
 #include "cellflow/codecs/codec.hpp"
@@ -28,6 +32,12 @@ class InferenceService {
 
   /// Throws Error listing every problem: duplicate name, no exposed inputs, ports without codec.
   void add(std::unique_ptr<Pipeline> pipeline, ModelOptions options);
+  /// A new config for a model while serving (SIGHUP). Clone counts and live params that differ
+  /// are applied in place; any other change starts the new pipeline beside the old one, switches
+  /// requests to it once it is ready, and retires the old one when its requests are answered (no
+  /// request fails). A new name is added. Returns what it did, for the log. Throws Error when the
+  /// new pipeline is invalid or fails to start: the old one keeps serving. One at a time.
+  std::string update(std::unique_ptr<Pipeline> pipeline, ModelOptions options);
   std::size_t model_count() const { return models_.size(); }
   /// Traces every model's cells into `trace` too (set before start_models).
   void set_trace(std::shared_ptr<ChromeTrace> trace) { trace_ = std::move(trace); }
@@ -77,7 +87,7 @@ class InferenceService {
   /// The transport-independent core the REST routes use and other transports (gRPC) call:
   /// each throws HttpError (401 no API key, 404 unknown model, 503 stopping, and those of
   /// Model::infer).
-  Model& model(std::string_view name, std::string_view authorization) const;
+  std::shared_ptr<Model> model(std::string_view name, std::string_view authorization) const;
   /// Ready and no stop begun.
   bool model_ready(const Model& model) const;
   /// Inference with the graceful-stop drain around Model::infer; failures are logged.
@@ -95,12 +105,22 @@ class InferenceService {
 
  private:
   nlohmann::json statistics_of(const Model& model) const;
+  std::vector<std::shared_ptr<Model>> all_models() const;
+  void check_servable(const Pipeline& pipeline) const;  // no inputs, missing codecs
+  void track(const std::shared_ptr<Model>& model);
+  std::shared_ptr<Model> successor(const Model& served, const HttpError& error) const;
+  bool start_model(Model& model);
+  std::string replace(const std::shared_ptr<Model>& old, std::unique_ptr<Pipeline> pipeline,
+                      ModelOptions options);
 
   CodecRegistry codecs_;
   ApiKey api_key_;
   Metrics metrics_;
   std::shared_ptr<ChromeTrace> trace_;
-  std::map<std::string, std::unique_ptr<Model>, std::less<>> models_;
+  std::map<std::string, std::shared_ptr<Model>, std::less<>> models_;  // under models_mutex_
+  mutable std::shared_mutex models_mutex_;
+  std::mutex update_mutex_;            // one update at a time
+  std::vector<std::thread> retiring_;  // replaced models finishing their requests; update_mutex_
   RequestDrain drain_;
   std::atomic<bool> live_{false};
   std::atomic<bool> started_{false};

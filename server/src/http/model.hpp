@@ -27,13 +27,15 @@
 
 namespace cellflow::server {
 
-class Model {
+class Model : public std::enable_shared_from_this<Model> {
  public:
   /// `codecs` must outlive the model. ModelOptions::max_pending 0 becomes 2 x max_in_flight.
   Model(std::unique_ptr<Pipeline> pipeline, ModelOptions options, const CodecRegistry& codecs);
 
   const std::string& name() const { return pipeline_->name(); }
   const Pipeline& pipeline() const { return *pipeline_; }
+  /// The options it was given (max_pending 0 stays 0 here).
+  const ModelOptions& options() const { return options_; }
   /// For the admin routes: rescale and set live params (both thread-safe while running).
   Pipeline& pipeline() { return *pipeline_; }
   /// Opens every cell and clone (may take long) with the pipeline's own RunOptions plus
@@ -47,6 +49,8 @@ class Model {
   std::string failure() const;
   /// Not ready any more; completes the items in flight and closes the cells. Idempotent.
   void stop();
+  /// Not ready any more (it was replaced): it admits no new request, and those it admitted go on.
+  void retire() { ready_ = false; }
   /// Requests admitted and not yet answered.
   std::size_t pending() const { return admission_.pending(); }
   nlohmann::json metadata() const;

@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <vector>
@@ -18,6 +19,7 @@ struct Model::Call {
   using Clock = std::chrono::steady_clock;
 
   Model* model = nullptr;
+  std::shared_ptr<Model> owner;  // keeps a replaced model alive while its request runs
   std::mutex mutex;
   bool finished = false;  // guarded by mutex
   std::optional<Admission::Ticket> ticket;

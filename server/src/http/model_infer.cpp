@@ -41,8 +41,11 @@ std::shared_ptr<Model::Call> Model::infer_async(const Parse& parse, Respond resp
     throw HttpError(429, "model '" + name() + "' has " + std::to_string(admission_.limit()) +
                              " requests pending; try again later");
   }
+  // Retired (replaced by a new config) since the check above: the caller turns to its successor.
+  if (!ready()) throw HttpError(503, "model '" + name() + "' was replaced; try again");
   auto call = std::make_shared<Call>();
   call->model = this;
+  call->owner = shared_from_this();
   call->ticket.emplace(std::move(*ticket));
   call->start = Clock::now();
   call->respond = std::move(respond);

@@ -15,6 +15,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <functional>
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -66,6 +67,13 @@ class HttpServer {
   /// every problem: duplicate model name, a stream pipeline (no exposed inputs), ports whose
   /// type has no codec.
   void add(std::unique_ptr<Pipeline> pipeline, ModelOptions options = {});
+  /// While serving: a new config for a model. Clone counts and live params that differ are
+  /// applied in place; any other change (cells, connections, fixed params, ModelOptions) opens
+  /// the new pipeline beside the old one, switches requests to it once it is ready, and stops
+  /// the old one when the requests it admitted are answered: no request fails. A new name is
+  /// added. Returns what it did ("model 'faces': changed in place: detect clones 2 -> 4").
+  /// Throws Error when the new pipeline is invalid or fails to open: the old one keeps serving.
+  std::string update(std::unique_ptr<Pipeline> pipeline, ModelOptions options = {});
   /// Binds and serves. Pipelines are started in the background; /v2/health/ready answers 503
   /// until all of them are. Returns the bound port. Throws Error when binding fails.
   int start();
@@ -93,11 +101,13 @@ class HttpServer {
 
 /// Starts `server`, prints "listening on http://<host>:<port>" on stdout (and "listening on
 /// grpc://<host>:<port>" when it serves gRPC), serves until SIGINT or
-/// SIGTERM, then stops gracefully and returns the signal's number. Call it from main() before
-/// starting threads of your own: it blocks both signals in the calling thread so that every
+/// SIGTERM, then stops gracefully and returns the signal's number. On SIGHUP it calls `reload`
+/// (e.g. reading the configs again and calling update()), then serves on. Call it from main()
+/// before starting threads of your own: it blocks both signals in the calling thread so that every
 /// thread created afterwards leaves them to it. When every model fails to open, it stops the
 /// server and throws Error listing each model's reason; models that fail while others serve
 /// are logged and answered 503 with their reason.
-int serve_until_signal(HttpServer& server, const std::string& host = "127.0.0.1");
+int serve_until_signal(HttpServer& server, const std::string& host = "127.0.0.1",
+                       const std::function<void()>& reload = {});
 
 }  // namespace cellflow::server
