@@ -119,8 +119,9 @@ class PassInt final : public cellflow::Cell {
 
 // Runs a started stream pipeline whose exposed output "y" holds T; times run() only.
 template <class T>
-double time_stream(const std::string& variant, cellflow::Pipeline& p, const Options& o) {
-  p.start({.max_in_flight = o.max_in_flight});
+double time_stream(const std::string& variant, cellflow::Pipeline& p, const Options& o,
+                   std::shared_ptr<cellflow::PipelineObserver> observer = nullptr) {
+  p.start({.max_in_flight = o.max_in_flight, .observer = std::move(observer)});
   long delivered = 0, out_of_order = 0;
   const auto start = Clock::now();
   p.run([&](cellflow::Result&& r) {
@@ -136,7 +137,9 @@ double time_stream(const std::string& variant, cellflow::Pipeline& p, const Opti
   return elapsed;
 }
 
-double run_cellflow_int(const Options& o) {
+// `trace`: every cell's span of every item goes to a Chrome trace (into /dev/null: the cost of
+// making and writing the events, not of the disk).
+double run_cellflow_int(const Options& o, bool trace = false) {
   cellflow::Pipeline p{"overhead_int"};
   auto& src = p.add<IntSource>("src", {{"count", o.items}});
   auto& a = p.add<PassInt>("a");
@@ -146,7 +149,9 @@ double run_cellflow_int(const Options& o) {
   p.connect(a.out, b.in);
   p.connect(b.out, c.in);
   p.expose(c.out, "y");
-  return time_stream<int>("cellflow_int", p, o);
+  if (!trace) return time_stream<int>("cellflow_int", p, o);
+  cellflow::ChromeTrace chrome("/dev/null");
+  return time_stream<int>("cellflow_int_traced", p, o, chrome.observer("overhead_int"));
 }
 
 double run_cellflow_json(const Options& o) {
@@ -285,6 +290,10 @@ void print_ratios(const std::vector<Variant>& variants, const Options& o) {
   print_ratio("request_callback_4threads/request_callback_1thread",
               items_per_second(variants[4], o) / items_per_second(variants[3], o),
               best_items_per_second(variants[4], o) / best_items_per_second(variants[3], o), 1.0);
+  // Tracing on (issue 14): what a span per item per cell costs; off, cellflow_int is the figure.
+  print_ratio("cellflow_int_traced/cellflow_int",
+              items_per_second(variants[6], o) / items_per_second(variants[1], o),
+              best_items_per_second(variants[6], o) / best_items_per_second(variants[1], o), 0.0);
   for (std::size_t i = 1; i < 3; ++i) {
     const Variant& v = variants[i];
     print_ratio(v.name + "/pypipeline", items_per_second(v, o) / kPyPipelineItemsPerSecond,
@@ -318,6 +327,7 @@ void run_all(const Options& o) {
        [](const Options& x) { return run_request_callback(x, 4); },
        {}},
       {"request_future_4threads", [](const Options& x) { return run_request_future(x, 4); }, {}},
+      {"cellflow_int_traced", [](const Options& x) { return run_cellflow_int(x, true); }, {}},
   };
   for (int rep = 0; rep < o.reps; ++rep) {
     for (auto& v : variants) v.seconds.push_back(v.run(o));

@@ -108,7 +108,7 @@ function clonesText(clones, busy) {
 }
 
 const COLUMNS = ['cell', 'items/s', 'p50 ms', 'p99 ms', 'queue wait ms', 'queue depth', 'clones',
-                 'busy', 'failures', 'dropped', ''];
+                 'busy', 'failures', 'dropped', 'workers', ''];
 
 function drawTable(section, name, description) {
   const table = element('table', {}, section);
@@ -192,11 +192,14 @@ async function pollModel(name, model) {
   const slowest = shown.reduce((a, b) => (b.load > (a?.load ?? 0.05) ? b : a), null);
   for (const {cell, rate, busy} of shown) {
     const waitMs = cell.items ? cell.queue_wait_ns / cell.items / 1e6 : 0;
+    // Remote clones (issue 8): the live worker processes serving them.
+    const workers = cell.remote?.workers ? cell.remote.workers.length : '–';
     const node = model.nodes.get(cell.path);
     if (node) {
       node.rate.textContent = `${rate.toFixed(1)} items/s`;
       node.time.textContent = `p50 ${ms(cell.compute_p50_ms)} ms · p99 ${ms(cell.compute_p99_ms)} ms`;
-      node.load.textContent = `queue ${cell.queue_depth} · ` + clonesText(cell.clones, busy);
+      node.load.textContent = `queue ${cell.queue_depth} · ` + clonesText(cell.clones, busy) +
+                              (workers === '–' ? '' : ` · ${workers} workers`);
       node.group.classList.toggle('bottleneck', slowest?.cell === cell);
     }
     const row = model.rows.get(cell.path);
@@ -204,7 +207,8 @@ async function pollModel(name, model) {
     const values = {'items/s': rate.toFixed(1), 'p50 ms': ms(cell.compute_p50_ms),
                     'p99 ms': ms(cell.compute_p99_ms), 'queue wait ms': waitMs.toFixed(2),
                     'queue depth': cell.queue_depth, clones: cell.clones || 'plain',
-                    busy: busy.toFixed(2), failures: cell.failures, dropped: cell.dropped};
+                    busy: busy.toFixed(2), failures: cell.failures, dropped: cell.dropped,
+                    workers};
     for (const [column, value] of Object.entries(values)) row.cells[column].textContent = value;
     row.row.classList.toggle('bottleneck', slowest?.cell === cell);
   }
