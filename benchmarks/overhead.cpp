@@ -137,10 +137,7 @@ double time_stream(const std::string& variant, cellflow::Pipeline& p, const Opti
   return elapsed;
 }
 
-// `trace`: every cell's span of every item goes to a Chrome trace (into /dev/null: the cost of
-// making and writing the events, not of the disk).
-double run_cellflow_int(const Options& o, bool trace = false) {
-  cellflow::Pipeline p{"overhead_int"};
+cellflow::Pipeline& build_int_chain(cellflow::Pipeline& p, const Options& o) {
   auto& src = p.add<IntSource>("src", {{"count", o.items}});
   auto& a = p.add<PassInt>("a");
   auto& b = p.add<PassInt>("b");
@@ -149,9 +146,21 @@ double run_cellflow_int(const Options& o, bool trace = false) {
   p.connect(a.out, b.in);
   p.connect(b.out, c.in);
   p.expose(c.out, "y");
-  if (!trace) return time_stream<int>("cellflow_int", p, o);
+  return p;
+}
+
+double run_cellflow_int(const Options& o) {
+  cellflow::Pipeline p{"overhead_int"};
+  return time_stream<int>("cellflow_int", build_int_chain(p, o), o);
+}
+
+// Every cell's span of every item into a Chrome trace (written to /dev/null: the cost of making
+// and writing the events, not of the disk).
+double run_cellflow_int_traced(const Options& o) {
+  cellflow::Pipeline p{"overhead_int"};
   cellflow::ChromeTrace chrome("/dev/null");
-  return time_stream<int>("cellflow_int_traced", p, o, chrome.observer("overhead_int"));
+  return time_stream<int>("cellflow_int_traced", build_int_chain(p, o), o,
+                          chrome.observer("overhead_int"));
 }
 
 double run_cellflow_json(const Options& o) {
@@ -327,7 +336,7 @@ void run_all(const Options& o) {
        [](const Options& x) { return run_request_callback(x, 4); },
        {}},
       {"request_future_4threads", [](const Options& x) { return run_request_future(x, 4); }, {}},
-      {"cellflow_int_traced", [](const Options& x) { return run_cellflow_int(x, true); }, {}},
+      {"cellflow_int_traced", run_cellflow_int_traced, {}},
   };
   for (int rep = 0; rep < o.reps; ++rep) {
     for (auto& v : variants) v.seconds.push_back(v.run(o));
