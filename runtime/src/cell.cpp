@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
+#include "cellflow/batch.hpp"
 #include "cellflow/error.hpp"
 #include "cellflow/param.hpp"
 #include "cellflow/pipeline.hpp"
@@ -25,6 +26,16 @@ std::string name_problem(const std::string& name) {
 }
 
 Cell::~Cell() = default;
+
+void Cell::process_batch(BatchContext& batch) {
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    try {
+      process(batch[i]);
+    } catch (...) {
+      batch.fail(i, std::current_exception());
+    }
+  }
+}
 
 void Cell::configure(const nlohmann::json& params) {
   if (auto problems = assign_params(params); !problems.empty()) throw Error(std::move(problems));

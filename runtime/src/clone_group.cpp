@@ -7,7 +7,12 @@
 namespace cellflow::detail {
 
 CloneGroup::CloneGroup(const Plan& plan, const UnitPlan& unit, PipelineObserver* observer)
-    : plan_(plan), unit_(unit), observer_(observer) {}
+    : plan_(plan),
+      unit_(unit),
+      batch_(unit.child != nullptr && unit.child->batch && unit.leaves.size() == 1 && !unit.whole
+                 ? &*unit.child->batch
+                 : nullptr),
+      observer_(observer) {}
 
 CloneGroup::~CloneGroup() { stop(); }
 
@@ -127,8 +132,7 @@ int CloneGroup::threads_per_clone() const {
 
 void CloneGroup::work(Clone& clone) {
   for (;;) {
-    Queued next;
-    std::chrono::nanoseconds waited{0};
+    std::vector<Queued> next;
     int threads = 1;
     {
       std::unique_lock lock(queue_mutex_);
@@ -139,13 +143,40 @@ void CloneGroup::work(Clone& clone) {
         return;
       }
       if (queue_.empty()) return;  // stopping, and nothing left
-      next = std::move(queue_.front());
-      if (observer_) waited = std::chrono::steady_clock::now() - next.since;
-      queue_.pop_front();
+      next = take(lock, clone);
       threads = threads_per_clone();
     }
-    clone.budget.run(threads, [&] { run(clone, next, waited); });
+    if (batch_) {
+      clone.budget.run(threads, [&] { run_batch(clone, next); });
+      continue;
+    }
+    const auto waited =
+        observer_ ? std::chrono::steady_clock::now() - next[0].since : std::chrono::nanoseconds(0);
+    clone.budget.run(threads, [&] { run(clone, next[0], waited); });
   }
+}
+
+std::vector<CloneGroup::Queued> CloneGroup::take(std::unique_lock<std::mutex>& lock,
+                                                 const Clone& clone) {
+  std::vector<Queued> taken;
+  const auto pop = [&] {
+    taken.push_back(std::move(queue_.front()));
+    queue_.pop_front();
+  };
+  pop();
+  if (!batch_) return taken;
+  const auto deadline = std::chrono::steady_clock::now() +
+                        std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                            std::chrono::duration<double, std::milli>(batch_->max_delay_ms));
+  for (;;) {
+    while (!queue_.empty() && taken.size() < batch_->max_size) pop();
+    if (batch_->satisfied(taken.size()) || stopping_ || clone.retiring) break;
+    if (queue_changed_.wait_until(lock, deadline) == std::cv_status::timeout) {
+      while (!queue_.empty() && taken.size() < batch_->max_size) pop();
+      break;
+    }
+  }
+  return taken;
 }
 
 void CloneGroup::run(Clone& clone, const Queued& work, std::chrono::nanoseconds waited) {
@@ -160,9 +191,35 @@ void CloneGroup::run(Clone& clone, const Queued& work, std::chrono::nanoseconds 
   const std::size_t leaf = unit_.leaves[0];
   run_leaf_call(plan_.leaves[leaf], *clone.cells[leaf - unit_.first_leaf], frame, clone.index,
                 work.call, work.split->outputs[work.call], observer_, waited);
+  done_with(work);
+}
+
+// One process_batch call over the batch's calls (a batched unit is one cell); then each item
+// moves on once its calls are done.
+void CloneGroup::run_batch(Clone& clone, std::vector<Queued>& batch) {
+  const std::size_t leaf = unit_.leaves[0];
+  const LeafPlan& plan = plan_.leaves[leaf];
+  const auto now = std::chrono::steady_clock::now();
+  std::vector<BatchItem> items;
+  for (Queued& work : batch) {
+    auto* outputs = work.split ? &work.split->outputs[work.call] : nullptr;
+    if (outputs) outputs->resize(plan.prototype->outputs().size());
+    // An item whose plain inputs hold no value makes no call (as run_leaf would not).
+    if (!work.split && calls_for(plan, *work.frame) == 0) continue;
+    items.push_back({work.frame, work.call, outputs, now - work.since});
+  }
+  run_leaf_batch(plan, *clone.cells[leaf - unit_.first_leaf], items, clone.index, observer_);
+  for (const Queued& work : batch) {
+    if (!work.split) release_inputs(plan, *work.frame);
+    done_with(work);
+  }
+}
+
+void CloneGroup::done_with(const Queued& work) {
+  if (!work.split) return finish(work.frame);
   if (work.split->remaining.fetch_sub(1, std::memory_order_acq_rel) != 1) return;
-  assemble(*work.split, frame);  // the last call of the item to finish puts it back together
-  finish(&frame);
+  assemble(*work.split, *work.frame);  // the last call of the item to finish puts it together
+  finish(work.frame);
 }
 
 // One call through the nested pipeline's exposed ports; its leaves' reads are all released, so

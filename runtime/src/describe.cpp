@@ -86,6 +86,7 @@ json describe_child(const detail::Structure::Child& child, const detail::Structu
   }
   if (child.sync) out["sync"] = child.sync->to_json();
   if (child.queue) out["queue"] = child.queue->to_json();
+  if (child.batch) out["batch"] = child.batch->to_json();
   for (const auto& [input, queue] : child.queues) out["queues"][input] = queue.to_json();
   if (cell.is_pipeline())
     out["pipeline"] = describe_level(static_cast<const Pipeline&>(cell), running);

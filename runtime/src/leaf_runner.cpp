@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <limits>
+#include <memory>
 #include <stdexcept>
 
+#include "cellflow/batch.hpp"
 #include "detail/live_params.hpp"
 
 namespace cellflow::detail {
@@ -170,6 +172,67 @@ void run_leaf_call(const LeafPlan& leaf, Cell& instance, Frame& frame, int clone
     failed = true;
   }
   report(observer, leaf, clone_index, frame, start, queue_wait, failed);
+}
+
+namespace {
+
+// The items of one batch, each through its own LeafContext.
+class LeafBatch final : public BatchContext {
+ public:
+  LeafBatch(const LeafPlan& leaf, Cell& instance, std::vector<BatchItem*> items, int clone_index)
+      : leaf_(leaf), items_(std::move(items)) {
+    for (BatchItem* item : items_) {
+      contexts_.push_back(
+          std::make_unique<LeafContext>(leaf, instance, *item->frame, clone_index, item->outputs));
+      contexts_.back()->index = item->call;
+    }
+  }
+  std::size_t size() const override { return items_.size(); }
+  Context& operator[](std::size_t item) override { return *contexts_.at(item); }
+  void fail(std::size_t item, std::exception_ptr error) override {
+    items_.at(item)->frame->fail(leaf_.path, std::move(error));
+  }
+  void fail_all(const std::exception_ptr& error) {
+    for (BatchItem* item : items_) item->frame->fail(leaf_.path, error);
+  }
+  BatchItem& item(std::size_t i) { return *items_[i]; }
+
+ private:
+  const LeafPlan& leaf_;
+  std::vector<BatchItem*> items_;
+  std::vector<std::unique_ptr<LeafContext>> contexts_;
+};
+
+}  // namespace
+
+void run_leaf_batch(const LeafPlan& leaf, Cell& instance, std::vector<BatchItem>& items,
+                    int clone_index, PipelineObserver* observer) {
+  std::vector<BatchItem*> live;
+  for (BatchItem& item : items) {
+    if (item.frame->failed.load(std::memory_order_acquire)) continue;
+    // Live params: the batch runs with the values of its newest item.
+    if (leaf.live) leaf.live->apply(instance, item.frame->info.seq);
+    live.push_back(&item);
+  }
+  if (live.empty()) return;
+  LeafBatch batch(leaf, instance, std::move(live), clone_index);
+  const auto start = std::chrono::steady_clock::now();
+  try {
+    instance.process_batch(batch);
+  } catch (...) {
+    batch.fail_all(std::current_exception());
+  }
+  if (!observer) return;
+  const auto compute = std::chrono::steady_clock::now() - start;
+  const auto share = compute / static_cast<long>(batch.size());
+  observer->on_batch(leaf.path, clone_index, batch.size());
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    const BatchItem& item = batch.item(i);
+    const bool failed = item.frame->failed.load(std::memory_order_acquire);
+    observer->on_cell(leaf.path, clone_index, share, item.waited, failed);
+    observer->on_span({leaf.path, clone_index, item.frame->info.seq, item.frame->stream, start,
+                       compute, item.waited, failed});
+  }
 }
 
 void release_inputs(const LeafPlan& leaf, Frame& frame) {

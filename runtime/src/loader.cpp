@@ -69,7 +69,7 @@ class Loader {
     if (!entry.is_object()) return problems_.push_back(path + ": expected an object");
     static const std::set<std::string> kKnown = {"name",   "type",         "pipeline", "params",
                                                  "clones", "clone_params", "threads",  "remote",
-                                                 "sync",   "queue",        "queues"};
+                                                 "sync",   "queue",        "queues",   "batch"};
     for (const auto& [key, value] : entry.items())
       if (!kKnown.count(key)) problems_.push_back(path + "." + key + ": unknown key");
     if (!entry.contains("name") || !entry["name"].is_string())
@@ -84,6 +84,11 @@ class Loader {
                  scale_of(entry, path));
     if (entry.contains("sync"))
       pipeline.set_sync(name, Sync::from_json(entry["sync"], path + ".sync", problems_));
+    if (entry.contains("batch")) {
+      const std::size_t before = problems_.size();
+      const Batch batch = Batch::from_json(entry["batch"], path + ".batch", problems_);
+      if (problems_.size() == before) pipeline.set_batch(name, batch);
+    }
     if (entry.contains("queue")) add_queue(pipeline, name, entry["queue"], path + ".queue", "");
     if (entry.contains("queues")) {
       if (!entry["queues"].is_object())

@@ -55,7 +55,8 @@ Cell& Pipeline::add(std::string name, CellFactory factory, const nlohmann::json&
                         scale.has_value(),
                         std::nullopt,
                         std::nullopt,
-                        {}});
+                        {},
+                        std::nullopt});
   return ref;
 }
 
@@ -261,6 +262,17 @@ void Pipeline::set_queue(std::string_view path, Queue queue, std::string_view in
     entry->queue = queue;
   else
     entry->queues[std::string(input)] = queue;
+}
+
+void Pipeline::set_batch(std::string_view path, Batch batch) {
+  Cell& target = cell(path);
+  if (target.parent()->running())
+    throw Error("pipeline '" + target.parent()->name() + "' is running: cannot batch '" +
+                std::string(path) + "' after start()");
+  if (batch.max_size == 0)
+    throw Error("cell '" + target.path() + "': a batch needs a max_size of at least 1");
+  const_cast<Structure::Child*>(target.parent()->impl_->structure.find(target))->batch =
+      std::move(batch);
 }
 
 std::optional<Sync> Pipeline::sync_of(const Cell& child) const {

@@ -144,6 +144,29 @@ void check_scale(const Pipeline& p, const Structure& s, std::vector<std::string>
   for (const auto& child : s.children) check_prototype(child, out);
 }
 
+// A batch needs a cell that runs batches: one with a batch entry point, fed items (not a
+// source), one call per item (not a synchroniser's tuples), here (not on remote clones).
+void check_batches(const Structure& s, std::vector<std::string>& out) {
+  for (const auto& child : s.children) {
+    if (!child.batch) continue;
+    const Cell& cell = *child.cell;
+    const std::string where = "cell '" + cell.path() + "': ";
+    if (cell.is_pipeline())
+      out.push_back(where +
+                    "a batch applies to a cell, not to a nested pipeline; give it to the "
+                    "cell inside that runs batches");
+    else if (!cell.batches())
+      out.push_back(where + "its type has no batch entry point (process_batch): remove " +
+                    "\"batch\", or implement process_batch and batches()");
+    if (cell.is_source()) out.push_back(where + "a source cannot run in batches");
+    if (child.sync) out.push_back(where + "a synchronised cell cannot run in batches");
+    if (child.scale.remote > 0)
+      out.push_back(where +
+                    "batches on remote clones are not supported yet; batch it in the "
+                    "workers' config instead");
+  }
+}
+
 // zip_sources pairs the sources of the whole run: only the top-level pipeline can say so.
 void check_sources(const Pipeline& p, std::vector<std::string>& out) {
   if (p.parent() != nullptr && p.zip_sources())
@@ -184,6 +207,7 @@ void collect_problems(const Pipeline& p, std::vector<std::string>& out) {
   check_coverage(p, s, out);
   check_cycles(p, s, out);
   check_scale(p, s, out);
+  check_batches(s, out);
   check_sources(p, out);
   check_streams(p, out);
 }

@@ -58,7 +58,8 @@ class PlanBuilder {
         add_leaves(static_cast<const Pipeline&>(*cell), std::nullopt);
         chain_.pop_back();
       } else if (own_unit && (!cell->is_pipeline() || child.scaled)) {
-        const bool cloned = (child.scaled || !chain_.empty()) && !cell->is_source();
+        // A batched cell runs as a clone group: its clones take batches from one queue.
+        const bool cloned = (child.scaled || child.batch || !chain_.empty()) && !cell->is_source();
         UnitPlan u{cell->path(),
                    plan_.leaves.size(),
                    0,

@@ -27,6 +27,7 @@ namespace cellflow {
 
 class Pipeline;
 class ParamBase;
+class BatchContext;
 namespace detail {
 struct CellAccess;
 }
@@ -46,6 +47,12 @@ class Cell {
   virtual void open() {}
   /// Handle one item: read inputs with ctx.get/take, emit with ctx.emit.
   virtual void process(Context& ctx) = 0;
+  /// True when the cell implements process_batch, so that it can be given a Batch policy.
+  virtual bool batches() const { return false; }
+  /// Handle several items at once (dynamic batching, see cellflow/batch.hpp): batch[i] is item
+  /// i's context. Emit per item; batch.fail(i, error) fails item i only, and throwing fails the
+  /// whole batch (each of its items).
+  virtual void process_batch(BatchContext& batch);
   /// A live parameter (declared with cellflow::kLive) took a new value from
   /// Pipeline::set_param. Called on the thread that runs this instance, between two items, before
   /// the first item that sees the value: rebuild what depends on it here.

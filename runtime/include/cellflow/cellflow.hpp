@@ -1,6 +1,7 @@
 // Umbrella header.
 #pragma once
 
+#include "cellflow/batch.hpp"
 #include "cellflow/cell.hpp"
 #include "cellflow/cell_runner.hpp"
 #include "cellflow/context.hpp"

@@ -37,6 +37,9 @@ class PipelineObserver {
                        const char* /*reason*/) {}
   /// The same work as on_cell, with the item's identity and start time (called right after it).
   virtual void on_span(const CellSpan& /*span*/) {}
+  /// A batched cell ran `size` items in one process_batch call (then on_cell for each item, with
+  /// its share of the time).
+  virtual void on_batch(const std::string& /*cell*/, int /*clone*/, std::size_t /*size*/) {}
 };
 
 /// Several observers as one (e.g. metrics and a trace): each call goes to each, in order.
@@ -53,6 +56,9 @@ class Observers final : public PipelineObserver {
   }
   void on_span(const CellSpan& span) override {
     for (const auto& o : observers_) o->on_span(span);
+  }
+  void on_batch(const std::string& cell, int clone, std::size_t size) override {
+    for (const auto& o : observers_) o->on_batch(cell, clone, size);
   }
 
  private:

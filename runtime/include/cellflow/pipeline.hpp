@@ -31,6 +31,7 @@
 #include <utility>
 #include <vector>
 
+#include "cellflow/batch.hpp"
 #include "cellflow/cell.hpp"
 #include "cellflow/observer.hpp"
 #include "cellflow/queue.hpp"
@@ -128,6 +129,11 @@ class Pipeline : public Cell {
   /// Bounds the items waiting in front of the cell at `path` (every input, or only `input`; an
   /// input of its own only matters on a synchronised cell, whose inputs wait apart).
   void set_queue(std::string_view path, Queue queue, std::string_view input = "");
+  /// Runs the cell at `path` in batches (Cell::process_batch): see cellflow/batch.hpp. It becomes
+  /// a clone group (1 clone unless it has a ScaleUp). A cell without a batch entry point, a
+  /// nested pipeline, a source, a synchronised cell or remote clones given a batch is a build
+  /// error naming it. Throws Error for an unknown path or while running.
+  void set_batch(std::string_view path, Batch batch);
 
   /// Type-checked connection: mismatched T does not compile.
   template <class T>

@@ -7,7 +7,9 @@
 // unit (an upstream cell emitted N values), its N process() calls are queued separately so free
 // clones run them in parallel; their outputs are put back together in value order before the item
 // moves on. A dropping queue (UnitPlan::queue) bounds the items waiting for a free clone: the
-// item it drops leaves at once, skipping the unit, and the sequencer keeps it in its place.
+// item it drops leaves at once, skipping the unit, and the sequencer keeps it in its place. A
+// batched unit (its child has a Batch) takes up to max_size waiting calls at once, waiting at
+// most max_delay for more while the batch is below a preferred size.
 #pragma once
 
 #include <atomic>
@@ -22,6 +24,7 @@
 #include <thread>
 #include <vector>
 
+#include "cellflow/batch.hpp"
 #include "cellflow/cell.hpp"
 #include "cellflow/observer.hpp"
 #include "detail/frame.hpp"
@@ -87,7 +90,11 @@ class CloneGroup {
     std::chrono::steady_clock::time_point since;
   };
   void work(Clone& clone);
+  // Under queue_mutex_ (`lock`), with the queue not empty: the next call, or a batch of them.
+  std::vector<Queued> take(std::unique_lock<std::mutex>& lock, const Clone& clone);
   void run(Clone& clone, const Queued& work, std::chrono::nanoseconds waited);
+  void run_batch(Clone& clone, std::vector<Queued>& batch);
+  void done_with(const Queued& work);  // the call is done: the item moves on once complete
   void run_whole(Clone& clone, Frame& frame, std::chrono::nanoseconds waited);
   void assemble(Split& split, Frame& frame) const;
   int free_index() const;
@@ -97,6 +104,7 @@ class CloneGroup {
 
   const Plan& plan_;
   const UnitPlan& unit_;
+  const Batch* batch_;  // a batched unit's policy, else null
   Emit emit_;
   Drop drop_;
   std::mutex resize_mutex_;  // one resize at a time

@@ -35,6 +35,22 @@ void run_leaf_call(const LeafPlan& leaf, Cell& instance, Frame& frame, int clone
                    std::size_t index, std::vector<std::vector<Value>>& outputs,
                    PipelineObserver* observer, std::chrono::nanoseconds queue_wait);
 
+/// One item of a batch: call `call` of `frame` (the value at that index of each plain input),
+/// emitting to `outputs` (a split item's call) or, when null, into the frame.
+struct BatchItem {
+  Frame* frame;
+  std::size_t call = 0;
+  std::vector<std::vector<Value>>* outputs = nullptr;
+  std::chrono::nanoseconds waited{0};  // for a free clone
+};
+
+/// Runs the leaf's process_batch once over `items` (those whose frame has not failed). A failed
+/// item (BatchContext::fail) fails its frame only; an exception fails every item's frame. With
+/// an observer: each item's share of the time (on_cell, on_span) and the batch (on_batch). Does
+/// not release the input slots.
+void run_leaf_batch(const LeafPlan& leaf, Cell& instance, std::vector<BatchItem>& items,
+                    int clone_index, PipelineObserver* observer);
+
 /// The leaf is done reading `frame`: releases its input slots.
 void release_inputs(const LeafPlan& leaf, Frame& frame);
 

@@ -21,6 +21,7 @@ struct Pipeline::Structure {
     std::optional<Sync> sync;  // a synchronised cell: its inputs come from other streams
     std::optional<Queue> queue;           // every input
     std::map<std::string, Queue> queues;  // per input, by name
+    std::optional<Batch> batch;           // dynamic batching (Cell::process_batch)
   };
   struct Connection {
     const PortBase* from;  // a child's output, or this pipeline's own input

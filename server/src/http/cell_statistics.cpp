@@ -23,6 +23,7 @@ using Buckets = std::vector<std::pair<double, std::uint64_t>>;
 struct Collected {
   std::map<std::string, std::map<int, Counts>> clones;
   std::map<std::string, std::uint64_t> queue_wait_ns;
+  std::map<std::string, std::pair<std::uint64_t, double>> batches;  // count, items in them
   std::map<std::string, Buckets> compute_buckets;
 };
 
@@ -95,6 +96,9 @@ Collected collect(const CellFamilies& families, const std::string& pipeline) {
   each(*families.queue_wait, pipeline, [&](const std::string& cell, int, const auto& m) {
     c.queue_wait_ns[cell] += to_ns(m.histogram.sample_sum);
   });
+  each(*families.batch_size, pipeline, [&](const std::string& cell, int, const auto& m) {
+    c.batches[cell] = {m.histogram.sample_count, m.histogram.sample_sum};
+  });
   return c;
 }
 
@@ -139,6 +143,11 @@ nlohmann::json unit_entry(const CellStats& unit, const Collected& c) {
   entry["compute_p50_ms"] = quantile_ms(compute, 0.5);
   entry["compute_p99_ms"] = quantile_ms(compute, 0.99);
   entry["dropped"] = unit.dropped;
+  // A batched cell: process_batch calls (Triton's execution count) and their mean size.
+  if (const auto b = c.batches.find(unit.path); b != c.batches.end() && b->second.first > 0) {
+    entry["batches"] = b->second.first;
+    entry["mean_batch_size"] = b->second.second / static_cast<double>(b->second.first);
+  }
   if (!unit.status.is_null()) entry["remote"] = unit.status;  // e.g. a remote queue's workers
   return entry;
 }

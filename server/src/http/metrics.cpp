@@ -43,6 +43,10 @@ detail::CellFamilies make_cell_families(std::shared_ptr<prometheus::Registry> re
                        "Values a bounded queue or a synchroniser dropped unused, by cell, input "
                        "and reason (queue_full, unmatched, stale, superseded, unused).")
                    .Register(*registry);
+  f.batch_size = &prometheus::BuildHistogram()
+                      .Name("cellflow_batch_size")
+                      .Help("Items per batch of a batched cell (its _count: batches run), by cell.")
+                      .Register(*registry);
   f.registry = std::move(registry);
   return f;
 }

@@ -31,6 +31,12 @@ void MetricsObserver::on_drop(const std::string& cell, const std::string& input,
       .Increment();
 }
 
+void MetricsObserver::on_batch(const std::string& cell, int, std::size_t size) {
+  static const prometheus::Histogram::BucketBoundaries sizes = {1, 2, 4, 8, 16, 32, 64, 128};
+  families_.batch_size->Add({{"pipeline", pipeline_}, {"cell", cell}}, sizes)
+      .Observe(static_cast<double>(size));
+}
+
 MetricsObserver::Series MetricsObserver::series(const std::string& cell, int clone) {
   {
     std::shared_lock lock(mutex_);

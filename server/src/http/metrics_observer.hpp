@@ -32,6 +32,7 @@ struct CellFamilies {
   prometheus::Family<prometheus::Histogram>* compute = nullptr;
   prometheus::Family<prometheus::Histogram>* queue_wait = nullptr;
   prometheus::Family<prometheus::Counter>* dropped = nullptr;
+  prometheus::Family<prometheus::Histogram>* batch_size = nullptr;
 };
 
 class MetricsObserver final : public PipelineObserver {
@@ -43,6 +44,9 @@ class MetricsObserver final : public PipelineObserver {
   /// cellflow_dropped_total{pipeline, cell, input, reason}: rare next to on_cell (a drop is an
   /// item a queue or synchroniser let go unused), so the family's own lock is enough.
   void on_drop(const std::string& cell, const std::string& input, const char* reason) override;
+  /// cellflow_batch_size{pipeline, cell}: items per process_batch call (its _count is the number
+  /// of batches). Once per batch, so the family's own lock is enough.
+  void on_batch(const std::string& cell, int clone, std::size_t size) override;
 
  private:
   /// One (cell, clone)'s series; the metrics live as long as the registry.

@@ -9,7 +9,9 @@
 namespace cellflow::cells {
 
 /// Passes its input through after sleep_ms (± uniform jitter_ms, never below 0). With busy=true it
-/// spins the CPU for that long instead of sleeping (simulates compute-bound work).
+/// spins the CPU for that long instead of sleeping (simulates compute-bound work). Batched
+/// ("batch" in its config), a batch of n items takes sleep_ms + per_item_ms x n (± jitter_ms),
+/// the cost model of a network that runs a batch faster than its items one by one.
 class Delay final : public Cell {
  public:
   Input<nlohmann::json> in{*this, "in"};
@@ -18,11 +20,17 @@ class Delay final : public Cell {
   Param<double> jitter_ms{*this, "jitter_ms", 0.0, "uniform random ± milliseconds added per item"};
   Param<bool> busy{*this, "busy", false, "spin the CPU instead of sleeping"};
   Param<std::int64_t> seed{*this, "seed", 0, "jitter random seed (0: random)"};
+  Param<double> per_item_ms{*this, "per_item_ms", 0.0, "batched: milliseconds per item of a batch",
+                            at_least(0)};
 
   void open() override;
   void process(Context& ctx) override;
+  bool batches() const override { return true; }
+  void process_batch(BatchContext& batch) override;
 
  private:
+  void wait(double ms);
+
   std::mt19937_64 rng_;
 };
 
