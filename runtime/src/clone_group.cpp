@@ -168,13 +168,10 @@ std::vector<CloneGroup::Queued> CloneGroup::take(std::unique_lock<std::mutex>& l
   const auto deadline = std::chrono::steady_clock::now() +
                         std::chrono::duration_cast<std::chrono::steady_clock::duration>(
                             std::chrono::duration<double, std::milli>(batch_->max_delay_ms));
-  for (;;) {
+  for (bool timed_out = false;;) {
     while (!queue_.empty() && taken.size() < batch_->max_size) pop();
-    if (batch_->satisfied(taken.size()) || stopping_ || clone.retiring) break;
-    if (queue_changed_.wait_until(lock, deadline) == std::cv_status::timeout) {
-      while (!queue_.empty() && taken.size() < batch_->max_size) pop();
-      break;
-    }
+    if (timed_out || batch_->satisfied(taken.size()) || stopping_ || clone.retiring) break;
+    timed_out = queue_changed_.wait_until(lock, deadline) == std::cv_status::timeout;
   }
   return taken;
 }

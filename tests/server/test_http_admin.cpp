@@ -100,8 +100,9 @@ TEST_F(HttpAdmin, RefusalsHaveExactStatusesAndSayWhatToDo) {
          {"clones: expected an integer from 1 to", "got 0"});
   expect("/v2/models/echo/cells/delay/clones", R"({"clones": "many"})", 400, {"got \"many\""});
   expect("/v2/models/echo/cells/delay/clones", "four", 400, {"JSON object like {\"clones\": 4}"});
-  expect("/v2/models/echo/cells/delay/params", R"({"nope": 1})", 400,
-         {"cell 'delay' has no param 'nope' (params: busy, jitter_ms, per_item_ms, seed, sleep_ms)"});
+  expect(
+      "/v2/models/echo/cells/delay/params", R"({"nope": 1})", 400,
+      {"cell 'delay' has no param 'nope' (params: busy, jitter_ms, per_item_ms, seed, sleep_ms)"});
   expect("/v2/models/echo/cells/delay/params", R"({"jitter_ms": 5})", 409,
          {"param 'jitter_ms' of cell 'delay' is not live", "live params: sleep_ms"});
   expect("/v2/models/echo/cells/delay/params", R"({"sleep_ms": "slow"})", 400, {"sleep_ms"});
