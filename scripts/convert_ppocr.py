@@ -10,6 +10,14 @@ OpenCV 4.6 cv::dnn, with an equivalent graph:
   4. Rank-3 affine tails, x -> Mul(gamma) -> Add(beta) (LayerNorm) and x -> MatMul(W) -> Add(b)
      (linear layers), become Reshape(x, [-1, C]) -> Gemm -> Reshape back: 4.6 applies a constant
      Mul/Add over axis 1 and fails on them.
+  5. rec only: the batch dimension becomes free ("batch"): the constant shapes of Reshapes that
+     start with the batch's 1 start with -1 instead (any other -1 replaced by its inferred size),
+     so TextRecognizer reads several pieces of text in one forward pass. Squeeze nodes become
+     Reshapes to their output shape with a -1 batch (4.6's Squeeze of the attention's q, k, v
+     slices keeps an axis once the batch is above 1). A broadcasting Mul/Sub/Div/Add of two
+     computed tensors (the squeeze-excite scale, LayerNorm's x - mean and / std) runs with the
+     batch folded into axis 1 ([1, N*C, ...] by [1, N*C, 1...]): 4.6 runs it as a Scale layer,
+     whose weights must not have a batch dimension.
 
 Usage: convert_ppocr.py det|rec SOURCE.onnx DEST.onnx
 Needs Debian's python3-onnx (run it with /usr/bin/python3). Exits non-zero with a message on any
@@ -208,6 +216,67 @@ def set_output_shapes(model):
         output.CopyFrom(known)
 
 
+def free_batch(model):
+    """Step 5. Returns how many Reshapes and Squeezes were rewritten."""
+    g = model.graph
+    shapes, values = inferred_shapes(model), constant_values(g)
+    rewritten = 0
+    for k, n in enumerate(g.node):
+        if n.op_type == 'Squeeze':
+            out = shapes.get(n.output[0])
+            if not out or out[0] != 1:
+                raise ValueError(f'Squeeze {n.name}: output shape {out} does not start with batch')
+            name = f'squeeze_{k}_any_batch'
+            g.initializer.append(numpy_helper.from_array(np.array([-1] + out[1:], np.int64), name))
+            n.CopyFrom(helper.make_node('Reshape', [n.input[0], name], [n.output[0]],
+                                        name=f'squeeze_{k}_as_reshape'))
+            rewritten += 1
+            continue
+        shape = values.get(n.input[1]) if n.op_type == 'Reshape' else None
+        if shape is None or shape.ndim != 1 or len(shape) < 2 or shape[0] != 1:
+            continue
+        if n.output[0] not in shapes:
+            raise ValueError(f'cannot infer the shape of {n.output[0]}')
+        name = f'{n.output[0]}_any_batch'
+        g.initializer.append(
+            numpy_helper.from_array(np.array([-1] + shapes[n.output[0]][1:], np.int64), name))
+        n.input[1] = name
+        rewritten += 1
+    rewritten += fold_batch_into_broadcasts(g, shapes, values)
+    for v in list(g.input[:1]) + list(g.output):
+        v.type.tensor_type.shape.dim[0].Clear()
+        v.type.tensor_type.shape.dim[0].dim_param = 'batch'
+    del g.value_info[:]
+    return rewritten
+
+
+def fold_batch_into_broadcasts(g, shapes, values):
+    """Step 5's broadcasting ops: a, b -> Reshape each to [1, -1, rest] -> op -> Reshape back."""
+    nodes, folded = [], 0
+    for k, n in enumerate(g.node):
+        ins = list(n.input)
+        a, b = (shapes.get(x) for x in ins) if len(ins) == 2 else (None, None)
+        if (n.op_type not in ('Mul', 'Sub', 'Div', 'Add') or any(x in values for x in ins)
+                or not a or not b or a == b or a[0] != 1 or b[0] != 1 or len(a) != len(b)):
+            nodes.append(n)
+            continue
+        p = f'broadcast_{k}'
+        for i, shape in enumerate((a, b)):
+            g.initializer.append(
+                numpy_helper.from_array(np.array([1, -1] + shape[2:], np.int64), f'{p}_in{i}'))
+            nodes.append(helper.make_node('Reshape', [ins[i], f'{p}_in{i}'], [f'{p}_{i}'],
+                                          name=f'{p}_reshape_in{i}'))
+        out = [max(x, y) for x, y in zip(a, b)]
+        g.initializer.append(numpy_helper.from_array(np.array([-1] + out[1:], np.int64), p + '_out'))
+        nodes.append(helper.make_node(n.op_type, [p + '_0', p + '_1'], [p + '_op'], name=p))
+        nodes.append(helper.make_node('Reshape', [p + '_op', p + '_out'], [n.output[0]],
+                                      name=p + '_reshape_out'))
+        folded += 1
+    del g.node[:]
+    g.node.extend(nodes)
+    return folded
+
+
 def check(model):
     """What OpenCV 4.6 rejects must be gone."""
     left = [n.name or n.op_type for n in model.graph.node
@@ -227,12 +296,13 @@ def convert(kind, source, dest):
     check(model)
     if kind == 'rec' and gemms == 0:
         raise ValueError('no LayerNorm/linear tail found: not a PP-OCRv4 recognizer?')
+    shape = [d.dim_value for d in model.graph.output[0].type.tensor_type.shape.dim]
+    batch_free = free_batch(model) if kind == 'rec' else 0
     tmp = dest + '.tmp'
     onnx.save(model, tmp)
     os.replace(tmp, dest)
-    shape = [d.dim_value for d in model.graph.output[0].type.tensor_type.shape.dim]
-    print(f'{dest}: {folded} nodes folded, {gemms} affine tails as Gemm, output {shape}',
-          file=sys.stderr)
+    print(f'{dest}: {folded} nodes folded, {gemms} affine tails as Gemm, {batch_free} reshapes '
+          f'batch-free, output {shape}', file=sys.stderr)
 
 
 def main():

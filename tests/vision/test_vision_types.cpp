@@ -28,7 +28,10 @@ TEST(Models, EnvironmentVariableChoosesTheDirectory) {
   const std::string saved = before ? before : "";
   setenv("CELLFLOW_MODELS", "/tmp/cellflow-models-test", 1);
   EXPECT_EQ(models_dir(), "/tmp/cellflow-models-test");
-  if (before) setenv("CELLFLOW_MODELS", saved.c_str(), 1); else unsetenv("CELLFLOW_MODELS");
+  if (before)
+    setenv("CELLFLOW_MODELS", saved.c_str(), 1);
+  else
+    unsetenv("CELLFLOW_MODELS");
 }
 
 TEST(Models, MissingOpenCvDataNamesThePackage) {

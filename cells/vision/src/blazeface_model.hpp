@@ -2,7 +2,8 @@
 // cv::dnn, from a BGR image of any size to face boxes in that image's pixels. Private to
 // cellflow::vision (used by FaceDetector).
 //
-// Input: 1x256x256x3 float NHWC, RGB scaled to [0, 1] (measured on opencv-doc's samples: with
+// Input: Nx256x256x3 float NHWC (any N: scripts/convert_blazeface.py makes the batch dimension
+// free), RGB scaled to [0, 1] (measured on opencv-doc's samples: with
 // [-1, 1] the same faces score the same but text and logos rise above 0.5). The image is
 // letterboxed (aspect kept, centered, black padding), as MediaPipe does.
 #pragma once
@@ -25,9 +26,12 @@ class BlazeFaceModel {
   /// at nms_threshold, best first, boxes clipped to the image, label "face".
   std::vector<Detection> detect(const cv::Mat& bgr, float score_threshold, float nms_threshold);
 
- private:
-  cv::Mat input_blob(const cv::Mat& bgr, cv::Rect content);
+  /// detect() for each image, in one forward pass over a batch of them; the same faces as one
+  /// detect() per image.
+  std::vector<std::vector<Detection>> detect(const std::vector<cv::Mat>& bgr_images,
+                                             float score_threshold, float nms_threshold);
 
+ private:
   cv::dnn::Net net_;
   std::vector<std::string> output_names_;
 };

@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "blazeface_model.hpp"
+#include "cellflow/batch.hpp"
 #include "cellflow/error.hpp"
 #include "cellflow/vision/models.hpp"
 
@@ -80,6 +81,26 @@ void FaceDetector::process(Context& ctx) {
                     : detect_haar(impl_->haar, bgr, *scale_factor, *min_neighbors, *min_size);
   sort_best_first(found.items);
   ctx.emit(faces, std::move(found));
+}
+
+void FaceDetector::process_batch(BatchContext& batch) {
+  if (!impl_->blazeface) return Cell::process_batch(batch);
+  std::vector<std::size_t> readable;  // items whose image can be read, in batch order
+  std::vector<cv::Mat> images;
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    try {
+      images.push_back(bgr_input(batch[i].get(image)));
+      readable.push_back(i);
+    } catch (const std::exception&) {
+      batch.fail(i, std::current_exception());
+    }
+  }
+  auto found = impl_->blazeface->detect(images, static_cast<float>(*score_threshold),
+                                        static_cast<float>(*nms_threshold));
+  for (std::size_t k = 0; k < readable.size(); ++k) {
+    sort_best_first(found[k]);
+    batch[readable[k]].emit(faces, Detections{std::move(found[k]), images[k].size()});
+  }
 }
 
 void FaceDetector::close() { impl_.reset(); }

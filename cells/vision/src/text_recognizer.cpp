@@ -6,6 +6,7 @@
 #include <opencv2/imgproc.hpp>
 #include <stdexcept>
 
+#include "cellflow/batch.hpp"
 #include "cellflow/error.hpp"
 #include "cellflow/vision/models.hpp"
 #include "ctc_decode.hpp"
@@ -21,8 +22,8 @@ constexpr int kInputHeight = 48;
 constexpr int kInputWidth = 320;
 
 // The crop scaled to the input height keeping its aspect ratio (squeezed if still too wide),
-// normalized to [-1, 1] as PaddleOCR does and zero-padded on the right.
-cv::Mat input_blob(const cv::Mat& crop) {
+// normalized to [-1, 1] as PaddleOCR does and zero-padded on the right: one HxW CV_32FC3 image.
+cv::Mat input_image(const cv::Mat& crop) {
   const double aspect = static_cast<double>(crop.cols) / crop.rows;
   const int width = std::clamp(static_cast<int>(std::ceil(kInputHeight * aspect)), 1, kInputWidth);
   cv::Mat resized;
@@ -30,8 +31,11 @@ cv::Mat input_blob(const cv::Mat& crop) {
   resized.convertTo(resized, CV_32FC3, 2.0 / 255, -1.0);
   cv::copyMakeBorder(resized, resized, 0, 0, 0, kInputWidth - width, cv::BORDER_CONSTANT,
                      cv::Scalar::all(0));
-  return cv::dnn::blobFromImage(resized);
+  return resized;
 }
+
+// The pieces of text one forward pass reads at most (bounds the blob: 1.8 MB per 10 pieces).
+constexpr std::size_t kMaxPiecesPerPass = 32;
 
 // Trims spaces at both ends (pieces of a long line may start or end inside a word gap).
 std::string trimmed(const std::string& text) {
@@ -42,37 +46,88 @@ std::string trimmed(const std::string& text) {
 
 }  // namespace
 
+// A crop to read: its pieces (one unless it is wider than the input at height 48).
+struct Line {
+  cv::Mat bgr;
+  std::vector<detail::CropPiece> pieces;
+};
+
 struct TextRecognizer::Impl {
   cv::dnn::Net net;
   std::vector<std::string> charset;
 
-  detail::Decoded read(const cv::Mat& bgr) {
-    net.setInput(input_blob(bgr));
-    const cv::Mat output = net.forward();  // 1 x steps x classes
-    if (output.dims != 3 || output.size[2] != static_cast<int>(charset.size()))
-      throw std::runtime_error("the recognizer's output does not match the character list (" +
-                               std::to_string(charset.size()) + " classes)");
-    return detail::ctc_greedy_decode(output.reshape(1, {output.size[1], output.size[2]}), charset);
+  Line split(const cv::Mat& bgr) const {
+    return {bgr, detail::split_at_gaps(bgr, bgr.rows * kInputWidth / kInputHeight)};
   }
 
-  // A crop wider than the input (at height 48) is read in pieces cut at word gaps.
-  detail::Decoded read_line(const cv::Mat& bgr) {
-    const int fits = bgr.rows * kInputWidth / kInputHeight;
-    detail::Decoded line;
-    float score_sum = 0;
-    for (const auto& piece : detail::split_at_gaps(bgr, fits)) {
-      const detail::Decoded part = read(bgr.colRange(piece.columns));
-      const std::string text = trimmed(part.text);
-      if (text.empty()) continue;
-      if (!line.text.empty()) line.text += piece.after_space ? " " : "";
-      line.text += text;
-      score_sum += part.score * static_cast<float>(part.characters);
-      line.characters += part.characters;
+  // Every piece of every line read in as few forward passes as fit, one row per piece.
+  std::vector<detail::Decoded> read(const std::vector<cv::Mat>& pieces) {
+    std::vector<detail::Decoded> decoded;
+    for (std::size_t first = 0; first < pieces.size(); first += kMaxPiecesPerPass) {
+      const std::size_t last = std::min(pieces.size(), first + kMaxPiecesPerPass);
+      std::vector<cv::Mat> images;
+      for (std::size_t i = first; i < last; ++i) images.push_back(input_image(pieces[i]));
+      net.setInput(cv::dnn::blobFromImages(images));
+      const cv::Mat output = net.forward();  // pieces x steps x classes
+      if (output.dims != 3 || output.size[0] != static_cast<int>(images.size()) ||
+          output.size[2] != static_cast<int>(charset.size()))
+        throw std::runtime_error(
+            "the recognizer's output does not match the character list (" +
+            std::to_string(charset.size()) +
+            " classes) and its batch: re-run scripts/fetch-models.sh, which converts it");
+      for (int row = 0; row < output.size[0]; ++row)
+        decoded.push_back(
+            detail::ctc_greedy_decode(cv::Mat(output.size[1], output.size[2], CV_32F,
+                                              const_cast<float*>(output.ptr<float>(row))),
+                                      charset));
     }
-    if (line.characters > 0) line.score = score_sum / static_cast<float>(line.characters);
-    return line;
+    return decoded;
+  }
+
+  // Each line's text, from its pieces read together with every other line's.
+  std::vector<detail::Decoded> read_lines(const std::vector<Line>& lines) {
+    std::vector<cv::Mat> pieces;
+    for (const Line& line : lines)
+      for (const auto& piece : line.pieces) pieces.push_back(line.bgr.colRange(piece.columns));
+    const std::vector<detail::Decoded> parts = read(pieces);
+    std::vector<detail::Decoded> texts;
+    std::size_t next = 0;
+    for (const Line& line : lines) {
+      texts.push_back(joined(line, parts, next));
+      next += line.pieces.size();
+    }
+    return texts;
+  }
+
+  // The pieces' texts from `first` on, joined (a space where the cut fell in a word gap).
+  static detail::Decoded joined(const Line& line, const std::vector<detail::Decoded>& parts,
+                                std::size_t first) {
+    detail::Decoded text;
+    float score_sum = 0;
+    for (std::size_t k = 0; k < line.pieces.size(); ++k) {
+      const detail::Decoded& part = parts[first + k];
+      const std::string piece_text = trimmed(part.text);
+      if (piece_text.empty()) continue;
+      if (!text.text.empty()) text.text += line.pieces[k].after_space ? " " : "";
+      text.text += piece_text;
+      score_sum += part.score * static_cast<float>(part.characters);
+      text.characters += part.characters;
+    }
+    if (text.characters > 0) text.score = score_sum / static_cast<float>(text.characters);
+    return text;
   }
 };
+
+namespace {
+
+// The word read from a region, unless it scores below `min_score`.
+void emit_word(Context& ctx, const Output<Word>& word, double min_score, detail::Decoded decoded,
+               const cv::Rect& box) {
+  if (decoded.score < min_score) return;
+  ctx.emit(word, Word{std::move(decoded.text), decoded.score, box});
+}
+
+}  // namespace
 
 TextRecognizer::TextRecognizer() = default;
 TextRecognizer::~TextRecognizer() = default;
@@ -86,9 +141,27 @@ void TextRecognizer::open() {
 
 void TextRecognizer::process(Context& ctx) {
   const TextRegion& in = ctx.get(region);
-  detail::Decoded decoded = impl_->read_line(detail::as_bgr(in.crop, "text region crop"));
-  if (decoded.score < *min_score) return;
-  ctx.emit(word, Word{std::move(decoded.text), decoded.score, in.box});
+  detail::Decoded decoded =
+      impl_->read_lines({impl_->split(detail::as_bgr(in.crop, "text region crop"))}).front();
+  emit_word(ctx, word, *min_score, std::move(decoded), in.box);
+}
+
+void TextRecognizer::process_batch(BatchContext& batch) {
+  std::vector<std::size_t> readable;  // items whose crop can be read, in batch order
+  std::vector<Line> lines;
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    try {
+      lines.push_back(impl_->split(detail::as_bgr(batch[i].get(region).crop, "text region crop")));
+      readable.push_back(i);
+    } catch (const std::exception&) {
+      batch.fail(i, std::current_exception());
+    }
+  }
+  auto texts = impl_->read_lines(lines);
+  for (std::size_t k = 0; k < readable.size(); ++k) {
+    Context& ctx = batch[readable[k]];
+    emit_word(ctx, word, *min_score, std::move(texts[k]), ctx.get(region).box);
+  }
 }
 
 void TextRecognizer::close() { impl_.reset(); }

@@ -25,6 +25,7 @@ namespace cellflow::vision {
 ///   param nms_threshold: blazeface: a box overlapping a better one with IoU above this is dropped,
 ///       in [0, 1] (default 0.3; live). Live params can be set while running (Pipeline::set_param,
 ///       the admin route POST /v2/models/{name}/cells/{path}/params)
+///   batch: accepts a "batch" policy (dynamic batching, cellflow/batch.hpp)
 ///   param scale_factor: haar: pyramid step, > 1 (default 1.1)
 ///   param min_neighbors: haar: overlapping hits needed per face, >= 0 (default 3)
 ///   param min_size: haar: smallest face side in pixels, >= 0 (default 30)
@@ -52,6 +53,10 @@ class FaceDetector final : public Cell {
 
   void open() override;
   void process(Context& ctx) override;
+  /// blazeface: one forward pass over the batch's images (the same faces as one image at a
+  /// time); an image that cannot be read fails its item only. haar: one image at a time.
+  bool batches() const override { return true; }
+  void process_batch(BatchContext& batch) override;
   void close() override;
 
  private:

@@ -7,7 +7,7 @@
 // Params: model (default "ppocr/rec.onnx"), keys (default "ppocr/keys.txt"), min_score (0: keep
 // every word, including empty ones). The crop is scaled to height 48 for a 320 wide input; a
 // longer crop (a text line) is cut at the gaps between words and read piece by piece. An empty
-// crop fails the item (std::invalid_argument).
+// crop fails the item (std::invalid_argument). Accepts a "batch" policy (dynamic batching).
 #pragma once
 
 #include <memory>
@@ -34,6 +34,10 @@ class TextRecognizer final : public Cell {
   ~TextRecognizer() override;
   void open() override;
   void process(Context& ctx) override;
+  /// Reads the pieces of all the batch's regions in one forward pass (up to 32 pieces per pass):
+  /// the same words as one region at a time; an unreadable crop fails its item only.
+  bool batches() const override { return true; }
+  void process_batch(BatchContext& batch) override;
   void close() override;
 
  private:
