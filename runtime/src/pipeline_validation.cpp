@@ -144,6 +144,21 @@ void check_scale(const Pipeline& p, const Structure& s, std::vector<std::string>
   for (const auto& child : s.children) check_prototype(child, out);
 }
 
+// A cloned nested pipeline holding a source or remote clones runs all its cells in sequence, one
+// item at a time per clone: a batched cell inside could not take batches.
+void check_batches_in_cloned_pipelines(const Structure& s, std::vector<std::string>& out) {
+  for (const auto& child : s.children) {
+    if (!child.cell->is_pipeline() || !child.scaled || child.scale.make_remote) continue;
+    const auto inside = detail::nested_units(static_cast<const Pipeline&>(*child.cell));
+    if (!inside.runs_as_one_unit) continue;
+    for (const Cell* batched : inside.batched)
+      out.push_back("cell '" + batched->path() + "': cannot run in batches inside '" +
+                    child.cell->path() +
+                    "', whose clones run its cells one item at a time (it holds a source or "
+                    "remote clones); batch a cell outside it, or do not clone it");
+  }
+}
+
 // A batch needs a cell that runs batches: one with a batch entry point, fed items (not a
 // source), one call per item (not a synchroniser's tuples), here (not on remote clones).
 void check_batches(const Structure& s, std::vector<std::string>& out) {
@@ -165,6 +180,7 @@ void check_batches(const Structure& s, std::vector<std::string>& out) {
                     "batches on remote clones are not supported yet; batch it in the "
                     "workers' config instead");
   }
+  check_batches_in_cloned_pipelines(s, out);
 }
 
 // zip_sources pairs the sources of the whole run: only the top-level pipeline can say so.

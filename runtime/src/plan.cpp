@@ -86,21 +86,14 @@ class PlanBuilder {
     }
   }
 
-  // A cloned nested pipeline composes with the clone groups inside it (2 clones of a pipeline
-  // whose cell has 2 clones: 4 instances of that cell) unless it runs remotely as a whole or
-  // holds a source or remote clones: then its clones run its cells in sequence, as one unit.
+  // A cloned nested pipeline composes with the clone groups (and batched cells) inside it (2
+  // clones of a pipeline whose cell has 2 clones: 4 instances of that cell) unless it runs
+  // remotely as a whole or holds a source or remote clones: then its clones run its cells in
+  // sequence, as one unit (validation refuses a batched cell there).
   static bool composes(const Structure::Child& child) {
     if (!child.cell->is_pipeline() || !child.scaled || child.scale.make_remote) return false;
-    bool scaled_inside = false, refused = false;
-    const std::function<void(const Pipeline&)> visit = [&](const Pipeline& p) {
-      for (const auto& inner : detail::PipelineAccess::structure(p).children) {
-        scaled_inside = scaled_inside || inner.scaled;
-        refused = refused || inner.cell->is_source() || inner.scale.make_remote;
-        if (inner.cell->is_pipeline()) visit(static_cast<const Pipeline&>(*inner.cell));
-      }
-    };
-    visit(static_cast<const Pipeline&>(*child.cell));
-    return scaled_inside && !refused;
+    const auto inside = detail::nested_units(static_cast<const Pipeline&>(*child.cell));
+    return (inside.scaled || !inside.batched.empty()) && !inside.runs_as_one_unit;
   }
 
   void add_cell(const Cell& cell, std::optional<std::size_t> unit) {

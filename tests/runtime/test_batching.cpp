@@ -154,6 +154,65 @@ TEST(Batching, OrderHoldsWithEightClonesTakingBatchesUnderJitter) {
   EXPECT_EQ(got, iota_int(0, 400));
 }
 
+// sub: in -> probe (batched: up to 4, waiting up to 20 ms) -> [relay] -> out, for nesting.
+class BatchedSub final : public Pipeline {
+ public:
+  Input<int> in{*this, "in"};
+  Output<int> out{*this, "out"};
+  // `relay_scale`: a second cell after the probe, with this ScaleUp (none when nullopt).
+  explicit BatchedSub(std::optional<ScaleUp> relay_scale = std::nullopt) : Pipeline("sub") {
+    auto& probe = add<BatchProbe>("probe", {{"sleep_ms", 20}});
+    set_batch("probe", Batch::up_to(4, 20));
+    expose(probe.in, in);
+    if (!relay_scale) {
+      expose(probe.out, out);
+      return;
+    }
+    auto& relay = add<BatchProbe>("relay", json::object(), std::move(*relay_scale));
+    connect(probe.out, relay.in);
+    expose(relay.out, out);
+  }
+};
+
+// A batched cell inside a nested pipeline cloned twice: the clones compose, so each of the two
+// instances of the cell takes batches from the queue in front of it; answers keep their order.
+TEST(Batching, ABatchedCellInsideAClonedNestedPipelineTakesBatches) {
+  Pipeline p{"outer"};
+  auto& sub = p.add<BatchedSub>("sub", json::object(), ScaleUp{2});
+  p.expose(sub.in, "x");
+  p.expose(sub.out, "y");
+  BatchProbe::take_sizes();
+  p.start({.max_in_flight = 64, .on_error = ErrorPolicy::kContinue});
+  std::vector<int> values;
+  for (int k = 0; k < 24; ++k) values.push_back(3 * k + 1);  // one emission each
+  auto results = submit_all(p, values);
+  for (std::size_t i = 0; i < values.size(); ++i)
+    EXPECT_EQ(results[i].get().values("y").at(0).get<int>(), values[i]) << "in order";
+  p.stop();
+  const auto sizes = BatchProbe::take_sizes();
+  EXPECT_GT(*std::max_element(sizes.begin(), sizes.end()), 1u) << "items ran in batches";
+  EXPECT_LT(sizes.size(), values.size());
+}
+
+// A cloned nested pipeline that holds remote clones runs all its cells in sequence per item: a
+// batched cell in it could never take a batch, so it is a build error naming both.
+TEST(Batching, ABatchedCellInAClonedPipelineThatRunsAsOneUnitIsABuildError) {
+  ScaleUp remote{2};
+  remote.remote = 1;
+  remote.make_remote = [](const Cell&, int) -> std::unique_ptr<Cell> {
+    return std::make_unique<BatchProbe>();
+  };
+  Pipeline p{"outer"};
+  auto& sub = static_cast<BatchedSub&>(p.add(
+      "sub", [remote] { return std::make_unique<BatchedSub>(remote); }, json::object(),
+      ScaleUp{2}));
+  p.expose(sub.in, "x");
+  p.expose(sub.out, "y");
+  const auto problems = join_lines(problems_of([&] { p.validate(); }));
+  EXPECT_TRUE(contains_all(problems, {"cell 'sub/probe': cannot run in batches inside 'sub'"}))
+      << problems;
+}
+
 TEST(Batching, ConfigFromJsonAndItsErrors) {
   json config = json::parse(R"({"name": "batched", "cells": [
       {"name": "work", "type": "Delay", "batch": {"max_size": 4, "max_delay_ms": 2,

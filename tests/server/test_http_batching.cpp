@@ -37,11 +37,13 @@ TEST(HttpBatching, ConcurrentRequestsShareBatchesAndEachGetsItsAnswer) {
   for (auto& c : clients) c.join();
   EXPECT_EQ(wrong, 0) << "each request got its own value back";
   auto http = client(port);
-  const json cell =
-      body_json(http->Get("/v2/models/batched/stats"))["model_stats"][0]["cellflow"]["cells"][0];
+  const json stats = body_json(http->Get("/v2/models/batched/stats"))["model_stats"][0];
+  const json cell = stats["cellflow"]["cells"][0];
   EXPECT_EQ(cell["items"], 48) << cell;
   ASSERT_TRUE(cell.contains("batches")) << cell;
   EXPECT_LT(cell["batches"].get<int>(), 48) << "8 clients at once: items shared batches";
+  EXPECT_EQ(stats["inference_count"], 48) << "Triton's counts: inferences are items";
+  EXPECT_EQ(stats["execution_count"], cell["batches"]) << "and executions are batches";
   EXPECT_GT(cell["mean_batch_size"].get<double>(), 1.0);
   const std::string metrics = http->Get("/metrics")->body;
   EXPECT_NE(metrics.find("cellflow_batch_size_count{cell=\"delay\",pipeline=\"batched\"} " +

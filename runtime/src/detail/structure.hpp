@@ -67,6 +67,16 @@ struct PipelineAccess {
 };
 using Structure = PipelineAccess::Structure;
 
+/// What a nested pipeline holds at any depth: clone groups, batched cells, and what makes the
+/// clones of a cloned nested pipeline run all its cells in sequence as one unit instead of
+/// composing with the clone groups inside (a source, remote clones).
+struct NestedUnits {
+  bool scaled = false;
+  std::vector<const Cell*> batched;
+  bool runs_as_one_unit = false;
+};
+NestedUnits nested_units(const Pipeline& pipeline);
+
 /// describe() as configured (no run state, no lock taken): safe during validate().
 nlohmann::json describe_structure(const Pipeline& pipeline);
 

@@ -350,9 +350,15 @@ Reply InferenceService::model_ready(std::string_view name, std::string_view auth
   });
 }
 
+// As Triton reports a dynamically batched model: inference_count counts items, execution_count
+// the batches its (first) batched cell ran; without a batched cell, one execution per request.
 nlohmann::json InferenceService::statistics_of(const Model& model) const {
   nlohmann::json stats = model.statistics();
-  stats["cellflow"] = {{"cells", metrics_.cell_statistics(model.pipeline())}};
+  nlohmann::json cells = metrics_.cell_statistics(model.pipeline());
+  const auto batched = std::find_if(cells.begin(), cells.end(),
+                                    [](const nlohmann::json& c) { return c.contains("batches"); });
+  if (batched != cells.end()) stats["execution_count"] = (*batched)["batches"];
+  stats["cellflow"] = {{"cells", std::move(cells)}};
   return stats;
 }
 
