@@ -160,7 +160,8 @@ void check_batches_in_cloned_pipelines(const Structure& s, std::vector<std::stri
 }
 
 // A batch needs a cell that runs batches: one with a batch entry point, fed items (not a
-// source), one call per item (not a synchroniser's tuples), here (not on remote clones).
+// source), one call per item (not a synchroniser's tuples). Remote clones take batches too: a
+// batch travels to a worker as one entry.
 void check_batches(const Structure& s, std::vector<std::string>& out) {
   for (const auto& child : s.children) {
     if (!child.batch) continue;
@@ -175,10 +176,6 @@ void check_batches(const Structure& s, std::vector<std::string>& out) {
                     "\"batch\", or implement process_batch and batches()");
     if (cell.is_source()) out.push_back(where + "a source cannot run in batches");
     if (child.sync) out.push_back(where + "a synchronised cell cannot run in batches");
-    if (child.scale.remote > 0)
-      out.push_back(where +
-                    "batches on remote clones are not supported yet; batch it in the "
-                    "workers' config instead");
   }
   check_batches_in_cloned_pipelines(s, out);
 }

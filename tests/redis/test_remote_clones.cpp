@@ -14,6 +14,7 @@
 #include "cellflow/cellflow.hpp"
 #include "cellflow/cells.hpp"
 #include "cellflow/redis/redis.hpp"
+#include "cellflow/redis/worker.hpp"
 #include "cellflow/server/http_server.hpp"
 #include "redis_server.hpp"
 
@@ -93,6 +94,23 @@ class RemoteClones : public ::testing::Test {
     served["inputs"] = {{"x", "work.in"}};
     return served;
   }
+  void expect_a_killed_worker_loses_nothing();
+  // The queue stream's batch entries and the items in them (their "batch" fields).
+  std::pair<std::size_t, std::size_t> batch_entries() const {
+    redis::RedisClient client(server_.url());
+    const auto reply = client.command({"XRANGE", "cellflow:queue:work", "-", "+"});
+    const auto view = redis::RedisClient::view(reply);
+    std::size_t entries = 0, items = 0;
+    for (std::size_t e = 0; e < view.size(); ++e) {
+      const auto fields = view[e][1];
+      for (std::size_t f = 0; f + 1 < fields.size(); f += 2)
+        if (fields[f].str() == "batch") {
+          ++entries;
+          items += std::stoul(std::string(fields[f + 1].str()));
+        }
+    }
+    return {entries, items};
+  }
   static void expect_in_order(const std::vector<json>& out) {
     ASSERT_EQ(out.size(), 2000u);
     for (std::size_t i = 0; i < out.size(); ++i) ASSERT_EQ(out[i], json(i)) << "item " << i;
@@ -110,7 +128,9 @@ TEST_F(RemoteClones, TwoThousandItemsThroughThreeWorkersComeBackOnceInOrder) {
   expect_in_order(run());
 }
 
-TEST_F(RemoteClones, AWorkerKilledInTheMiddleLosesNothing) {
+// Three workers, one SIGKILLed after 500 outputs: all 2,000 come back once, in order, and the
+// live workers report claiming the dead one's tasks.
+void RemoteClones::expect_a_killed_worker_loses_nothing() {
   const pid_t victim = start_worker();
   start_worker();
   start_worker();
@@ -137,6 +157,19 @@ TEST_F(RemoteClones, AWorkerKilledInTheMiddleLosesNothing) {
     }
   }
   EXPECT_GT(claimed, 0) << "the dead worker's tasks were claimed";
+}
+
+TEST_F(RemoteClones, AWorkerKilledInTheMiddleLosesNothing) {
+  expect_a_killed_worker_loses_nothing();
+}
+
+// The same with the cell batched: a dead worker's batch entries are claimed and answered whole.
+TEST_F(RemoteClones, AWorkerKilledInTheMiddleOfBatchesLosesNothing) {
+  config_["cells"][1]["batch"] = {{"max_size", 4}, {"max_delay_ms", 5}};
+  std::ofstream(config_path_) << config_.dump();
+  expect_a_killed_worker_loses_nothing();
+  const auto [entries, items] = batch_entries();
+  EXPECT_LT(entries, items) << "batches of several items traveled as one entry each";
 }
 
 // A cloned nested pipeline runs whole on the workers: one task per item through its exposed
@@ -334,6 +367,60 @@ TEST_F(RemoteClones, FromCppOneLocalAndTwoRemoteClones) {
   ASSERT_EQ(out.size(), 300u);
   for (std::size_t i = 0; i < out.size(); ++i) ASSERT_EQ(out[i], json(i));
   EXPECT_THROW(redis::add_remote_clones(scale, {{"clones", 0}}, CodecRegistry::defaults()), Error);
+}
+
+// Batches both ends: emits its input, or fails it alone when it ends in 3 (x % 10 == 3).
+class FailsThrees final : public Cell {
+ public:
+  Input<json> in{*this, "in"};
+  Output<json> out{*this, "out"};
+  bool batches() const override { return true; }
+  void process(Context& ctx) override {
+    const int v = ctx.get(in).get<int>();
+    if (v % 10 == 3) throw std::runtime_error("threes fail: " + std::to_string(v));
+    ctx.emit(out, ctx.get(in));
+  }
+};
+
+// A batched cell with one local and two remote clones, its worker in this process: each remote
+// clone sends its whole batch as one Redis entry, the worker answers every item in one reply,
+// and each item keeps its own value or error, in order.
+TEST_F(RemoteClones, ABatchTravelsAsOneEntryAndEachItemKeepsItsAnswer) {
+  Registry registry = cells::builtin_registry();
+  registry.add<FailsThrees>("FailsThrees", "fails values ending in 3");
+  redis::register_redis(registry, CodecRegistry::defaults());
+  json served = served_config();
+  served["cells"][0] = {{"name", "work"},
+                        {"type", "FailsThrees"},
+                        {"batch", {{"max_size", 8}, {"max_delay_ms", 20}}},
+                        {"remote", {{"redis", server_.url()}, {"queue", "work"}, {"clones", 2}}}};
+  std::ofstream(config_path_) << served.dump();
+  std::atomic<bool> stop{false};
+  std::thread worker([&] {
+    redis::WorkerOptions options;
+    options.config = config_path_;
+    options.cell = "work";
+    options.clones = 2;
+    redis::run_worker(options, registry, CodecRegistry::defaults(), stop);
+  });
+  await_workers(1);
+  auto pipeline = load_pipeline(served, registry);
+  pipeline->start({.max_in_flight = 64, .on_error = ErrorPolicy::kContinue});
+  std::vector<std::future<Result>> results;
+  for (int v = 0; v < 64; ++v) results.push_back(pipeline->submit({{"x", Value(json(v))}}));
+  for (int v = 0; v < 64; ++v) {
+    if (v % 10 == 3) {
+      EXPECT_THROW(results[v].get(), CellFailure) << v;
+    } else {
+      EXPECT_EQ(results[v].get().get<json>("y"), json(v)) << "in order";
+    }
+  }
+  pipeline->stop();
+  stop = true;
+  worker.join();
+  const auto [entries, items] = batch_entries();
+  EXPECT_GT(items, 0u) << "the remote clones took batches";
+  EXPECT_LT(entries, items) << "a batch of several items traveled as one entry";
 }
 
 TEST_F(RemoteClones, ARemoteEntryNeedsAQueue) {

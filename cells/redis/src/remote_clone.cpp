@@ -2,6 +2,7 @@
 
 #include <stdexcept>
 
+#include "cellflow/batch.hpp"
 #include "cellflow/context.hpp"
 #include "cellflow/error.hpp"
 
@@ -23,21 +24,42 @@ RemoteClone::RemoteClone(const Cell& prototype, std::shared_ptr<RemoteQueue> que
 void RemoteClone::process(Context& ctx) {
   Fields task;
   for (const PortBase* in : inputs()) put_value(task, in->name(), *in, ctx.value_of(*in), *codecs_);
+  emit_reply(ctx, call(std::move(task)), "");
+}
+
+void RemoteClone::process_batch(BatchContext& batch) {
+  Fields task{{kBatchField, std::to_string(batch.size())}};
+  for (std::size_t i = 0; i < batch.size(); ++i)
+    for (const PortBase* in : inputs())
+      put_value(task, item_key(i, in->name()), *in, batch[i].value_of(*in), *codecs_);
+  const Fields reply = call(std::move(task));
+  if (const auto error = reply.find("error"); error != reply.end())
+    throw std::runtime_error(error->second);
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    try {
+      emit_reply(batch[i], reply, item_key(i, ""));
+    } catch (...) {
+      batch.fail(i, std::current_exception());
+    }
+  }
+}
+
+Fields RemoteClone::call(Fields task) const {
   std::future<Fields> reply = queue_->call(std::move(task));
   if (reply.wait_for(timeout_) != std::future_status::ready)
     throw Unavailable("remote queue '" + queue_->name() + "': no worker answered within " +
                       std::to_string(timeout_.count()) + " ms");
-  emit_reply(ctx, reply.get());
+  return reply.get();
 }
 
-void RemoteClone::emit_reply(Context& ctx, const Fields& reply) const {
-  if (const auto error = reply.find("error"); error != reply.end())
+void RemoteClone::emit_reply(Context& ctx, const Fields& reply, const std::string& prefix) const {
+  if (const auto error = reply.find(prefix + "error"); error != reply.end())
     throw std::runtime_error(error->second);
   for (const PortBase* out : outputs()) {
-    const auto count = reply.find(out->name() + ".count");
+    const auto count = reply.find(prefix + out->name() + ".count");
     const int n = count == reply.end() ? 0 : std::stoi(count->second);
     for (int i = 0; i < n; ++i) {
-      const std::string key = out->name() + "." + std::to_string(i);
+      const std::string key = prefix + out->name() + "." + std::to_string(i);
       ctx.emit_value_of(*out, get_value(reply, key, *out, *codecs_));
     }
   }

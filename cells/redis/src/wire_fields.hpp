@@ -1,7 +1,9 @@
 // Values as Redis stream fields, through the codec layer (the same tensors as KServe): a value
 // on port P travels as field "P" (the raw form of its tensor), "P.datatype" and "P.shape" (JSON).
 // Tasks carry one value per input; replies carry 0..N values per output ("P.count", then "P.0",
-// "P.0.datatype", ...) or "error".
+// "P.0.datatype", ...) or "error". A batch travels as one entry: the task has "batch" = N and
+// item i's values under "i.P"; the reply has item i's fields under "i." ("i.P.count", "i.error"),
+// or a top-level "error" for the whole batch.
 #pragma once
 
 #include <map>
@@ -15,6 +17,13 @@
 namespace cellflow::redis {
 
 using Fields = std::map<std::string, std::string>;
+
+/// The field holding a batch task's item count.
+inline constexpr const char* kBatchField = "batch";
+/// Item `item`'s field `key` in a batch task or reply ("3.in").
+inline std::string item_key(std::size_t item, const std::string& key) {
+  return std::to_string(item) + "." + key;
+}
 
 /// Appends value `value` of `port` as fields named `key`, `key.datatype`, `key.shape`. Throws
 /// std::invalid_argument when the port's type has no codec.

@@ -119,10 +119,10 @@ class Worker {
   }
 
   void submit(Pipeline& pipeline, Task task) {
+    if (task.fields.count(kBatchField) != 0) return submit_batch(pipeline, std::move(task));
     InputValues inputs;
     try {
-      for (const PortBase* in : pipeline.inputs())
-        inputs.emplace(in->name(), get_value(task.fields, in->name(), *in, codecs_));
+      inputs = inputs_of(pipeline, task.fields, "");
     } catch (const std::exception& e) {
       return answer(task, Fields{{"error", std::string("cannot decode the task: ") + e.what()}});
     }
@@ -130,6 +130,57 @@ class Worker {
     pipeline.submit(std::move(inputs), [this, &pipeline, shared](Result&& result) {
       answer(*shared, reply_of(pipeline, result));
     });
+  }
+
+  InputValues inputs_of(const Pipeline& pipeline, const Fields& fields,
+                        const std::string& prefix) const {
+    InputValues inputs;
+    for (const PortBase* in : pipeline.inputs())
+      inputs.emplace(in->name(), get_value(fields, prefix + in->name(), *in, codecs_));
+    return inputs;
+  }
+
+  // A batch entry: each item goes into the pipeline on its own (the worker's cell forms its own
+  // batches from them when its config batches it); one reply carries every item's answer.
+  struct BatchReply {
+    Task task;
+    std::mutex mutex;
+    Fields reply;
+    std::size_t items = 0, waiting = 0;
+  };
+
+  void submit_batch(Pipeline& pipeline, Task task) {
+    std::size_t items = 0;
+    try {
+      items = std::stoul(task.fields.at(kBatchField));
+    } catch (const std::exception&) {
+      return answer(task, Fields{{"error", "cannot decode the task: a bad \"batch\" field"}});
+    }
+    auto batch = std::make_shared<BatchReply>();
+    batch->task = std::move(task);
+    batch->items = batch->waiting = items;
+    if (items == 0) return answer(batch->task, {}, 0);
+    for (std::size_t i = 0; i < items; ++i) {
+      const std::string prefix = item_key(i, "");
+      try {
+        InputValues inputs = inputs_of(pipeline, batch->task.fields, prefix);
+        pipeline.submit(std::move(inputs), [this, &pipeline, batch, prefix](Result&& result) {
+          add_to_batch(*batch, prefix, reply_of(pipeline, result));
+        });
+      } catch (const std::exception& e) {
+        add_to_batch(*batch, prefix,
+                     Fields{{"error", std::string("cannot decode the task: ") + e.what()}});
+      }
+    }
+  }
+
+  // Adds one item's reply; the last one sends the batch's.
+  void add_to_batch(BatchReply& batch, const std::string& prefix, const Fields& item) {
+    std::unique_lock lock(batch.mutex);
+    for (const auto& [key, value] : item) batch.reply[prefix + key] = value;
+    if (--batch.waiting > 0) return;
+    lock.unlock();
+    answer(batch.task, std::move(batch.reply), batch.items);
   }
 
   Fields reply_of(const Pipeline& pipeline, const Result& result) const {
@@ -148,8 +199,8 @@ class Worker {
     return reply;
   }
 
-  // Writes the reply to the coordinator's stream, then acknowledges the task.
-  void answer(const Task& task, Fields reply) {
+  // Writes the reply to the coordinator's stream, then acknowledges the task (of `items` items).
+  void answer(const Task& task, Fields reply, std::size_t items = 1) {
     reply["id"] = task.fields.count("id") ? task.fields.at("id") : "";
     const std::string to = task.fields.count("reply") ? task.fields.at("reply") : "";
     std::vector<std::string_view> args{"XADD", to, "MAXLEN", "~", "10000", "*"};
@@ -159,7 +210,7 @@ class Worker {
       if (!writer_) return;  // Redis is away: unacknowledged, claimed later
       if (!to.empty()) writer_->command(args);
       writer_->command({"XACK", key_, kGroup, task.entry_id});
-      ++done_;
+      done_ += items;
     } catch (const RedisError&) {
       // Unacknowledged: after claim_idle_ms a worker claims the task and answers it again.
     }

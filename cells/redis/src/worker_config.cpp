@@ -1,5 +1,6 @@
 #include "worker_config.hpp"
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 
@@ -36,6 +37,14 @@ const json* find_entry(const json& config, const std::string& path) {
   return nullptr;
 }
 
+// Items per batch of a batched cell (its "batch": {"max_size"}), else 1: the worker admits
+// enough items for each of its clones to fill two batches.
+int batch_size(const json& entry) {
+  const json batch = entry.value("batch", json::object());
+  const json size = batch.is_object() ? batch.value("max_size", json(1)) : json(1);
+  return size.is_number_integer() ? std::max(1, size.get<int>()) : 1;
+}
+
 // {"cells": [entry], "inputs": {port: "name.port"}, "outputs": {...}} for one cell or nested
 // pipeline (its exposed ports).
 json one_cell_pipeline(json entry, const WorkerOptions& options, const Registry& registry) {
@@ -54,7 +63,7 @@ json one_cell_pipeline(json entry, const WorkerOptions& options, const Registry&
                  {"cells", json::array({entry})},
                  {"inputs", inputs},
                  {"outputs", outputs},
-                 {"max_in_flight", 2 * options.clones}};
+                 {"max_in_flight", 2 * options.clones * batch_size(entry)}};
   apply_param_overrides(config, options.params, registry);
   return config;
 }

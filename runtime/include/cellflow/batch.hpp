@@ -1,7 +1,8 @@
 // Batch: dynamic batching for a cell with a batch entry point (Cell::process_batch). The items
 // waiting for the cell are run together, up to `max_size` at once; when fewer than a preferred
 // size are waiting, the cell waits at most `max_delay_ms` for more (Triton's dynamic batcher).
-// With clones, each free clone takes the next batch. Each item keeps its identity: its own
+// With clones, each free clone takes the next batch; a remote clone sends its batch to a worker
+// as one Redis entry. Each item keeps its identity: its own
 // emissions, its own error, its own place in the output order. Given per cell (JSON "batch":
 // {"max_size": 8, "max_delay_ms": 2, "preferred_sizes": [4, 8]}; C++ Pipeline::set_batch); a
 // batched cell runs as a clone group (1 clone unless told otherwise).

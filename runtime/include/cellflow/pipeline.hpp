@@ -130,9 +130,10 @@ class Pipeline : public Cell {
   /// input of its own only matters on a synchronised cell, whose inputs wait apart).
   void set_queue(std::string_view path, Queue queue, std::string_view input = "");
   /// Runs the cell at `path` in batches (Cell::process_batch): see cellflow/batch.hpp. It becomes
-  /// a clone group (1 clone unless it has a ScaleUp). A cell without a batch entry point, a
-  /// nested pipeline, a source, a synchronised cell or remote clones given a batch is a build
-  /// error naming it. Throws Error for an unknown path or while running.
+  /// a clone group (1 clone unless it has a ScaleUp); its remote clones send each batch to a
+  /// worker as one entry. A cell without a batch entry point, a nested pipeline, a source or a
+  /// synchronised cell given a batch is a build error naming it. Throws Error for an unknown
+  /// path or while running.
   void set_batch(std::string_view path, Batch batch);
 
   /// Type-checked connection: mismatched T does not compile.
