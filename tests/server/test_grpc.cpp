@@ -272,5 +272,62 @@ TEST_F(Grpc, GracefulStopCompletesTheRequestsInFlight) {
             grpc::StatusCode::UNAVAILABLE);
 }
 
+// Echoes INT64 scalars, 20 ms per batch (any size): a model that batches.
+class BatchedEcho final : public Cell {
+ public:
+  Input<std::int64_t> in{*this, "in"};
+  Output<std::int64_t> out{*this, "out"};
+  bool batches() const override { return true; }
+  void process(Context& ctx) override { ctx.emit(out, ctx.get(in)); }
+  void process_batch(BatchContext& batch) override {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    Cell::process_batch(batch);
+  }
+};
+
+// Dynamic batching behind gRPC: a KServe batch request's 8 items (INT64 [8] for a scalar input)
+// and 6 concurrent single calls share the batched cell's batches; each call gets its own values,
+// and the statistics (over gRPC) count 14 inferences in fewer executions.
+TEST(GrpcBatching, RequestsItemsShareBatchesAndEachCallGetsItsOwnValues) {
+  ServerOptions options = test_options();
+  options.grpc_port = 0;
+  HttpServer server(options);
+  auto pipeline = std::make_unique<Pipeline>("batched");
+  auto& echo = pipeline->add<BatchedEcho>("echo");
+  pipeline->expose(echo.in, "x");
+  pipeline->expose(echo.out, "y");
+  pipeline->set_batch("echo", Batch::up_to(8, 10));
+  server.add(std::move(pipeline));
+  server.start();
+  ASSERT_TRUE(eventually([&] { return server.models_opened(); }));
+  auto stub = GRPCInferenceService::NewStub(grpc::CreateChannel(
+      "127.0.0.1:" + std::to_string(server.grpc_port()), grpc::InsecureChannelCredentials()));
+  const auto call = [&](const std::vector<std::int64_t>& values) {
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(60));
+    ModelInferResponse response;
+    const auto status = stub->ModelInfer(&context, int64_request("batched", "", values), &response);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return int64_output(response);
+  };
+  std::vector<std::future<std::vector<std::int64_t>>> calls;
+  const std::vector<std::int64_t> eight{10, 11, 12, 13, 14, 15, 16, 17};
+  calls.push_back(std::async(std::launch::async, call, eight));
+  for (std::int64_t v = 0; v < 6; ++v)
+    calls.push_back(std::async(std::launch::async, call, std::vector<std::int64_t>{v}));
+  EXPECT_EQ(calls[0].get(), eight) << "the batch request's items, in order";
+  for (std::int64_t v = 0; v < 6; ++v)
+    EXPECT_EQ(calls[static_cast<std::size_t>(v) + 1].get(), std::vector<std::int64_t>{v});
+  grpc::ClientContext context;
+  inference::ModelStatisticsRequest request;
+  request.set_name("batched");
+  inference::ModelStatisticsResponse stats;
+  ASSERT_TRUE(stub->ModelStatistics(&context, request, &stats).ok());
+  EXPECT_EQ(stats.model_stats(0).inference_count(), 14u) << "each item is an inference";
+  EXPECT_LT(stats.model_stats(0).execution_count(), 14u) << "items ran in shared batches";
+  EXPECT_GE(stats.model_stats(0).execution_count(), 2u) << "at most 8 items per batch";
+  server.stop();
+}
+
 }  // namespace
 }  // namespace cellflow::server::testing
