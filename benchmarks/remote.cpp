@@ -8,9 +8,13 @@
 //  3. The faces service (examples/configs/faces_remote.json: decode + detect as one nested
 //     pipeline, then to JSON) with 'detect' on 2 worker processes (one clone each) vs 2 local
 //     clones, in request mode with 8 in flight: throughput ratio. Skipped without the model.
+//  4. Batches on remote clones: a cell whose batch of n costs 10 ms + 1 ms x n (Delay) on 2
+//     workers (one clone each, batched there too), 32 in flight, batched (max_size 8: each
+//     remote clone's batch travels as one entry) vs unbatched (11 ms per item): throughput ratio.
 // It starts its own redis-server on a free port and its own workers, and stops them.
 //
 // Usage: bench_remote [items_per_worker=100] [latency_items=300] [face_images=300]
+//                     [batch_items=400]
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
@@ -286,16 +290,46 @@ void faces(cellflow::testing::RedisServer& redis, int n) {
             << std::endl;
 }
 
+// Items/s of `items` through the cost model on 2 workers, batched (max_size 8) or not.
+double remote_batching(cellflow::testing::RedisServer& redis, int items, bool batched) {
+  redis.kill(SIGKILL);  // a fresh server: no keys of the previous workers
+  redis.start();
+  json config = stream_config(11, redis.url(), 2, items);
+  config["max_in_flight"] = 32;
+  if (batched) {
+    config["cells"][1]["params"] = {{"sleep_ms", 10}, {"per_item_ms", 1}};
+    config["cells"][1]["batch"] = {{"max_size", 8}, {"max_delay_ms", 2}};
+  }
+  const std::string path = "/tmp/cellflow-bench-remote.json";
+  std::ofstream(path) << config.dump();
+  Workers workers(2, path);
+  await_workers(redis.url(), 2);
+  return items_per_second(config, items);
+}
+
+void batching(cellflow::testing::RedisServer& redis, int items) {
+  const double unbatched = remote_batching(redis, items, false);
+  const double batched = remote_batching(redis, items, true);
+  std::cout << json{{"bench", "remote_batching"},
+                    {"unbatched_items_per_s", std::round(unbatched * 10) / 10},
+                    {"batched_items_per_s", std::round(batched * 10) / 10},
+                    {"ratio_batched_vs_unbatched", std::round(batched / unbatched * 100) / 100}}
+                   .dump()
+            << std::endl;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   const int per_worker = argc > 1 ? std::atoi(argv[1]) : 100;
   const int latency_items = argc > 2 ? std::atoi(argv[2]) : 300;
   const int face_images = argc > 3 ? std::atoi(argv[3]) : 300;
+  const int batch_items = argc > 4 ? std::atoi(argv[4]) : 400;
   std::cout << json{{"bench", "remote"}, {"machine_before", bench::machine()}}.dump() << std::endl;
   cellflow::testing::RedisServer redis;
   scaling(redis, per_worker);
   hop_latency(redis, latency_items);
   faces(redis, face_images);
+  batching(redis, batch_items);
   return 0;
 }

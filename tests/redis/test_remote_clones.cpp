@@ -416,11 +416,27 @@ TEST_F(RemoteClones, ABatchTravelsAsOneEntryAndEachItemKeepsItsAnswer) {
     }
   }
   pipeline->stop();
-  stop = true;
-  worker.join();
   const auto [entries, items] = batch_entries();
   EXPECT_GT(items, 0u) << "the remote clones took batches";
   EXPECT_LT(entries, items) << "a batch of several items traveled as one entry";
+  // An entry claiming more items than it carries is answered with an error, not served.
+  redis::RedisClient client(server_.url());
+  client.command({"XADD", "cellflow:queue:work", "*", "batch", "1000000000", "reply",
+                  "cellflow:reply:probe", "id", "probe"});
+  std::string error;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (error.empty() && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    const auto reply = client.command({"XRANGE", "cellflow:reply:probe", "-", "+"});
+    const auto view = redis::RedisClient::view(reply);
+    if (view.size() == 0) continue;
+    const auto fields = view[0][1];
+    for (std::size_t f = 0; f + 1 < fields.size(); f += 2)
+      if (fields[f].str() == "error") error = fields[f + 1].str();
+  }
+  EXPECT_EQ(error, "cannot decode the task: a bad \"batch\" field");
+  stop = true;
+  worker.join();
 }
 
 TEST_F(RemoteClones, ARemoteEntryNeedsAQueue) {

@@ -1,6 +1,7 @@
 #include "remote_clone.hpp"
 
 #include <stdexcept>
+#include <vector>
 
 #include "cellflow/batch.hpp"
 #include "cellflow/context.hpp"
@@ -28,18 +29,30 @@ void RemoteClone::process(Context& ctx) {
 }
 
 void RemoteClone::process_batch(BatchContext& batch) {
-  Fields task{{kBatchField, std::to_string(batch.size())}};
-  for (std::size_t i = 0; i < batch.size(); ++i)
-    for (const PortBase* in : inputs())
-      put_value(task, item_key(i, in->name()), *in, batch[i].value_of(*in), *codecs_);
+  Fields task;
+  std::vector<std::size_t> sent;  // the batch's items in the task, in task order
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    Fields item;
+    try {
+      for (const PortBase* in : inputs())
+        put_value(item, item_key(sent.size(), in->name()), *in, batch[i].value_of(*in), *codecs_);
+    } catch (...) {
+      batch.fail(i, std::current_exception());  // this item cannot travel; the others can
+      continue;
+    }
+    task.merge(item);
+    sent.push_back(i);
+  }
+  if (sent.empty()) return;
+  task[kBatchField] = std::to_string(sent.size());
   const Fields reply = call(std::move(task));
   if (const auto error = reply.find("error"); error != reply.end())
     throw std::runtime_error(error->second);
-  for (std::size_t i = 0; i < batch.size(); ++i) {
+  for (std::size_t k = 0; k < sent.size(); ++k) {
     try {
-      emit_reply(batch[i], reply, item_key(i, ""));
+      emit_reply(batch[sent[k]], reply, item_key(k, ""));
     } catch (...) {
-      batch.fail(i, std::current_exception());
+      batch.fail(sent[k], std::current_exception());
     }
   }
 }

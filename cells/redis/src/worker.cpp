@@ -154,23 +154,25 @@ class Worker {
     try {
       items = std::stoul(task.fields.at(kBatchField));
     } catch (const std::exception&) {
-      return answer(task, Fields{{"error", "cannot decode the task: a bad \"batch\" field"}});
     }
+    if (items == 0 || items > task.fields.size())  // each item has a field per input
+      return answer(task, Fields{{"error", "cannot decode the task: a bad \"batch\" field"}});
     auto batch = std::make_shared<BatchReply>();
     batch->task = std::move(task);
     batch->items = batch->waiting = items;
-    if (items == 0) return answer(batch->task, {}, 0);
     for (std::size_t i = 0; i < items; ++i) {
       const std::string prefix = item_key(i, "");
+      InputValues inputs;
       try {
-        InputValues inputs = inputs_of(pipeline, batch->task.fields, prefix);
-        pipeline.submit(std::move(inputs), [this, &pipeline, batch, prefix](Result&& result) {
-          add_to_batch(*batch, prefix, reply_of(pipeline, result));
-        });
+        inputs = inputs_of(pipeline, batch->task.fields, prefix);
       } catch (const std::exception& e) {
         add_to_batch(*batch, prefix,
                      Fields{{"error", std::string("cannot decode the task: ") + e.what()}});
+        continue;
       }
+      pipeline.submit(std::move(inputs), [this, &pipeline, batch, prefix](Result&& result) {
+        add_to_batch(*batch, prefix, reply_of(pipeline, result));
+      });
     }
   }
 
