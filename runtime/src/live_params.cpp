@@ -15,13 +15,15 @@ ParamBase* param_named(Cell& cell, const std::string& name) {
 
 }  // namespace
 
-void LiveParams::set(const std::string& param, std::uint64_t from_seq, nlohmann::json value) {
-  std::lock_guard lock(mutex_);
-  auto& changes = changes_[param];
-  if (!changes.empty() && changes.back().from_seq == from_seq)
-    changes.back().value = std::move(value);  // no item was admitted in between
-  else
-    changes.push_back({from_seq, std::move(value)});
+void LiveParams::set(const nlohmann::json& values, std::uint64_t from_seq) {
+  std::lock_guard lock(mutex_);  // apply() takes it too: it sees every value or none
+  for (const auto& [param, value] : values.items()) {
+    auto& changes = changes_[param];
+    if (!changes.empty() && changes.back().from_seq == from_seq)
+      changes.back().value = value;  // no item was admitted in between
+    else
+      changes.push_back({from_seq, value});
+  }
   changed_.store(true, std::memory_order_release);
 }
 

@@ -229,8 +229,7 @@ void Runner::scale_composed(std::string_view path, int clones) {
   follow_clones();
 }
 
-void Runner::set_param(std::string_view path, const std::string& param,
-                       const nlohmann::json& value) {
+void Runner::set_params(std::string_view path, const nlohmann::json& values) {
   for (std::size_t u = 0; u < plan_.units.size(); ++u) {
     const auto& unit = plan_.units[u];
     for (std::size_t l = unit.first_leaf; l < unit.first_leaf + unit.leaf_count; ++l) {
@@ -240,7 +239,7 @@ void Runner::set_param(std::string_view path, const std::string& param,
         throw Error("cell '" + leaf.path + "' runs on remote clones (of '" + unit.path +
                     "'): their workers hold their own params; set it in their config");
       std::lock_guard lock(set_param_mutex_);  // stamps in the order the changes are listed
-      leaf.live->set(param, streams_[unit.stream]->next_seq.load(), value);
+      leaf.live->set(values, streams_[unit.stream]->next_seq.load());
       return;
     }
   }

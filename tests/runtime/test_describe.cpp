@@ -64,7 +64,7 @@ TEST(Describe, CellsInTopologicalOrderWithFlagsClonesParamsAndConnections) {
   EXPECT_EQ(slow["path"], "stage/slow");
   EXPECT_EQ(slow["clones"], 3);
   EXPECT_EQ(slow["params"]["sleep_ms"], 1.5);
-  EXPECT_EQ(slow["live_params"], json::array({"sleep_ms"}));
+  EXPECT_EQ(slow["live_params"], json::array({"sleep_ms", "per_item_ms"}));
   EXPECT_EQ(stage["pipeline"]["inputs"][0]["to"], json::array({"rep.in"}));
   EXPECT_EQ(stage["pipeline"]["outputs"][0]["from"], "slow.out");
   EXPECT_EQ(stage["pipeline"]["connections"][0]["from"], "rep.out");

@@ -1,6 +1,6 @@
-// Live parameters (Pipeline::set_param): every item admitted after set_param returns sees the
-// new value in every clone, every item admitted before keeps the old one; instances catch up
-// between items and hear of it in on_param_changed; errors name the cell and the param.
+// Live parameters (Pipeline::set_param, set_params): every item admitted after set_param returns
+// sees the new value in every clone, every item admitted before keeps the old one; instances catch
+// up between items and hear of it in on_param_changed; errors name the cell and the param.
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -95,6 +95,56 @@ TEST(LiveParams, UnderConcurrentSubmittersTheSwitchIsOneCutInAdmissionOrder) {
     ASSERT_EQ(seen[i].second, 7) << "item " << seen[i].first << " after the switch at " << cut;
   EXPECT_GT(cut, 0u);
   EXPECT_LT(cut, seen.size());
+}
+
+// Emits a * 1000 + b: two live params that must change together.
+class LivePair final : public Cell {
+ public:
+  Input<int> in{*this, "in"};
+  Output<int> out{*this, "out"};
+  Param<int> a{*this, "a", 0, "first", at_least(0), kLive};
+  Param<int> b{*this, "b", 0, "second", at_least(0), kLive};
+  void process(Context& ctx) override {
+    sleep_us(50);
+    ctx.emit(out, *a * 1000 + *b);
+  }
+};
+
+// set_params: items see all of one call's values or none of them, in every clone; a call with
+// one invalid value changes nothing and names it.
+TEST(LiveParams, SetParamsChangesSeveralParamsTogetherOrNotAtAll) {
+  Pipeline p{"pair"};
+  auto& pair = p.add<LivePair>("pair", json::object(), ScaleUp{3});
+  p.expose(pair.in, "x");
+  p.expose(pair.out, "y");
+  p.start({.max_in_flight = 64});
+  std::atomic<bool> stop{false};
+  std::atomic<int> mixed{0}, items{0};
+  std::vector<std::thread> submitters;
+  for (int t = 0; t < 3; ++t)
+    submitters.emplace_back([&] {
+      while (!stop) {
+        const int y = p.submit({{"x", 0}}).get().get<int>("y");
+        if (y / 1000 != y % 1000) ++mixed;
+        ++items;
+      }
+    });
+  for (int k = 1; k <= 200; ++k) {
+    p.set_params("pair", {{"a", k}, {"b", k}});
+    if (k % 20 == 0) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  stop = true;
+  for (auto& t : submitters) t.join();
+  EXPECT_EQ(mixed, 0) << "of " << items << " items, some saw a without b";
+  try {
+    p.set_params("pair", {{"a", 500}, {"b", -1}});
+    ADD_FAILURE() << "b = -1 was accepted";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("cell 'pair'"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("b"), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(p.submit({{"x", 0}}).get().get<int>("y"), 200 * 1000 + 200) << "a was not set either";
+  p.stop();
 }
 
 TEST(LiveParams, StreamModeClonesRescaledAndNestedPathsAllFollow) {

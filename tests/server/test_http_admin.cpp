@@ -50,7 +50,7 @@ TEST_F(HttpAdmin, ThePipelineAsDataWithClonesAndParams) {
   EXPECT_EQ(delay["path"], "delay");
   EXPECT_EQ(delay["clones"], 2);
   EXPECT_EQ(delay["params"]["sleep_ms"], 1.0);
-  EXPECT_EQ(delay["live_params"], json::array({"sleep_ms"}));
+  EXPECT_EQ(delay["live_params"], json::array({"sleep_ms", "per_item_ms"}));
   EXPECT_EQ(echo["inputs"][0]["name"], "x");
   EXPECT_FALSE(pipeline("failing")["cells"][0].contains("clones")) << "a plain cell";
 }
@@ -104,8 +104,11 @@ TEST_F(HttpAdmin, RefusalsHaveExactStatusesAndSayWhatToDo) {
       "/v2/models/echo/cells/delay/params", R"({"nope": 1})", 400,
       {"cell 'delay' has no param 'nope' (params: busy, jitter_ms, per_item_ms, seed, sleep_ms)"});
   expect("/v2/models/echo/cells/delay/params", R"({"jitter_ms": 5})", 409,
-         {"param 'jitter_ms' of cell 'delay' is not live", "live params: sleep_ms"});
+         {"param 'jitter_ms' of cell 'delay' is not live", "live params: sleep_ms, per_item_ms"});
   expect("/v2/models/echo/cells/delay/params", R"({"sleep_ms": "slow"})", 400, {"sleep_ms"});
+  // All or none: a valid value beside an invalid one is not set either.
+  expect("/v2/models/echo/cells/delay/params", R"({"sleep_ms": 60, "per_item_ms": -1})", 400,
+         {"cell 'delay'", "per_item_ms"});
   EXPECT_EQ(pipeline("echo")["cells"][0]["params"]["sleep_ms"], 1.0) << "nothing was changed";
   EXPECT_EQ(http_->Get("/v2/models/echo/cells/delay/clones")->status, 405);
 }

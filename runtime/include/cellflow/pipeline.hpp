@@ -213,6 +213,10 @@ class Pipeline : public Cell {
   /// Cell::on_param_changed). The change lasts for this run. Throws Error naming the cell and the
   /// param (unknown, not live, invalid). Thread-safe.
   void set_param(std::string_view path, const std::string& param, const nlohmann::json& value);
+  /// Sets several live params of the cell at `path` at once (`values`: {param: value}): all are
+  /// checked together before any is set, and every item admitted after this returns sees all of
+  /// them (none sees some without the others). Throws Error as set_param, changing nothing.
+  void set_params(std::string_view path, const nlohmann::json& values);
 
   /// Names of the exposed inputs that the cell at `cell_path` reads directly (as in
   /// CellFailure::cell()), in exposure order; empty for an unknown path. Lets a server say which

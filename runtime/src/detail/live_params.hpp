@@ -20,8 +20,10 @@ namespace cellflow::detail {
 
 class LiveParams {
  public:
-  /// Items from `from_seq` on see `value` for `param` (from_seq never decreases between calls).
-  void set(const std::string& param, std::uint64_t from_seq, nlohmann::json value);
+  /// Items from `from_seq` on see each of `values` ({param: value}), all of them or none: an
+  /// instance never takes some of one call's values without the others (from_seq never
+  /// decreases between calls).
+  void set(const nlohmann::json& values, std::uint64_t from_seq);
   /// Gives `instance` the values item `seq` must see and calls its on_param_changed for each
   /// param that changed. Only from the thread running `instance`.
   void apply(Cell& instance, std::uint64_t seq);

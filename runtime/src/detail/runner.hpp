@@ -40,9 +40,10 @@ class Runner {
   PipelineStats stats() const;
   /// Rescales the clone group at `path`; throws Error when it is not one or n is out of range.
   void scale(std::string_view path, int clones);
-  /// Live param `param` of the leaf at `path` is `value` for every item admitted from now on
-  /// (checked by the caller). Throws Error when the leaf runs on remote clones.
-  void set_param(std::string_view path, const std::string& param, const nlohmann::json& value);
+  /// Live params `values` ({param: value}) of the leaf at `path` hold for every item admitted
+  /// from now on, all together (checked by the caller). Throws Error when the leaf runs on
+  /// remote clones.
+  void set_params(std::string_view path, const nlohmann::json& values);
   /// Within composing cloned pipelines: each one's and each cell's own clone count, by path
   /// (a cell's clone group holds the product along its path).
   std::map<std::string, int, std::less<>> composed_clone_counts() const;

@@ -99,8 +99,7 @@ json set_params(Model& model, std::string_view path, std::string_view body) {
                                " is not live: it is fixed when the model starts (live params: " +
                                names_of(live.get<std::vector<std::string>>()) + ")");
   }
-  for (auto entry = request.begin(); entry != request.end(); ++entry)
-    as_bad_request([&] { model.pipeline().set_param(path, entry.key(), entry.value()); });
+  as_bad_request([&] { model.pipeline().set_params(path, request); });  // all or none
   const json now = cell_of(model, path, model.pipeline().describe())["params"];
   json values = json::object();
   for (const auto& [name, value] : request.items()) values[name] = now[name];

@@ -85,8 +85,8 @@ InferenceService::InferenceService(CodecRegistry codecs, std::string api_key)
     : codecs_(std::move(codecs)), api_key_(std::move(api_key)) {}
 
 InferenceService::~InferenceService() {
-  for (auto& thread : retiring_)
-    if (thread.joinable()) thread.join();
+  for (const auto& retiring : retiring_)
+    if (retiring->thread.joinable()) retiring->thread.join();
   for (const auto& model : all_models()) metrics_.untrack(model->pipeline());
 }
 
@@ -178,8 +178,9 @@ std::string InferenceService::update(std::unique_ptr<Pipeline> pipeline, ModelOp
   if (change.structural || !same_options || !old->ready())
     return replace(old, std::move(pipeline), options);
   for (const auto& [path, clones] : change.clones) old->pipeline().scale(path, clones);
-  for (const auto& [path, param, value] : change.params)
-    old->pipeline().set_param(path, param, value);
+  std::map<std::string, nlohmann::json> params_by_cell;  // each cell's changes land together
+  for (const auto& [path, param, value] : change.params) params_by_cell[path][param] = value;
+  for (const auto& [path, values] : params_by_cell) old->pipeline().set_params(path, values);
   std::string done;
   for (const auto& line : change.summary) done += (done.empty() ? "" : "; ") + line;
   return "model '" + name + "': " + (done.empty() ? "unchanged" : "changed in place: " + done);
@@ -202,9 +203,16 @@ std::string InferenceService::replace(const std::shared_ptr<Model>& old,
   }
   // Not ready first: a request that takes a ticket from now on backs out before using it.
   old->retire();
-  retiring_.emplace_back([old] {
+  std::erase_if(retiring_, [](const std::unique_ptr<Retiring>& finished) {
+    if (!finished->done) return false;
+    finished->thread.join();
+    return true;
+  });
+  auto& retiring = *retiring_.emplace_back(std::make_unique<Retiring>());
+  retiring.thread = std::thread([old, done = &retiring.done] {
     while (old->pending() > 0) std::this_thread::sleep_for(std::chrono::milliseconds(5));
     old->stop();
+    *done = true;
   });
   return "model '" + name + "': replaced by the new config (the old pipeline stops once its " +
          "requests are answered)";
@@ -227,8 +235,8 @@ bool InferenceService::ready() const {
 void InferenceService::stop_models() {
   {
     std::lock_guard updating(update_mutex_);
-    for (auto& thread : retiring_)
-      if (thread.joinable()) thread.join();
+    for (const auto& retiring : retiring_)
+      if (retiring->thread.joinable()) retiring->thread.join();
   }
   for (const auto& model : all_models()) model->stop();
 }

@@ -120,7 +120,13 @@ class InferenceService {
   std::map<std::string, std::shared_ptr<Model>, std::less<>> models_;  // under models_mutex_
   mutable std::shared_mutex models_mutex_;
   std::mutex update_mutex_;            // one update at a time
-  std::vector<std::thread> retiring_;  // replaced models finishing their requests; update_mutex_
+  // A replaced model finishing its requests on a thread of its own; `done` once it has stopped.
+  struct Retiring {
+    std::atomic<bool> done{false};
+    std::thread thread;
+  };
+  std::vector<std::unique_ptr<Retiring>> retiring_;  // under update_mutex_; the finished ones
+                                                     // are joined at the next replacement
   RequestDrain drain_;
   std::atomic<bool> live_{false};
   std::atomic<bool> started_{false};
