@@ -20,8 +20,8 @@ class Delay final : public Cell {
   Param<double> jitter_ms{*this, "jitter_ms", 0.0, "uniform random ± milliseconds added per item"};
   Param<bool> busy{*this, "busy", false, "spin the CPU instead of sleeping"};
   Param<std::int64_t> seed{*this, "seed", 0, "jitter random seed (0: random)"};
-  Param<double> per_item_ms{*this, "per_item_ms", 0.0, "batched: milliseconds per item of a batch",
-                            at_least(0), kLive};
+  Param<double> per_item_ms{
+      *this, "per_item_ms", 0.0, "batched: milliseconds per item of a batch", at_least(0), kLive};
 
   void open() override;
   void process(Context& ctx) override;
