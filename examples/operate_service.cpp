@@ -3,8 +3,9 @@
 //  2. POST .../cells/{path}/clones and .../params: rescale a clone group, set a live param.
 //  3. HttpServer::update (what SIGHUP does in `cellflow serve`): a changed fixed param opens a new
 //     pipeline beside the old one and switches requests to it, none failing.
-//  4. ServerOptions::trace_path: every request's phases and every cell's spans in a Chrome trace
-//     (open operate_service.trace.json in ui.perfetto.dev). The dashboard is at GET /.
+//  4. POST /v2/trace/start and /v2/trace/stop (or ServerOptions::trace_path from the start):
+//     every request's phases and every cell's spans in between, in a Chrome trace (open
+//     operate_service.trace.json in ui.perfetto.dev). The dashboard is at GET /.
 // The example checks each step and prints what it saw.
 #include <httplib.h>
 
@@ -57,10 +58,11 @@ json post(httplib::Client& client, const std::string& path, const json& body, in
 int main() try {
   const std::string trace = "operate_service.trace.json";
   {
-    cellflow::server::HttpServer server({.port = 0, .trace_path = trace});
+    cellflow::server::HttpServer server({.port = 0});
     server.add(echo(0));
     httplib::Client client("127.0.0.1", server.start());
     while (!server.ready()) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    post(client, "/v2/trace/start", {{"path", trace}});
     const auto delay = [&] {
       return json::parse(client.Get("/v2/models/echo/pipeline")->body)["cells"][0];
     };
@@ -82,6 +84,7 @@ int main() try {
     check(delay()["params"]["jitter_ms"] == 1.0, "the new pipeline serves");
     check(client.Post("/v2/models/echo/infer", request, "application/json")->status == 200,
           "infer");
+    post(client, "/v2/trace/stop", json::object());  // the file is complete from here on
     server.stop();
   }
   std::ifstream in(trace);

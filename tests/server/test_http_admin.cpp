@@ -1,9 +1,10 @@
-// cellflow's admin extension: read a model's pipeline, rescale a clone group and set live params
-// of a running model over HTTP; every refusal has its exact status and a message naming the cell
-// or param.
+// cellflow's admin extension: read a model's pipeline, rescale a clone group, set live params
+// and start and stop a trace of a running server over HTTP; every refusal has its exact status and
+// a message naming the cell or param.
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <fstream>
 #include <string>
 
 #include "http_test_support.hpp"
@@ -126,8 +127,54 @@ TEST_F(HttpAdmin, TheApiKeyGuardsEveryAdminRoute) {
           ->Post("/v2/models/echo/cells/delay/params", R"({"sleep_ms": 3})", "application/json")
           ->status,
       401);
+  EXPECT_EQ(anonymous->Get("/v2/trace")->status, 401);
+  EXPECT_EQ(
+      anonymous->Post("/v2/trace/start", R"({"path": "/tmp/t.json"})", "application/json")->status,
+      401);
+  EXPECT_EQ(anonymous->Post("/v2/trace/stop", "", "application/json")->status, 401);
   EXPECT_EQ(pipeline("echo")["cells"][0]["clones"], 2) << "nothing changed";
   EXPECT_EQ(post("/v2/models/echo/cells/delay/clones", R"({"clones": 3})")->status, 200);
+}
+
+// A trace started and stopped over HTTP while serving holds exactly what ran in between: the
+// cells' spans and the requests' spans of the 5 requests, none of those before or after.
+TEST_F(HttpAdmin, ATraceStartedAndStoppedWhileServingHoldsWhatRanBetween) {
+  start();
+  const std::string path = ::testing::TempDir() + "cellflow_admin.trace.json";
+  EXPECT_EQ(body_json(http_->Get("/v2/trace")), json({{"tracing", false}}));
+  for (int i = 0; i < 3; ++i) ASSERT_EQ(infer(i), 200);
+  const auto started = post("/v2/trace/start", json{{"path", path}}.dump());
+  ASSERT_EQ(started->status, 200) << started->body;
+  EXPECT_EQ(body_json(started)["tracing"], true);
+  EXPECT_EQ(body_json(started)["path"], path);
+  const auto twice = post("/v2/trace/start", json{{"path", path + ".2"}}.dump());
+  EXPECT_EQ(twice->status, 409);
+  EXPECT_EQ(error_of(twice), "a trace is already being written to '" + path +
+                                 "': stop it first (POST /v2/trace/stop)");
+  for (int i = 10; i < 15; ++i) ASSERT_EQ(infer(i), 200);
+  const auto stopped = post("/v2/trace/stop", "");
+  ASSERT_EQ(stopped->status, 200) << stopped->body;
+  EXPECT_EQ(body_json(stopped)["path"], path);
+  EXPECT_GT(body_json(stopped)["events"].get<int>(), 10);
+  const auto again = post("/v2/trace/stop", "");
+  EXPECT_EQ(again->status, 409);
+  EXPECT_EQ(error_of(again), "no trace is being written (POST /v2/trace/start)");
+  for (int i = 20; i < 22; ++i) ASSERT_EQ(infer(i), 200);
+  std::ifstream in(path);
+  const json events = json::parse(in);  // a complete JSON array once stopped
+  int cell_spans = 0, request_spans = 0;
+  for (const json& e : events) {
+    if (e["ph"] == "X" && e["cat"] == "cell" && e["name"] == "delay") ++cell_spans;
+    if (e["ph"] == "b" && e["name"] == "request") ++request_spans;
+  }
+  EXPECT_EQ(cell_spans, 5);
+  EXPECT_EQ(request_spans, 5);
+  const auto unwritable = post("/v2/trace/start", R"({"path": "/nonexistent-dir/t.json"})");
+  EXPECT_EQ(unwritable->status, 400);
+  EXPECT_NE(error_of(unwritable).find("/nonexistent-dir/t.json"), std::string::npos);
+  const auto no_path = post("/v2/trace/start", R"({"file": "t.json"})");
+  EXPECT_EQ(no_path->status, 400);
+  EXPECT_NE(error_of(no_path).find("{\"path\": FILE}"), std::string::npos) << error_of(no_path);
 }
 
 }  // namespace

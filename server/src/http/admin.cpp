@@ -6,8 +6,10 @@
 
 #include "cellflow/error.hpp"
 #include "cellflow/scale_up.hpp"
+#include "http/trace_switch.hpp"
 #include "http_error.hpp"
 #include "model.hpp"
+#include "trace_switch.hpp"
 
 namespace cellflow::server::admin {
 namespace {
@@ -104,6 +106,16 @@ json set_params(Model& model, std::string_view path, std::string_view body) {
   json values = json::object();
   for (const auto& [name, value] : request.items()) values[name] = now[name];
   return {{"cell", path}, {"params", values}};
+}
+
+json start_trace(TraceSwitch& traces, std::string_view body) {
+  const json request = parse_object(body, "{\"path\": \"/tmp/serve.trace.json\"}");
+  if (request.size() != 1 || !request.contains("path") || !request["path"].is_string() ||
+      request["path"].get<std::string>().empty())
+    throw HttpError(
+        400, "the body must be {\"path\": FILE}, the trace file to write; got " + request.dump());
+  traces.start(request["path"].get<std::string>());
+  return traces.status();
 }
 
 }  // namespace cellflow::server::admin

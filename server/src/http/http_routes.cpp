@@ -125,6 +125,15 @@ void install_admin(httplib::Server& http, InferenceService& service) {
               send(res, service.set_params(req.matches[1].str(), req.matches[2].str(),
                                            req.get_header_value("Authorization"), req.body));
             });
+  http.Get("/v2/trace", [&service](const httplib::Request& req, httplib::Response& res) {
+    send(res, service.trace_status(req.get_header_value("Authorization")));
+  });
+  http.Post("/v2/trace/start", [&service](const httplib::Request& req, httplib::Response& res) {
+    send(res, service.start_trace(req.get_header_value("Authorization"), req.body));
+  });
+  http.Post("/v2/trace/stop", [&service](const httplib::Request& req, httplib::Response& res) {
+    send(res, service.stop_trace(req.get_header_value("Authorization")));
+  });
 }
 
 void install_models(httplib::Server& http, InferenceService& service, std::size_t max_body_bytes) {

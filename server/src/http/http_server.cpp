@@ -42,8 +42,12 @@ std::size_t worker_threads(int requested) {
 struct HttpServer::Impl {
   Impl(ServerOptions server_options, CodecRegistry codecs)
       : options(std::move(server_options)), service(std::move(codecs), options.api_key) {
-    if (!options.trace_path.empty())
-      service.set_trace(std::make_shared<ChromeTrace>(options.trace_path));
+    if (options.trace_path.empty()) return;
+    try {
+      service.traces().start(options.trace_path);
+    } catch (const HttpError& e) {
+      throw Error(e.what());  // the path cannot be written
+    }
   }
 
   void configure();

@@ -134,11 +134,9 @@ void InferenceService::add(std::unique_ptr<Pipeline> pipeline, ModelOptions opti
 }
 
 bool InferenceService::start_model(Model& model) {
-  std::shared_ptr<PipelineObserver> observer = metrics_.observer_for(model.name());
-  if (trace_)
-    observer = std::make_shared<Observers>(
-        std::vector<std::shared_ptr<PipelineObserver>>{observer, trace_->observer(model.name())});
-  model.set_trace(trace_);
+  auto observer = std::make_shared<Observers>(std::vector<std::shared_ptr<PipelineObserver>>{
+      metrics_.observer_for(model.name()), traces_->observer(model.name())});
+  model.set_trace(traces_);
   return model.start(std::move(observer));
 }
 
@@ -425,6 +423,27 @@ Reply InferenceService::set_params(std::string_view name, std::string_view path,
                                    std::string_view authorization, std::string_view body) {
   return answer(
       [&] { return Reply::json(200, admin::set_params(*model(name, authorization), path, body)); });
+}
+
+Reply InferenceService::start_trace(std::string_view authorization, std::string_view body) {
+  return answer([&] {
+    authorize(authorization);
+    return Reply::json(200, admin::start_trace(*traces_, body));
+  });
+}
+
+Reply InferenceService::stop_trace(std::string_view authorization) {
+  return answer([&] {
+    authorize(authorization);
+    return Reply::json(200, traces_->stop());
+  });
+}
+
+Reply InferenceService::trace_status(std::string_view authorization) const {
+  return answer([&] {
+    authorize(authorization);
+    return Reply::json(200, traces_->status());
+  });
 }
 
 Reply InferenceService::metrics_text() const {

@@ -17,11 +17,11 @@
 #include "api_key.hpp"
 #include "cellflow/codecs/codec.hpp"
 #include "cellflow/server/http_server.hpp"
-#include "cellflow/trace.hpp"
 #include "metrics.hpp"
 #include "model.hpp"
 #include "reply.hpp"
 #include "request_drain.hpp"
+#include "trace_switch.hpp"
 
 namespace cellflow::server {
 
@@ -39,8 +39,8 @@ class InferenceService {
   /// new pipeline is invalid or fails to start: the old one keeps serving. One at a time.
   std::string update(std::unique_ptr<Pipeline> pipeline, ModelOptions options);
   std::size_t model_count() const { return models_.size(); }
-  /// Traces every model's cells into `trace` too (set before start_models).
-  void set_trace(std::shared_ptr<ChromeTrace> trace) { trace_ = std::move(trace); }
+  /// The server's trace switch: every model's cells and requests go into the trace that is on.
+  TraceSwitch& traces() { return *traces_; }
 
   /// Starts every pipeline in turn (slow: opens cells). A pipeline that fails to start is logged
   /// and stays not ready, with its reason; returns false when any failed.
@@ -83,6 +83,11 @@ class InferenceService {
                    std::string_view body);
   Reply set_params(std::string_view name, std::string_view path, std::string_view authorization,
                    std::string_view body);
+  /// POST /v2/trace/start {"path"}, POST /v2/trace/stop, GET /v2/trace: a Chrome trace of every
+  /// model's cells and requests, started and stopped while serving.
+  Reply start_trace(std::string_view authorization, std::string_view body);
+  Reply stop_trace(std::string_view authorization);
+  Reply trace_status(std::string_view authorization) const;
 
   /// The transport-independent core the REST routes use and other transports (gRPC) call:
   /// each throws HttpError (401 no API key, 404 unknown model, 503 stopping, and those of
@@ -116,10 +121,10 @@ class InferenceService {
   CodecRegistry codecs_;
   ApiKey api_key_;
   Metrics metrics_;
-  std::shared_ptr<ChromeTrace> trace_;
+  std::shared_ptr<TraceSwitch> traces_ = std::make_shared<TraceSwitch>();
   std::map<std::string, std::shared_ptr<Model>, std::less<>> models_;  // under models_mutex_
   mutable std::shared_mutex models_mutex_;
-  std::mutex update_mutex_;            // one update at a time
+  std::mutex update_mutex_;  // one update at a time
   // A replaced model finishing its requests on a thread of its own; `done` once it has stopped.
   struct Retiring {
     std::atomic<bool> done{false};

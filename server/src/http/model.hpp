@@ -20,10 +20,10 @@
 #include "cellflow/codecs/codec.hpp"
 #include "cellflow/pipeline.hpp"
 #include "cellflow/server/http_server.hpp"
-#include "cellflow/trace.hpp"
 #include "http_error.hpp"
 #include "kserve_protocol.hpp"
 #include "model_statistics.hpp"
+#include "trace_switch.hpp"
 
 namespace cellflow::server {
 
@@ -43,8 +43,8 @@ class Model : public std::enable_shared_from_this<Model> {
   /// it keeps the reason and returns false.
   bool start(std::shared_ptr<PipelineObserver> observer);
   bool ready() const { return ready_.load(); }
-  /// Writes every answered request's phases into `trace` too (set before start).
-  void set_trace(std::shared_ptr<ChromeTrace> trace) { trace_ = std::move(trace); }
+  /// Writes every answered request's phases into the trace that is on, if any (set before start).
+  void set_trace(std::shared_ptr<const TraceSwitch> traces) { traces_ = std::move(traces); }
   /// Why the pipeline failed to start ("" when it did not fail). Set once, before ready().
   std::string failure() const;
   /// Not ready any more; completes the items in flight and closes the cells. Idempotent.
@@ -102,7 +102,7 @@ class Model : public std::enable_shared_from_this<Model> {
   Admission admission_;
   std::atomic<bool> ready_{false};
   ModelStatistics statistics_;
-  std::shared_ptr<ChromeTrace> trace_;  // null: not traced
+  std::shared_ptr<const TraceSwitch> traces_;  // null: never traced
   mutable std::mutex failure_mutex_;
   std::string failure_;
 };

@@ -133,7 +133,8 @@ void Model::finish(Call& call) {
   }
   call.finished = true;
   call.ticket.reset();
-  if (trace_) trace_request(*trace_, call, error ? status_of(error) : "200");
+  if (const auto trace = traces_ ? traces_->current() : nullptr)
+    trace_request(*trace, call, error ? status_of(error) : "200");
   call.done(error);
 }
 
@@ -143,7 +144,7 @@ bool Model::expire(Call& call) {
   call.finished = true;
   call.ticket.reset();
   statistics_.record_failure(Clock::now() - call.start);
-  if (trace_) trace_request(*trace_, call, "504");
+  if (const auto trace = traces_ ? traces_->current() : nullptr) trace_request(*trace, call, "504");
   call.done(std::make_exception_ptr(timeout_error()));
   return true;
 }

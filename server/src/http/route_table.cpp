@@ -31,6 +31,9 @@ RouteTable RouteTable::kserve() {
                      {"GET", "/v2/models/{name}/pipeline"},
                      {"POST", "/v2/models/{name}/cells/{path}/clones"},
                      {"POST", "/v2/models/{name}/cells/{path}/params"},
+                     {"GET", "/v2/trace"},
+                     {"POST", "/v2/trace/start"},
+                     {"POST", "/v2/trace/stop"},
                      {"GET", "/metrics"}});
 }
 
