@@ -169,6 +169,15 @@ TEST_F(HttpAdmin, ATraceStartedAndStoppedWhileServingHoldsWhatRanBetween) {
   }
   EXPECT_EQ(cell_spans, 5);
   EXPECT_EQ(request_spans, 5);
+  // A second trace gets its own spans (the models' observers follow the switch).
+  ASSERT_EQ(post("/v2/trace/start", json{{"path", path + ".2"}}.dump())->status, 200);
+  for (int i = 30; i < 32; ++i) ASSERT_EQ(infer(i), 200);
+  ASSERT_EQ(post("/v2/trace/stop", "")->status, 200);
+  std::ifstream second_file(path + ".2");
+  int second = 0;
+  for (const json& e : json::parse(second_file))
+    second += e["ph"] == "X" && e["cat"] == "cell" && e["name"] == "delay";
+  EXPECT_EQ(second, 2);
   const auto unwritable = post("/v2/trace/start", R"({"path": "/nonexistent-dir/t.json"})");
   EXPECT_EQ(unwritable->status, 400);
   EXPECT_NE(error_of(unwritable).find("/nonexistent-dir/t.json"), std::string::npos);

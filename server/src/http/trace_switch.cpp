@@ -35,9 +35,9 @@ class Forwarder final : public PipelineObserver {
     const auto trace = traces_->current();
     if (!trace) return nullptr;
     std::lock_guard lock(mutex_);
-    if (trace.get() != for_trace_) {
+    if (for_trace_.lock() != trace) {  // a weak_ptr: a new trace at a freed one's address differs
       observer_ = trace->observer(pipeline_);
-      for_trace_ = trace.get();
+      for_trace_ = trace;
     }
     return observer_;
   }
@@ -45,7 +45,7 @@ class Forwarder final : public PipelineObserver {
   const std::shared_ptr<const TraceSwitch> traces_;
   const std::string pipeline_;
   std::mutex mutex_;
-  const ChromeTrace* for_trace_ = nullptr;  // the trace observer_ writes into
+  std::weak_ptr<ChromeTrace> for_trace_;  // the trace observer_ writes into
   std::shared_ptr<PipelineObserver> observer_;
 };
 
