@@ -208,13 +208,11 @@ class LeafBatch final : public BatchContext {
 void run_leaf_batch(const LeafPlan& leaf, Cell& instance, std::vector<BatchItem>& items,
                     int clone_index, PipelineObserver* observer) {
   std::vector<BatchItem*> live;
-  for (BatchItem& item : items) {
-    if (item.frame->failed.load(std::memory_order_acquire)) continue;
-    // Live params: the batch runs with the values of its newest item.
-    if (leaf.live) leaf.live->apply(instance, item.frame->info.seq);
-    live.push_back(&item);
-  }
+  for (BatchItem& item : items)
+    if (!item.frame->failed.load(std::memory_order_acquire)) live.push_back(&item);
   if (live.empty()) return;
+  // Live params: the batch runs with the values of its newest item (items are in queue order).
+  if (leaf.live) leaf.live->apply(instance, live.back()->frame->info.seq);
   LeafBatch batch(leaf, instance, std::move(live), clone_index);
   const auto start = std::chrono::steady_clock::now();
   try {

@@ -4,8 +4,8 @@
 #include <opencv2/objdetect.hpp>
 #include <stdexcept>
 
+#include "batch_inputs.hpp"
 #include "blazeface_model.hpp"
-#include "cellflow/batch.hpp"
 #include "cellflow/error.hpp"
 #include "cellflow/vision/models.hpp"
 
@@ -85,21 +85,13 @@ void FaceDetector::process(Context& ctx) {
 
 void FaceDetector::process_batch(BatchContext& batch) {
   if (!impl_->blazeface) return Cell::process_batch(batch);
-  std::vector<std::size_t> readable;  // items whose image can be read, in batch order
-  std::vector<cv::Mat> images;
-  for (std::size_t i = 0; i < batch.size(); ++i) {
-    try {
-      images.push_back(bgr_input(batch[i].get(image)));
-      readable.push_back(i);
-    } catch (const std::exception&) {
-      batch.fail(i, std::current_exception());
-    }
-  }
-  auto found = impl_->blazeface->detect(images, static_cast<float>(*score_threshold),
+  const auto read =
+      detail::read_batch(batch, [&](Context& ctx) { return bgr_input(ctx.get(image)); });
+  auto found = impl_->blazeface->detect(read.inputs, static_cast<float>(*score_threshold),
                                         static_cast<float>(*nms_threshold));
-  for (std::size_t k = 0; k < readable.size(); ++k) {
+  for (std::size_t k = 0; k < read.items.size(); ++k) {
     sort_best_first(found[k]);
-    batch[readable[k]].emit(faces, Detections{std::move(found[k]), images[k].size()});
+    batch[read.items[k]].emit(faces, Detections{std::move(found[k]), read.inputs[k].size()});
   }
 }
 

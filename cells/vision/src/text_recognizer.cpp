@@ -6,7 +6,7 @@
 #include <opencv2/imgproc.hpp>
 #include <stdexcept>
 
-#include "cellflow/batch.hpp"
+#include "batch_inputs.hpp"
 #include "cellflow/error.hpp"
 #include "cellflow/vision/models.hpp"
 #include "ctc_decode.hpp"
@@ -147,19 +147,12 @@ void TextRecognizer::process(Context& ctx) {
 }
 
 void TextRecognizer::process_batch(BatchContext& batch) {
-  std::vector<std::size_t> readable;  // items whose crop can be read, in batch order
-  std::vector<Line> lines;
-  for (std::size_t i = 0; i < batch.size(); ++i) {
-    try {
-      lines.push_back(impl_->split(detail::as_bgr(batch[i].get(region).crop, "text region crop")));
-      readable.push_back(i);
-    } catch (const std::exception&) {
-      batch.fail(i, std::current_exception());
-    }
-  }
-  auto texts = impl_->read_lines(lines);
-  for (std::size_t k = 0; k < readable.size(); ++k) {
-    Context& ctx = batch[readable[k]];
+  const auto read = detail::read_batch(batch, [&](Context& ctx) {
+    return impl_->split(detail::as_bgr(ctx.get(region).crop, "text region crop"));
+  });
+  auto texts = impl_->read_lines(read.inputs);
+  for (std::size_t k = 0; k < read.items.size(); ++k) {
+    Context& ctx = batch[read.items[k]];
     emit_word(ctx, word, *min_score, std::move(texts[k]), ctx.get(region).box);
   }
 }
