@@ -5,6 +5,8 @@
 
 #include <atomic>
 #include <cstdint>
+#include <deque>
+#include <mutex>
 #include <optional>
 #include <thread>
 #include <tuple>
@@ -64,8 +66,37 @@ struct FlowGraph::Impl {
   // predecessor (an item reaches them when it leaves it; a joined unit counts in its join gate).
   std::vector<std::vector<std::size_t>> sole_successors;
   FeedbackLoops loops;
+  // drop_oldest units: the items let through and not yet started, oldest first.
+  class WaitingLine {
+   public:
+    // Lines `f` up; when the line held `capacity`, the oldest leaves it and `displaced` drops
+    // it, under the line's lock, so the body never starts it half-dropped.
+    template <class Displaced>
+    void admit(Frame* f, std::size_t capacity, Displaced displaced) {
+      std::lock_guard lock(mutex_);
+      if (line_.size() >= capacity) {
+        displaced(*line_.front());
+        line_.pop_front();
+      }
+      line_.push_back(f);
+    }
+    // The body starts `f`: it leaves the line (unless it was displaced: then it is no longer
+    // there, and its skip marks were set before it left).
+    void start(Frame* f) {
+      std::lock_guard lock(mutex_);
+      if (!line_.empty() && line_.front() == f) line_.pop_front();
+    }
 
-  Impl(const Plan& p, Callbacks c) : plan(p), callbacks(std::move(c)), loops(p) { count_queues(); }
+   private:
+    std::mutex mutex_;
+    std::deque<Frame*> line_;
+  };
+  std::vector<std::unique_ptr<WaitingLine>> oldest_first;  // per unit
+
+  Impl(const Plan& p, Callbacks c)
+      : plan(p), callbacks(std::move(c)), loops(p), oldest_first(p.units.size()) {
+    count_queues();
+  }
 
   void count_queues() {
     const std::size_t n = plan.units.size();
@@ -149,7 +180,7 @@ struct FlowGraph::Impl {
             gw.try_put(f);
             gw.release_wait();
           });
-      group->set_drop([this, u](Frame* f) { drop(u, *f, true); });
+      group->set_drop([this, u](Frame* f) { drop(u, *f); });
       group->set_emit([this, u, &node](Frame* f) {
         item_left(u);
         node.gateway().try_put(f);
@@ -174,24 +205,24 @@ struct FlowGraph::Impl {
     const bool produces = loops.produces(u);  // decided once, not per item
     const auto& queue = plan.units[u].queue;
     if (plan.drops) {
-      auto& node = make<Gate>(
-          flow::serial, [this, u, produces, &queue](Frame* const& f, Gate::output_ports_type& out) {
-            // Dropped at this unit's own gate: counted there already.
-            if (f->skip_mark(u) != Frame::kDroppedHere)
-              started[u].value.fetch_add(1, std::memory_order_relaxed);
-            if (queue && queue->overflow == Queue::Overflow::kDropOldest && !f->skip_mark(u) &&
-                queued(u) >= queue->capacity)
-              drop(u, *f, false);  // newer items wait: this, the oldest, is skipped
-            if (!f->skip_mark(u)) {
-              count_serially(accepted_started[u]);
-              tbb::this_task_arena::isolate([&] { callbacks.run_unit(u, *f); });
-            }
-            forward(u, produces, *f, out);
-          });
+      auto& node = make<Gate>(flow::serial,
+                              [this, u, produces](Frame* const& f, Gate::output_ports_type& out) {
+                                if (oldest_first[u]) oldest_first[u]->start(f);
+                                // Dropped at this unit's own gate: counted there already.
+                                if (f->skip_mark(u) != Frame::kDroppedHere)
+                                  started[u].value.fetch_add(1, std::memory_order_relaxed);
+                                if (!f->skip_mark(u)) {
+                                  count_serially(accepted_started[u]);
+                                  tbb::this_task_arena::isolate([&] { callbacks.run_unit(u, *f); });
+                                }
+                                forward(u, produces, *f, out);
+                              });
       entries.push_back(&node);
       exits.push_back(&flow::output_port<0>(node));
       if (queue && queue->overflow == Queue::Overflow::kDropNewest)
         entries.back() = &newest_gate(u, node);
+      if (queue && queue->overflow == Queue::Overflow::kDropOldest)
+        entries.back() = &oldest_gate(u, node);
       return;
     }
     auto& node = make<Gate>(flow::serial,
@@ -210,9 +241,15 @@ struct FlowGraph::Impl {
     std::get<0>(out).try_put(&f);
   }
 
-  void drop(std::size_t u, Frame& f, bool at_gate) {
-    f.drop_at(plan.units[u].downstream, u, at_gate);
-    callbacks.dropped(u);
+  // The item skips `u` and what follows it; the values only those cells would read go now.
+  void drop(std::size_t u, Frame& f) {
+    for (const std::size_t v : plan.units[u].downstream) {
+      if (!f.mark_skipped(v, v == u ? Frame::kDroppedHere : Frame::kSkip)) continue;
+      for (const std::size_t leaf : plan.units[v].leaves)
+        for (const std::size_t slot : plan.leaves[leaf].input_slots) f.release(slot);
+    }
+    f.dropped.store(true, std::memory_order_release);
+    callbacks.dropped(u, f);
   }
 
   std::size_t queued(std::size_t u) const {
@@ -229,12 +266,28 @@ struct FlowGraph::Impl {
         const auto waiting = accepted[u].value.load(std::memory_order_relaxed) -
                              accepted_started[u].value.load(std::memory_order_relaxed);
         if (waiting >= plan.units[u].queue->capacity) {
-          drop(u, *f, true);
+          drop(u, *f);
           started[u].value.fetch_add(1, std::memory_order_relaxed);
         } else {
           count_serially(accepted[u]);
         }
       }
+      std::get<0>(out).try_put(f);
+    });
+    flow::make_edge(flow::output_port<0>(gate), entry);
+    return gate;
+  }
+
+  // drop_oldest: an item that finds `capacity` items waiting (let through, not yet started)
+  // drops the oldest of them at once; that one passes the unit's body without running it.
+  Receiver& oldest_gate(std::size_t u, Receiver& entry) {
+    oldest_first[u] = std::make_unique<WaitingLine>();
+    auto& gate = make<Gate>(flow::serial, [this, u](Frame* const& f, Gate::output_ports_type& out) {
+      if (!f->skip_mark(u))
+        oldest_first[u]->admit(f, plan.units[u].queue->capacity, [&](Frame& oldest) {
+          drop(u, oldest);
+          started[u].value.fetch_add(1, std::memory_order_relaxed);
+        });
       std::get<0>(out).try_put(f);
     });
     flow::make_edge(flow::output_port<0>(gate), entry);
@@ -371,6 +424,10 @@ void FlowGraph::pass_tap(std::size_t tap, Frame* frame) {
 void FlowGraph::put_stream(std::size_t stream, Frame* frame) {
   impl_->item_left(kIngress, false, stream);
   impl_->streams[stream].entry->gateway().try_put(frame);
+}
+
+void FlowGraph::wake(std::size_t stream) {
+  if (auto* pump = impl_->streams[stream].pump) pump->try_put(flow::continue_msg());
 }
 
 std::size_t FlowGraph::queued(std::size_t unit) const { return impl_->queued(unit); }

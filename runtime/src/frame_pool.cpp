@@ -65,6 +65,7 @@ Frame* FramePool::acquire(std::uint64_t seq, bool stamp) {
     for (std::size_t u = 0; u < plan_.units.size(); ++u)
       frame->skip[u].store(0, std::memory_order_relaxed);
     frame->dropped.store(false, std::memory_order_relaxed);
+    frame->credit_back.store(false, std::memory_order_relaxed);
   }
   return frame.get();
 }

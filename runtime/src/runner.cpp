@@ -58,7 +58,7 @@ Runner::Runner(const Pipeline& top, RunOptions options) : options_(options), pla
       [this](Frame* f) { complete(f); },
       [this](std::size_t s, bool wait) { return next_from_sources(s, wait); },
       [this](std::size_t tap, Frame* f) { syncs_[plan_.taps[tap].sync_unit]->offer(tap, f); },
-      [this](std::size_t u) { queue_dropped(u); }};
+      [this](std::size_t u, Frame& f) { queue_dropped(u, f); }};
   graph_ =
       std::make_unique<FlowGraph>(plan_, std::move(callbacks), stream_, options_.max_in_flight);
   make_synchronisers();
@@ -85,9 +85,12 @@ void Runner::make_synchronisers() {
   }
 }
 
-void Runner::queue_dropped(std::size_t u) {
+// The dropped item keeps its place in order without its credit: the producer goes on at once.
+void Runner::queue_dropped(std::size_t u, Frame& frame) {
   const auto& inputs = plan_.leaves[plan_.units[u].first_leaf].prototype->inputs();
   report_drop(u, inputs.empty() ? "" : inputs[0]->name(), "queue_full");
+  if (streams_[frame.stream]->credits.release_dropped(frame.credit_back))
+    graph_->wake(frame.stream);
 }
 
 // Counted by the unit (a synchroniser counts its own) and told to the observer.
@@ -328,7 +331,7 @@ void Runner::submit(InputValues inputs, std::function<void(Result&&)> done,
     return;
   }
   if (stop_requested_) {
-    stream.credits.release();
+    stream.credits.cancel();
     throw Error("pipeline is stopped");
   }
   // No lock: the sequence number orders the item (FlowGraph::put restores the order), and a
@@ -372,13 +375,14 @@ void Runner::complete(Frame* frame) {
                            [](const auto& out) { return out.second.empty(); });
     const bool delivered = silent || deliver_stream(frame, std::move(result));
     stream.pool.recycle(frame);
-    stream.credits.release();  // the completion then wakes the pump, which takes it again
+    // The completion then wakes the pump, which takes it again.
+    stream.credits.release_completed(frame->credit_back);
     if (plan_.streams[s].sync_unit != kIngress) syncs_[plan_.streams[s].sync_unit]->poll();
     return notify_complete(on_complete, delivered);
   }
   auto done = std::move(frame->done);
   stream.pool.recycle(frame);
-  stream.credits.release();
+  stream.credits.release_completed(frame->credit_back);
   try {
     done(std::move(result));
   } catch (...) {  // a completion callback must not break the graph; the item is done

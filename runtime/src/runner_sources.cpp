@@ -60,7 +60,7 @@ Frame* Runner::next_from_sources(std::size_t s, bool wait) {
   stream.sources_done = !run_sources(s, *frame, any_value);
   if (!any_value && !frame->failed.load() && stream.sources_done) {
     stream.pool.recycle(frame);
-    stream.credits.release();
+    stream.credits.cancel();
     origin_ended(s);
     return nullptr;
   }

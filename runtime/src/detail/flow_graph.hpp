@@ -33,7 +33,8 @@ class FlowGraph {
     // unless `wait`, no credit is free now). `wait`: a source thread, which may block.
     std::function<Frame*(std::size_t stream, bool wait)> next_from_sources;
     std::function<void(std::size_t tap, Frame* frame)> offer;  // an item reached a tap
-    std::function<void(std::size_t unit)> dropped;             // a unit's queue dropped an item
+    // A unit's queue dropped `frame` (it keeps its place in order and skips what follows).
+    std::function<void(std::size_t unit, Frame& frame)> dropped;
   };
 
   FlowGraph(const Plan& plan, Callbacks callbacks, bool stream, std::size_t max_in_flight);
@@ -51,6 +52,9 @@ class FlowGraph {
   void pass_tap(std::size_t tap, Frame* frame);
   /// Puts a synchroniser's item into its stream. Any thread, in sequence order.
   void put_stream(std::size_t stream, Frame* frame);
+  /// A credit of source stream `stream` came back outside a completion (a drop): the pump
+  /// looks for a new item. Any thread.
+  void wake(std::size_t stream);
   /// Items waiting at plain unit `unit` (arrived, not started). Any thread; a snapshot.
   std::size_t queued(std::size_t unit) const;
 

@@ -31,21 +31,20 @@ struct Frame {
   std::unique_ptr<std::atomic<int>[]> pending;
   std::atomic<bool> failed{false};
   // Dropping queues (Plan::drops): per unit, kSkip when a queue before it dropped this item,
-  // kDroppedHere when its own queue's gate did; `dropped` once any queue did.
+  // kDroppedHere when its own queue did (always before the unit's body started it); `dropped`
+  // once any queue did.
   static constexpr std::uint8_t kSkip = 1, kDroppedHere = 2;
   std::unique_ptr<std::atomic<std::uint8_t>[]> skip;
   std::atomic<bool> dropped{false};
+  std::atomic<bool> credit_back{false};  // a drop gave its credit back (InFlight)
   std::uint8_t skip_mark(std::size_t unit) const {
     return skip ? skip[unit].load(std::memory_order_acquire) : 0;
   }
-  /// Unit `unit` drops this item (`at_gate`: before it reached the unit's body): it and every
-  /// unit after it skip it.
-  void drop_at(const std::vector<std::size_t>& downstream, std::size_t unit, bool at_gate) {
-    for (const std::size_t v : downstream) {
-      std::uint8_t none = 0;
-      skip[v].compare_exchange_strong(none, v == unit && at_gate ? kDroppedHere : kSkip);
-    }
-    dropped.store(true, std::memory_order_release);
+  /// Unit `unit` skips this item (`mark`: kDroppedHere when its own gate dropped it); true the
+  /// first time it is marked.
+  bool mark_skipped(std::size_t unit, std::uint8_t mark) {
+    std::uint8_t none = 0;
+    return skip[unit].compare_exchange_strong(none, mark);
   }
   std::exception_ptr error;  // written once, by whoever sets `failed`
   std::string error_cell;

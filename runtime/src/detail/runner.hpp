@@ -12,9 +12,9 @@
 
 #include "cellflow/pipeline.hpp"
 #include "detail/clone_group.hpp"
-#include "detail/credits.hpp"
 #include "detail/flow_graph.hpp"
 #include "detail/frame.hpp"
+#include "detail/in_flight.hpp"
 #include "detail/live_params.hpp"
 #include "detail/plan.hpp"
 #include "detail/synchroniser.hpp"
@@ -78,7 +78,7 @@ class Runner {
   bool run_sources(std::size_t stream, Frame& frame, bool& any_value);
   void complete(Frame* frame);
   void make_synchronisers();
-  void queue_dropped(std::size_t unit);
+  void queue_dropped(std::size_t unit, Frame& frame);
   void report_drop(std::size_t unit, const std::string& input, const char* reason,
                    bool count = true);
   // Stream `stream` admits no more items: the synchronisers it feeds learn how many it had.
@@ -96,12 +96,14 @@ class Runner {
   // One stream's items: numbered, framed and credited on their own.
   struct Stream {
     Stream(const Plan& plan, std::size_t index, std::size_t max_in_flight)
-        : pool(plan, index, max_in_flight),
+        : pool(plan, index,
+               std::max(max_in_flight, InFlight::frames_for(max_in_flight, plan.drops))),
           credits(plan.streams[index].live ? std::min(live_width(plan, index), max_in_flight)
-                                           : max_in_flight),
+                                           : max_in_flight,
+                  InFlight::frames_for(max_in_flight, plan.drops)),
           waiting(plan.streams[index].live ? pool.make_spare() : nullptr) {}
     FramePool pool;
-    Credits credits;
+    InFlight credits;
     std::unique_ptr<Frame> waiting;  // a live stream: the newest item waiting to enter
     bool holds_waiting = false;
     bool sources_done = false;  // its pump or source thread only
