@@ -63,9 +63,10 @@ void emit_level(const json& level, const std::string& prefix, std::ostringstream
   }
   for (const json& port : level["inputs"])
     for (const json& to : port["to"])
-      edge(out, indent, node_of(level, prefix, port["name"]), node_of(level, prefix, to),
-           port["name"].get<std::string>() + " → " + port_of(to) + " (" +
-               port["type"].get<std::string>() + ")");
+      if (to.get<std::string>().find('.') != std::string::npos)  // a skip: drawn with outputs
+        edge(out, indent, node_of(level, prefix, port["name"]), node_of(level, prefix, to),
+             port["name"].get<std::string>() + " → " + port_of(to) + " (" +
+                 port["type"].get<std::string>() + ")");
   for (const json& c : level["connections"])
     edge(out, indent, node_of(level, prefix, c["from"]), node_of(level, prefix, c["to"]),
          port_of(c["from"]) + " → " + port_of(c["to"]) + " (" + c["type"].get<std::string>() +

@@ -32,9 +32,7 @@ void Pipeline::process(Context&) { throw std::logic_error("Pipeline::process is 
 
 Cell& Pipeline::add(std::string name, CellFactory factory, const nlohmann::json& params,
                     std::optional<ScaleUp> scale) {
-  if (running())
-    throw Error("pipeline '" + this->name() + "' is running: cannot add cell '" + name +
-                "' after start()");
+  refuse_while_running("add cell '" + name + "'");
   auto& s = impl_->structure;
   auto cell = factory();
   if (!cell) throw Error("factory for cell '" + name + "' returned nullptr");
@@ -82,11 +80,18 @@ std::vector<std::string> feedback_problems(const PortBase& from, const PortBase&
 
 }  // namespace
 
+void Pipeline::refuse_while_running(const std::string& change) const {
+  if (!running()) return;
+  const Pipeline* top = this;
+  while (top->parent() != nullptr) top = top->parent();
+  const std::string where = top == this ? "" : " (inside running pipeline '" + top->name() + "')";
+  throw Error("pipeline '" + name() + "' is running" + where + ": cannot " + change +
+              " after start(); stop() it first");
+}
+
 void Pipeline::connect_ports(const PortBase& from, const PortBase& to,
                              std::optional<Value> feedback, nlohmann::json feedback_json) {
-  if (running())
-    throw Error("pipeline '" + name() + "' is running: cannot connect '" + from.path() + "' -> '" +
-                to.path() + "' after start()");
+  refuse_while_running("connect '" + from.path() + "' -> '" + to.path() + "'");
   auto& s = impl_->structure;
   const std::string what = "connection '" + from.path() + "' -> '" + to.path() + "': ";
   std::vector<std::string> problems;
@@ -127,11 +132,13 @@ std::pair<const PortBase*, const PortBase*> Pipeline::resolve_connection(std::st
 }
 
 void Pipeline::connect(std::string_view from, std::string_view to) {
+  refuse_while_running("connect '" + std::string(from) + "' -> '" + std::string(to) + "'");
   if (const auto [out, in] = resolve_connection(from, to); out) connect_ports(*out, *in);
 }
 
 void Pipeline::connect_feedback(std::string_view from, std::string_view to,
                                 const nlohmann::json& initial) {
+  refuse_while_running("connect '" + std::string(from) + "' -> '" + std::string(to) + "'");
   const auto [out, in] = resolve_connection(from, to);
   if (!out) return;
   try {
@@ -143,9 +150,7 @@ void Pipeline::connect_feedback(std::string_view from, std::string_view to,
 }
 
 PortBase& Pipeline::expose_port(const PortBase& inner, std::string name) {
-  if (running())
-    throw Error("pipeline '" + this->name() + "' is running: cannot expose '" + name +
-                "' after start()");
+  refuse_while_running("expose '" + name + "'");
   auto& s = impl_->structure;
   s.exposed_ports.push_back(inner.make_like(*this, std::move(name)));
   PortBase& own = *s.exposed_ports.back();
@@ -157,6 +162,7 @@ PortBase& Pipeline::expose_port(const PortBase& inner, std::string name) {
 }
 
 void Pipeline::expose_input(std::string name, std::string_view inner) {
+  refuse_while_running("expose '" + name + "'");
   std::string problem;
   if (const auto* port = detail::resolve_port(*this, inner, PortKind::kInput, problem))
     expose_port(*port, std::move(name));
@@ -166,6 +172,14 @@ void Pipeline::expose_input(std::string name, std::string_view inner) {
 }
 
 void Pipeline::expose_output(std::string name, std::string_view inner) {
+  refuse_while_running("expose '" + name + "'");
+  const PortBase* own =
+      inner.find('.') == std::string_view::npos ? find_port(std::string(inner)) : nullptr;
+  if (own && own->kind() == PortKind::kInput) {  // a skip connection from an exposed input
+    auto& s = impl_->structure;
+    s.exposed_ports.push_back(own->make_like(*this, std::move(name), PortKind::kOutput));
+    return connect_ports(*own, *s.exposed_ports.back());
+  }
   std::string problem;
   if (const auto* port = detail::resolve_port(*this, inner, PortKind::kOutput, problem))
     expose_port(*port, std::move(name));
@@ -228,6 +242,8 @@ std::vector<std::string> Pipeline::cell_paths() const {
 
 void Pipeline::set_clones(std::string_view path, int clones) {
   Cell& target = cell(path);
+  target.parent()->refuse_while_running("set the clones of '" + std::string(path) +
+                                        "' (scale() the top-level pipeline rescales it)");
   auto* owner = target.parent();
   auto* entry = const_cast<Structure::Child*>(owner->impl_->structure.find(target));
   if (clones < 1 || clones > ScaleUp::kMaxClones)
@@ -241,18 +257,14 @@ void Pipeline::set_clones(std::string_view path, int clones) {
 
 void Pipeline::set_sync(std::string_view path, Sync sync) {
   Cell& target = cell(path);
-  if (target.parent()->running())
-    throw Error("pipeline '" + target.parent()->name() + "' is running: cannot give '" +
-                std::string(path) + "' a synchroniser after start()");
+  target.parent()->refuse_while_running("give '" + std::string(path) + "' a synchroniser");
   const_cast<Structure::Child*>(target.parent()->impl_->structure.find(target))->sync =
       std::move(sync);
 }
 
 void Pipeline::set_queue(std::string_view path, Queue queue, std::string_view input) {
   Cell& target = cell(path);
-  if (target.parent()->running())
-    throw Error("pipeline '" + target.parent()->name() + "' is running: cannot give '" +
-                std::string(path) + "' a queue policy after start()");
+  target.parent()->refuse_while_running("give '" + std::string(path) + "' a queue policy");
   if (!input.empty() && target.find_port(std::string(input)) == nullptr)
     throw Error("cell '" + target.path() + "' has no input '" + std::string(input) + "'");
   if (queue.drops() && queue.capacity == 0)
@@ -266,9 +278,7 @@ void Pipeline::set_queue(std::string_view path, Queue queue, std::string_view in
 
 void Pipeline::set_batch(std::string_view path, Batch batch) {
   Cell& target = cell(path);
-  if (target.parent()->running())
-    throw Error("pipeline '" + target.parent()->name() + "' is running: cannot batch '" +
-                std::string(path) + "' after start()");
+  target.parent()->refuse_while_running("batch '" + std::string(path) + "'");
   if (batch.max_size == 0)
     throw Error("cell '" + target.path() + "': a batch needs a max_size of at least 1");
   const_cast<Structure::Child*>(target.parent()->impl_->structure.find(target))->batch =

@@ -180,7 +180,19 @@ class Pipeline : public Cell {
   void expose(const Output<T>& inner, const Output<T>& own) {
     connect_ports(inner, own);
   }
-  /// String forms for configs: expose "cell.port" as `name`.
+  /// A skip connection: this pipeline's own input `own_in` straight to its own output
+  /// `own_out` (the identity branch of a residual block), type-checked like any connection.
+  /// JSON: "outputs": {"y": "x"}, where x is an exposed input.
+  /// @code
+  ///   expose(block.out, residual);  // the branch that computes
+  ///   expose(in, identity);         // the branch that passes the input through
+  /// @endcode
+  template <class T>
+  void expose(const Input<T>& own_in, const Output<T>& own_out) {
+    connect_ports(own_in, own_out);
+  }
+  /// String forms for configs: expose "cell.port" as `name`; expose_output also takes the name
+  /// of an exposed input (a skip connection).
   void expose_input(std::string name, std::string_view inner);
   void expose_output(std::string name, std::string_view inner);
 
@@ -280,6 +292,8 @@ class Pipeline : public Cell {
   const Structure& structure() const;
   void process(Context& ctx) override;  // never called: pipelines are flattened
 
+  // Throws Error when the tree this pipeline belongs to runs: its structure is fixed then.
+  void refuse_while_running(const std::string& change) const;
   void connect_ports(const PortBase& from, const PortBase& to,
                      std::optional<Value> feedback = std::nullopt,
                      nlohmann::json feedback_json = nullptr);

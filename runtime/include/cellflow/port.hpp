@@ -46,6 +46,10 @@ class PortBase {
   std::string path() const;
   /// A new port of the same type and kind on `owner` (used to expose inner ports).
   virtual std::unique_ptr<PortBase> make_like(Cell& owner, std::string name) const = 0;
+  /// A new port of the same type and of kind `kind` on `owner` (a skip connection's output,
+  /// from an input).
+  virtual std::unique_ptr<PortBase> make_like(Cell& owner, std::string name,
+                                              PortKind kind) const = 0;
   /// `json` as a value of this port's type (a feedback connection's start value in a config).
   /// Throws std::invalid_argument when the type has no from_json or `json` does not convert.
   virtual Value value_from_json(const nlohmann::json& json) const = 0;
@@ -81,6 +85,9 @@ Value value_from_json(const nlohmann::json& json) {
 }  // namespace detail
 
 template <class T>
+class Output;
+
+template <class T>
 class Input final : public PortBase {
  public:
   using value_type = T;
@@ -91,6 +98,10 @@ class Input final : public PortBase {
   std::unique_ptr<PortBase> make_like(Cell& owner, std::string name) const override {
     if (gathers()) return std::make_unique<Input<T>>(owner, std::move(name), kGather);
     return std::make_unique<Input<T>>(owner, std::move(name));
+  }
+  std::unique_ptr<PortBase> make_like(Cell& owner, std::string name, PortKind kind) const override {
+    if (kind == PortKind::kInput) return make_like(owner, std::move(name));
+    return std::make_unique<Output<T>>(owner, std::move(name));
   }
   Value value_from_json(const nlohmann::json& json) const override {
     return detail::value_from_json<T>(json);
@@ -105,6 +116,10 @@ class Output final : public PortBase {
       : PortBase(owner, std::move(name), PortKind::kOutput, typeid(T)) {}
   std::unique_ptr<PortBase> make_like(Cell& owner, std::string name) const override {
     return std::make_unique<Output<T>>(owner, std::move(name));
+  }
+  std::unique_ptr<PortBase> make_like(Cell& owner, std::string name, PortKind kind) const override {
+    if (kind == PortKind::kOutput) return make_like(owner, std::move(name));
+    return std::make_unique<Input<T>>(owner, std::move(name));
   }
   Value value_from_json(const nlohmann::json& json) const override {
     return detail::value_from_json<T>(json);
