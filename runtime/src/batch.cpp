@@ -1,6 +1,10 @@
 #include "cellflow/batch.hpp"
 
 #include <algorithm>
+#include <string>
+#include <vector>
+
+#include "detail/suggest.hpp"
 
 namespace cellflow {
 
@@ -23,11 +27,10 @@ Batch Batch::from_json(const nlohmann::json& config, const std::string& path,
                        "\"preferred_sizes\": [...]}");
     return batch;
   }
+  static const std::vector<std::string> kKnown = {"max_size", "max_delay_ms", "preferred_sizes"};
   for (const auto& [key, value] : config.items())
-    if (key != "max_size" && key != "max_delay_ms" && key != "preferred_sizes")
-      problems.push_back(path + "." + key +
-                         ": unknown key (max_size, max_delay_ms, "
-                         "preferred_sizes)");
+    if (std::find(kKnown.begin(), kKnown.end(), key) == kKnown.end())
+      problems.push_back(path + "." + key + detail::unknown_key(key, kKnown));
   const auto size_at = [&](const nlohmann::json& value, const std::string& where) -> std::size_t {
     if (value.is_number_integer() && value.get<long long>() >= 1) return value.get<std::size_t>();
     problems.push_back(where + ": expected an integer >= 1, got " + value.dump());

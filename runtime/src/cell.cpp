@@ -8,6 +8,7 @@
 #include "cellflow/param.hpp"
 #include "cellflow/pipeline.hpp"
 #include "detail/param_list.hpp"
+#include "detail/suggest.hpp"
 
 namespace cellflow {
 namespace {
@@ -59,7 +60,10 @@ std::vector<std::string> Cell::assign_params(const nlohmann::json& params) {
     auto it = std::find_if(params_.begin(), params_.end(),
                            [&name = key](auto* p) { return p->name() == name; });
     if (it == params_.end()) {
-      problems.push_back("params." + key + ": unknown parameter (" + known_params(params_) + ")");
+      std::vector<std::string> names;
+      for (const ParamBase* p : params_) names.push_back(p->name());
+      problems.push_back("params." + key + ": unknown parameter (" + known_params(params_) + ")" +
+                         detail::did_you_mean(key, names));
       continue;
     }
     try {

@@ -4,16 +4,42 @@
 
 #include <algorithm>
 #include <fstream>
+#include <map>
 #include <optional>
 #include <set>
 #include <sstream>
 
 #include "cellflow/error.hpp"
+#include "detail/port_ref.hpp"
+#include "detail/suggest.hpp"
 
 namespace cellflow {
 namespace {
 
 using json = nlohmann::json;
+
+constexpr const char* kUnbuilt = "its type could not be built (see its \"type\")";
+
+// Stands in for a cell whose type could not be built: its connections take a port of the other
+// end's type, so that only the real problem (the type) is reported, not its consequences.
+class Unbuilt final : public Cell {
+ public:
+  void configure(const json&) override { throw Error(kUnbuilt); }
+  void process(Context&) override {}
+  void add_port_like(const PortBase& other, const std::string& name, PortKind kind) {
+    if (find_port(name) == nullptr) ports_.push_back(other.make_like(*this, name, kind));
+  }
+
+ private:
+  std::vector<std::unique_ptr<PortBase>> ports_;
+};
+
+bool known(const std::vector<std::string>& keys, const std::string& key) {
+  return std::find(keys.begin(), keys.end(), key) != keys.end();
+}
+
+std::string cell_of(const std::string& ref) { return ref.substr(0, ref.rfind('.')); }
+std::string port_of(const std::string& ref) { return ref.substr(ref.rfind('.') + 1); }
 
 class Loader {
  public:
@@ -41,11 +67,11 @@ class Loader {
   }
 
   void check_keys(const json& config) {
-    static const std::set<std::string> kKnown = {
+    static const std::vector<std::string> kKnown = {
         "name",          "cells",       "connections", "inputs",      "outputs",
         "max_in_flight", "max_pending", "timeout_ms",  "description", "zip_sources"};
     for (const auto& [key, value] : config.items())
-      if (!kKnown.count(key)) problems_.push_back(at(key) + ": unknown key");
+      if (!known(kKnown, key)) problems_.push_back(at(key) + detail::unknown_key(key, kKnown));
   }
 
   std::string string_at(const json& object, const std::string& key, std::string fallback) {
@@ -65,18 +91,25 @@ class Loader {
       add_cell(pipeline, cells[i], at("cells[" + std::to_string(i) + "]"));
   }
 
-  void add_cell(Pipeline& pipeline, const json& entry, const std::string& path) {
+  // `path` names the cell too once it has a name: cells[1] 'detect'.params.threshold.
+  void add_cell(Pipeline& pipeline, const json& entry, std::string path) {
     if (!entry.is_object()) return problems_.push_back(path + ": expected an object");
-    static const std::set<std::string> kKnown = {"name",   "type",         "pipeline", "params",
-                                                 "clones", "clone_params", "threads",  "remote",
-                                                 "sync",   "queue",        "queues",   "batch"};
+    const bool named = entry.contains("name") && entry["name"].is_string();
+    if (named) path += " '" + entry["name"].get<std::string>() + "'";
+    static const std::vector<std::string> kKnown = {"name",   "type",         "pipeline", "params",
+                                                    "clones", "clone_params", "threads",  "remote",
+                                                    "sync",   "queue",        "queues",   "batch"};
     for (const auto& [key, value] : entry.items())
-      if (!kKnown.count(key)) problems_.push_back(path + "." + key + ": unknown key");
-    if (!entry.contains("name") || !entry["name"].is_string())
-      return problems_.push_back(path + ".name: expected a string");
+      if (!known(kKnown, key))
+        problems_.push_back(path + "." + key + detail::unknown_key(key, kKnown));
+    if (!named) return problems_.push_back(path + ".name: expected a string");
     const std::string name = entry["name"];
     CellFactory factory = factory_for(entry, path);
-    if (!factory) return;
+    if (!factory) {
+      unbuilt_[name] = &static_cast<Unbuilt&>(
+          pipeline.add(name, [] { return std::unique_ptr<Cell>(new Unbuilt()); }));
+      return;
+    }
     const json params = entry.value("params", json::object());
     if (!params.is_object()) return problems_.push_back(path + ".params: expected an object");
     const bool params_ok = check_params(factory, params, path);
@@ -223,11 +256,42 @@ class Loader {
         continue;
       }
       const auto from = entry[0].get<std::string>(), to = entry[1].get<std::string>();
+      if (!stand_in_ports(pipeline, from, to)) continue;
+      if (!resolves(pipeline, from, PortKind::kOutput)) unfed_.insert(to);
       if (feedback)
         pipeline.connect(from, to, Feedback{entry[2]["feedback"]});
       else
         pipeline.connect(from, to);
     }
+  }
+
+  // A connection to a cell that could not be built: its stand-in takes a port of the other end's
+  // type. False when both ends are such cells (nothing to check).
+  bool stand_in_ports(Pipeline& pipeline, const std::string& from, const std::string& to) {
+    Unbuilt* producer = unbuilt(from);
+    Unbuilt* consumer = unbuilt(to);
+    if (producer == nullptr && consumer == nullptr) return true;
+    if (producer != nullptr && consumer != nullptr) return false;
+    std::string problem;  // an unresolved other end: connect() reports it
+    const bool out = producer != nullptr;
+    const auto* other = detail::resolve_port(pipeline, out ? to : from,
+                                             out ? PortKind::kInput : PortKind::kOutput, problem);
+    if (other != nullptr)
+      (out ? producer : consumer)
+          ->add_port_like(*other, port_of(out ? from : to),
+                          out ? PortKind::kOutput : PortKind::kInput);
+    return true;
+  }
+
+  static bool resolves(const Pipeline& pipeline, const std::string& ref, PortKind kind) {
+    std::string problem;
+    return detail::resolve_port(pipeline, ref, kind, problem) != nullptr;
+  }
+
+  Unbuilt* unbuilt(const std::string& ref) const {
+    if (ref.find('.') == std::string::npos) return nullptr;
+    const auto it = unbuilt_.find(cell_of(ref));
+    return it == unbuilt_.end() ? nullptr : it->second;
   }
 
   void add_exposures(Pipeline& pipeline, const json& config, const std::string& key) {
@@ -239,6 +303,7 @@ class Loader {
         problems_.push_back(at(key + "." + name) + ": expected \"cell.port\"");
         continue;
       }
+      if (unbuilt(ref.get<std::string>()) != nullptr) continue;  // its type is the problem
       if (key == "inputs")
         pipeline.expose_input(name, ref.get<std::string>());
       else
@@ -271,7 +336,8 @@ class Loader {
       pipeline.validate();
     } catch (const Error& e) {
       for (const auto& p : e.problems())
-        if (std::find(problems_.begin(), problems_.end(), p) == problems_.end())
+        if (std::find(problems_.begin(), problems_.end(), p) == problems_.end() &&
+            !p.ends_with(kUnbuilt) && !is_unfed(p))
           problems_.push_back(where_.empty() ? p : where_ + ": " + p);
     }
   }
@@ -279,6 +345,15 @@ class Loader {
   const Registry& registry_;
   std::string where_;
   std::vector<std::string> problems_;
+  std::map<std::string, Unbuilt*> unbuilt_;  // by cell name
+  // Inputs whose connection names an output that does not exist: that is their problem, not
+  // being unconnected.
+  std::set<std::string> unfed_;
+  bool is_unfed(const std::string& problem) const {
+    return std::any_of(unfed_.begin(), unfed_.end(), [&](const std::string& in) {
+      return problem == "unconnected input '" + in + "'";
+    });
+  }
 };
 
 }  // namespace
@@ -297,8 +372,8 @@ std::unique_ptr<Pipeline> load_pipeline_file(const std::string& path, const Regi
   } catch (const nlohmann::json::parse_error& e) {
     throw Error("config file '" + path + "' is not valid JSON: " + e.what());
   }
+  apply_param_overrides(config, param_overrides, registry);  // its problems name the --set
   try {
-    apply_param_overrides(config, param_overrides, registry);
     return load_pipeline(config, registry);
   } catch (const Error& e) {
     std::vector<std::string> problems;

@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "cellflow/cell.hpp"
 #include "cellflow/error.hpp"
 #include "cellflow/loader.hpp"
 #include "cellflow/param.hpp"
@@ -41,14 +42,34 @@ void collect_paths(const json& pipeline, const std::string& prefix, std::string&
   }
 }
 
-// The declared kind of `param` on the cell type of `cell` ("" when unknown).
-std::string param_kind(const json& cell, const std::string& param, const Registry& registry) {
+// A fresh cell of the type of `cell`, or nullptr when its type is unknown.
+std::unique_ptr<Cell> prototype_of(const json& cell, const Registry& registry) {
   const auto type = cell.find("type");
   if (type == cell.end() || !type->is_string() || !registry.contains(type->get<std::string>()))
-    return "";
-  const auto prototype = registry.create(type->get<std::string>());
+    return nullptr;
+  return registry.create(type->get<std::string>());
+}
+
+// The declared kind of `param` on `prototype` ("" when unknown).
+std::string param_kind(const Cell* prototype, const std::string& param) {
+  if (prototype == nullptr) return "";
   for (const ParamBase* declared : prototype->params())
     if (declared->name() == param) return declared->kind();
+  return "";
+}
+
+// What `prototype` says of `value` for `param` ("" when it takes it): an unknown param or a
+// value of the wrong kind is blamed on the --set that gave it, not on the config file.
+std::string value_problem(Cell* prototype, const std::string& param, const json& value) {
+  if (prototype == nullptr) return "";
+  try {
+    prototype->configure(json{{param, value}});
+  } catch (const Error& e) {
+    const std::string prefix = "params." + param + ":";
+    for (const auto& problem : e.problems())
+      if (problem.starts_with(prefix)) return problem.substr(prefix.size());
+  } catch (const std::exception&) {  // not about this param: the config load reports it
+  }
   return "";
 }
 
@@ -80,8 +101,13 @@ void apply_param_overrides(json& config, const std::vector<std::string>& overrid
       continue;
     }
     const std::string param = entry.substr(dot + 1, eq - dot - 1);
-    (*cell)["params"][param] =
-        parse_value(entry.substr(eq + 1), param_kind(*cell, param, registry));
+    const auto prototype = prototype_of(*cell, registry);
+    json value = parse_value(entry.substr(eq + 1), param_kind(prototype.get(), param));
+    if (auto problem = value_problem(prototype.get(), param, value); !problem.empty()) {
+      problems.push_back("--set " + entry + ":" + problem);
+      continue;
+    }
+    (*cell)["params"][param] = std::move(value);
   }
   if (!problems.empty()) throw Error(std::move(problems));
 }

@@ -1,12 +1,20 @@
 #include "detail/port_ref.hpp"
 
+#include "detail/suggest.hpp"
+
 namespace cellflow::detail {
 namespace {
 
-std::string port_names(const Cell& cell) {
-  std::string out;
+std::vector<std::string> port_names(const Cell& cell) {
+  std::vector<std::string> out;
   for (const auto* list : {&cell.inputs(), &cell.outputs()})
-    for (const auto* port : *list) out += (out.empty() ? "" : ", ") + port->name();
+    for (const auto* port : *list) out.push_back(port->name());
+  return out;
+}
+
+std::string listed(const std::vector<std::string>& names) {
+  std::string out;
+  for (const auto& name : names) out += (out.empty() ? "" : ", ") + name;
   return out;
 }
 
@@ -22,20 +30,21 @@ const PortBase* resolve_port(const Pipeline& pipeline, std::string_view ref, Por
   const std::string cell_name(ref.substr(0, dot));
   const std::string port_name(ref.substr(dot + 1));
   const Cell* cell = nullptr;
-  std::string cells;
+  std::vector<std::string> cells;
   for (const auto* child : pipeline.children()) {
     if (child->name() == cell_name) cell = child;
-    cells += (cells.empty() ? "" : ", ") + child->name();
+    cells.push_back(child->name());
   }
   if (!cell) {
     problem = "unknown cell '" + cell_name + "' in pipeline '" + pipeline.name() +
-              "' (cells: " + cells + ")";
+              "' (cells: " + listed(cells) + ")" + did_you_mean(cell_name, cells);
     return nullptr;
   }
   const PortBase* port = cell->find_port(port_name);
   if (!port) {
-    problem = "cell '" + cell_name + "' has no port '" + port_name +
-              "' (ports: " + port_names(*cell) + ")";
+    const auto ports = port_names(*cell);
+    problem = "cell '" + cell_name + "' has no port '" + port_name + "' (ports: " + listed(ports) +
+              ")" + did_you_mean(port_name, ports);
     return nullptr;
   }
   if (port->kind() != kind) {

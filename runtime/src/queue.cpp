@@ -1,8 +1,10 @@
 #include "cellflow/queue.hpp"
 
+#include <algorithm>
 #include <array>
-#include <set>
 #include <utility>
+
+#include "detail/suggest.hpp"
 
 namespace cellflow {
 namespace {
@@ -29,9 +31,10 @@ Queue Queue::from_json(const nlohmann::json& config, const std::string& path,
                        "\"drop_oldest\"}, got " + config.dump());
     return queue;
   }
-  static const std::set<std::string> kKnown = {"capacity", "overflow"};
+  static const std::vector<std::string> kKnown = {"capacity", "overflow"};
   for (const auto& [key, value] : config.items())
-    if (!kKnown.count(key)) problems.push_back(path + "." + key + ": unknown key");
+    if (std::find(kKnown.begin(), kKnown.end(), key) == kKnown.end())
+      problems.push_back(path + "." + key + detail::unknown_key(key, kKnown));
   const auto capacity = config.value("capacity", nlohmann::json());
   if (!capacity.is_number_integer() || capacity.get<long long>() < 1)
     problems.push_back(path + ".capacity: expected an integer >= 1, got " + capacity.dump());

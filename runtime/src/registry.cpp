@@ -3,6 +3,7 @@
 #include <map>
 
 #include "cellflow/error.hpp"
+#include "detail/suggest.hpp"
 
 namespace cellflow {
 
@@ -18,8 +19,13 @@ struct Registry::Impl {
     auto it = entries.find(type);
     if (it != entries.end()) return it->second;
     std::string known;
-    for (const auto& [name, entry] : entries) known += (known.empty() ? "" : ", ") + name;
-    throw Error("unknown cell type '" + std::string(type) + "' (known types: " + known + ")");
+    std::vector<std::string> names;
+    for (const auto& [name, entry] : entries) {
+      known += (known.empty() ? "" : ", ") + name;
+      names.push_back(name);
+    }
+    throw Error("unknown cell type '" + std::string(type) + "' (known types: " + known + ")" +
+                detail::did_you_mean(type, names));
   }
 };
 

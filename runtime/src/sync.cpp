@@ -1,8 +1,10 @@
 #include "cellflow/sync.hpp"
 
+#include <algorithm>
 #include <array>
-#include <set>
 #include <utility>
+
+#include "detail/suggest.hpp"
 
 namespace cellflow {
 namespace {
@@ -40,9 +42,10 @@ Sync Sync::from_json(const nlohmann::json& config, const std::string& path,
                        config.dump());
     return sync;
   }
-  static const std::set<std::string> kKnown = {"policy", "tolerance_ms", "wait_all", "driver"};
+  static const std::vector<std::string> kKnown = {"policy", "tolerance_ms", "wait_all", "driver"};
   for (const auto& [key, value] : config.items())
-    if (!kKnown.count(key)) problems.push_back(path + "." + key + ": unknown key");
+    if (std::find(kKnown.begin(), kKnown.end(), key) == kKnown.end())
+      problems.push_back(path + "." + key + detail::unknown_key(key, kKnown));
   const auto policy = config.value("policy", nlohmann::json());
   bool known = false;
   for (const auto& [p, name] : kPolicyNames) {

@@ -450,8 +450,9 @@ TEST_F(RemoteClones, ARemoteEntryNeedsAQueue) {
     ADD_FAILURE() << "loaded";
   } catch (const Error& e) {
     const std::string message = e.what();
-    EXPECT_NE(message.find("cells[1].remote.queue: required"), std::string::npos) << message;
-    EXPECT_NE(message.find("cells[1].remote.colnes: unknown key"), std::string::npos) << message;
+    EXPECT_NE(message.find("cells[1] 'work'.remote.queue: required"), std::string::npos) << message;
+    EXPECT_NE(message.find("cells[1] 'work'.remote.colnes: unknown key"), std::string::npos)
+        << message;
   }
 }
 

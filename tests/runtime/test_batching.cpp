@@ -228,8 +228,9 @@ TEST(Batching, ConfigFromJsonAndItsErrors) {
   config["cells"][0]["batch"] = {{"max_size", 0}, {"preferred_sizes", {9}}, {"size", 1}};
   auto problems =
       join_lines(problems_of([&] { load_pipeline(config, cells::builtin_registry()); }));
-  EXPECT_TRUE(contains_all(problems, {"cells[0].batch.max_size: expected an integer >= 1, got 0",
-                                      "cells[0].batch.size: unknown key"}))
+  EXPECT_TRUE(
+      contains_all(problems, {"cells[0] 'work'.batch.max_size: expected an integer >= 1, got 0",
+                              "cells[0] 'work'.batch.size: unknown key"}))
       << problems;
   config["cells"][0] = {{"name", "work"}, {"type", "Fail"}, {"batch", {{"max_size", 2}}}};
   problems = join_lines(

@@ -117,12 +117,75 @@ TEST(Loader, UnknownType_listsKnownTypes) {
   EXPECT_TRUE(has_problem(problems, {"Repaet", "Counter", "Delay", "Fail", "Repeat"}));
 }
 
+// A typo in one cell's type is the one problem reported: the cell still exists for its
+// connections (decode -> detect -> json would otherwise add "unknown cell 'detect'" and
+// "unconnected input 'json.in'"), and the nearest type is suggested.
+TEST(Loader, AnUnknownTypeIsTheOnlyProblemAndSuggestsTheNearestType) {
+  const json config = json::parse(R"({"name": "faces",
+    "cells": [{"name": "decode", "type": "Counter"}, {"name": "detect", "type": "Dealy"},
+              {"name": "json", "type": "Repeat"}],
+    "connections": [["decode.out", "detect.in"], ["detect.out", "json.in"]],
+    "outputs": {"y": "json.out", "raw": "detect.out"}})");
+  const auto problems = problems_of([&] { load_pipeline(config, cells::builtin_registry()); });
+  ASSERT_EQ(problems.size(), 1u) << join_lines(problems);
+  EXPECT_TRUE(contains_all(problems[0], {"cells[1] 'detect'.type: unknown cell type 'Dealy' "
+                                         "(known types: ",
+                                         "); did you mean 'Delay'?"}))
+      << problems[0];
+}
+
+// Misspelt keys, ports and params: the path names the cell, the valid names are listed and the
+// nearest one is suggested.
+TEST(Loader, MisspeltKeysPortsAndParamsSuggestTheNearestName) {
+  const json config = json::parse(R"({"name": "chain", "cels": [],
+    "cells": [{"name": "src", "type": "Counter", "parms": {"count": 2}},
+              {"name": "slow", "type": "Delay", "params": {"sleep_m": 1}}],
+    "connections": [["src.otu", "slow.in"]], "outputs": {"y": "slow.out"}})");
+  const auto problems = problems_of([&] { load_pipeline(config, cells::builtin_registry()); });
+  const std::string all = join_lines(problems);
+  EXPECT_TRUE(contains_all(
+      all,
+      {"cels: unknown key (valid keys: name, cells, connections, inputs, outputs, "
+       "max_in_flight, max_pending, timeout_ms, description, zip_sources); did you mean "
+       "'cells'?",
+       "cells[0] 'src'.parms: unknown key (valid keys: name, type, pipeline, params, "
+       "clones, clone_params, threads, remote, sync, queue, queues, batch); did you mean "
+       "'params'?",
+       "cells[1] 'slow'.params.sleep_m: unknown parameter (known: ", "); did you mean 'sleep_ms'?",
+       "connection 'src.otu' -> 'slow.in': cell 'src' has no port 'otu' (ports: out); did "
+       "you mean 'out'?"}))
+      << all;
+  EXPECT_EQ(all.find("unconnected input 'slow.in'"), std::string::npos)
+      << "its connection's problem is the one to report";
+}
+
+// A skip connection in JSON: an output named after an exposed input passes it through, at the
+// top level and in a nested pipeline.
+TEST(Loader, AnOutputNamingAnExposedInputIsASkipConnection) {
+  const json config = json::parse(R"({"name": "p",
+    "cells": [{"name": "block", "pipeline": {"name": "block",
+                "cells": [{"name": "d", "type": "Delay"}],
+                "inputs": {"in": "d.in"}, "outputs": {"out": "d.out", "skip": "in"}}},
+              {"name": "sum", "type": "Join"}],
+    "connections": [["block.out", "sum.in0"], ["block.skip", "sum.in1"]],
+    "inputs": {"x": "block.in"}, "outputs": {"y": "sum.out", "x_again": "x"}})");
+  auto p = load_pipeline(config, cells::builtin_registry());
+  EXPECT_EQ(p->describe()["outputs"][0],
+            json({{"name", "x_again"}, {"type", "nlohmann::json"}, {"from", "x"}}));
+  EXPECT_EQ(p->describe()["cells"][0]["pipeline"]["outputs"][1]["from"], "in");
+  p->start();
+  const auto r = p->submit({{"x", json(7)}}).get();
+  EXPECT_EQ(r.get<json>("x_again"), 7);
+  EXPECT_EQ(r.get<json>("y")["in0"]["value"], 7);
+  EXPECT_EQ(r.get<json>("y")["in1"]["value"], 7);
+}
+
 TEST(Loader, WrongParamType_namesConfigPath) {
   const auto registry = cells::builtin_registry();
   json config = chain_config();
   config["cells"][2]["params"]["sleep_ms"] = "slow";
   const auto problems = problems_of([&] { load_pipeline(config, registry)->validate(); });
-  EXPECT_TRUE(has_problem(problems, {"cells[2].params.sleep_ms", "number"}));
+  EXPECT_TRUE(has_problem(problems, {"cells[2] 'slow'.params.sleep_ms", "number"}));
 }
 
 TEST(Loader, WrongParamType_cells1_sleep_ms) {
@@ -135,7 +198,7 @@ TEST(Loader, WrongParamType_cells1_sleep_ms) {
     "outputs": {"y": "d.out"}
   })");
   const auto problems = problems_of([&] { load_pipeline(config, registry)->validate(); });
-  EXPECT_TRUE(has_problem(problems, {"cells[1].params.sleep_ms"}));
+  EXPECT_TRUE(has_problem(problems, {"cells[1] 'd'.params.sleep_ms"}));
 }
 
 TEST(Loader, UnknownParamKey_namesConfigPath) {
@@ -165,7 +228,7 @@ TEST(Loader, SeveralProblems_allInOneError) {
   const auto problems = problems_of([&] { load_pipeline(config, registry)->validate(); });
   EXPECT_TRUE(has_problem(problems, {"bogus"}));
   EXPECT_TRUE(has_problem(problems, {"Nope"}));
-  EXPECT_TRUE(has_problem(problems, {"cells[2].params.sleep_ms"}));
+  EXPECT_TRUE(has_problem(problems, {"cells[2] 'slow'.params.sleep_ms"}));
   EXPECT_TRUE(has_problem(problems, {"nothing"}));
 }
 

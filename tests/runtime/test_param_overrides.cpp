@@ -1,6 +1,8 @@
 // "cell.param=value" overrides (CLI --set) change a config's params before it is loaded.
 #include <gtest/gtest.h>
 
+#include <fstream>
+
 #include "cellflow/cellflow.hpp"
 #include "cellflow/cells.hpp"
 #include "support/helpers.hpp"
@@ -33,6 +35,7 @@ TEST(ParamOverrides, TopLevelAndNestedCellsTakeTheNewValues) {
 
 TEST(ParamOverrides, ValuesThatAreNotJsonAreStrings) {
   json config = counter_config();
+  config["cells"][0]["type"] = "MyOwnCell";  // not registered: values are not checked here
   apply_param_overrides(config, {"src.label=/data/x.jpg", "src.list=[1,2]", "src.flag=true"},
                         cells::builtin_registry());
   const json& params = config["cells"][0]["params"];
@@ -53,6 +56,22 @@ TEST(ParamOverrides, AStringParamTakesTheTextEvenWhenItIsANumber) {
   EXPECT_EQ(check["on"], json::array({7})) << "Fail.on is JSON";
   EXPECT_EQ(config["cells"][0]["params"]["count"], 2) << "Counter.count is an integer";
   EXPECT_NO_THROW(load_pipeline(config, cells::builtin_registry()));
+}
+
+// A bad value or an unknown param given by --set is blamed on the --set, not on the config file
+// it went into.
+TEST(ParamOverrides, ABadValueIsBlamedOnTheSetThatGaveIt) {
+  const std::string path = ::testing::TempDir() + "overrides.json";
+  std::ofstream(path) << counter_config().dump();
+  const auto problems = problems_of([&] {
+    load_pipeline_file(path, cells::builtin_registry(), {"src.count=abc", "src.cuont=3"});
+  });
+  ASSERT_EQ(problems.size(), 2u) << join_lines(problems);
+  EXPECT_TRUE(problems[0].starts_with("--set src.count=abc: expected ")) << problems[0];
+  EXPECT_TRUE(
+      contains_all(problems[1], {"--set src.cuont=3: unknown parameter", "did you mean 'count'?"}))
+      << problems[1];
+  EXPECT_NO_THROW(load_pipeline_file(path, cells::builtin_registry(), {"src.count=4"}));
 }
 
 TEST(ParamOverrides, EveryBadEntryIsListedWithTheValidCells) {

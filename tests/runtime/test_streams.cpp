@@ -201,10 +201,11 @@ TEST(Streams, SynchroniserConfigErrorsNameThePathAndTheProblem) {
     "connections": [["a.out", "j.in0"], ["b.out", "j.in1"]], "outputs": {"y": "j.out"}})");
   const auto problems =
       join_lines(problems_of([&] { load_pipeline(config, cells::builtin_registry()); }));
-  EXPECT_TRUE(contains_all(problems, {"cells[2].sync.policy: expected one of exact, realtime, "
-                                      "latest, zip, got \"soon\"",
-                                      "cells[2].sync.tolerance_ms: expected a number >= 0, got -1",
-                                      "cells[2].sync.x: unknown key"}))
+  EXPECT_TRUE(
+      contains_all(problems, {"cells[2] 'j'.sync.policy: expected one of exact, realtime, "
+                              "latest, zip, got \"soon\"",
+                              "cells[2] 'j'.sync.tolerance_ms: expected a number >= 0, got -1",
+                              "cells[2] 'j'.sync.x: unknown key"}))
       << problems;
   config["cells"][2]["sync"] = {{"policy", "latest"}, {"driver", "in7"}};
   const auto driver =
