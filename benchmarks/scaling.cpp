@@ -40,12 +40,9 @@ using bench::IntSource;
 using bench::machine;
 using bench::seconds_since;
 
-double round3(double v) { return std::round(v * 1000) / 1000; }
+using bench::round3;
 
-void print(json line) {
-  line["bench"] = "scaling";
-  std::cout << line.dump() << std::endl;
-}
+void print(json line) { bench::print_line("scaling", std::move(line)); }
 
 /// Runs `count` items through Counter -> `cell_params` Delay with `scale` and returns items/s.
 /// Throws when an item is missing or out of order.
