@@ -4,7 +4,8 @@
 //  - batched (max_size 16): ideal = 2 clones x 16 items / 26 ms;
 //  - unbatched (process(): 11 ms per item, a batch of one): ideal = 2 / 11 ms;
 //  - batched with max_size 1 (11 ms per batch of one) against unbatched: the mechanism's own cost.
-// Prints items/s, the ratio to the ideal and the ratios between variants, medians of `reps`.
+// Prints items/s, the ratio to the ideal and the ratios between variants. The variants run
+// interleaved (bench::run_interleaved); a ratio is the median of its per-repetition ratios.
 // Usage: bench_batching [items=640] [reps=3]
 #include <algorithm>
 #include <atomic>
@@ -57,11 +58,6 @@ double ideal(std::size_t max_size) {
   return kClones * n / ((kFixedMs + kPerItemMs * n) / 1000.0);
 }
 
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v[v.size() / 2];
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -69,33 +65,25 @@ int main(int argc, char** argv) {
   const int reps = argc > 2 ? std::atoi(argv[2]) : 3;
   std::printf("%s\n",
               json({{"bench", "batching"}, {"machine_before", bench::machine()}}).dump().c_str());
-  std::vector<double> batched, unbatched, single;
-  for (int r = 0; r < reps; ++r) {
-    batched.push_back(items_per_second(items, 16));
-    unbatched.push_back(items_per_second(items, 0));
-    single.push_back(items_per_second(items, 1));
-  }
+  // Unbatched, the reference of both ratios, runs between the two batched variants.
+  const std::size_t max_sizes[] = {16, 0, 1};
+  std::vector<double> per_variant[3];
+  bench::run_interleaved(3, reps, [&](std::size_t i) {
+    per_variant[i].push_back(items_per_second(items, max_sizes[i]));
+  });
+  const auto& [batched, unbatched, single] = per_variant;
   const auto line = [](const char* variant, const std::vector<double>& runs, double best) {
     std::printf("%s\n", json({{"bench", "batching"},
                               {"variant", variant},
                               {"items_per_s", runs},
                               {"ideal_items_per_s", best},
-                              {"of_ideal", median(runs) / best}})
+                              {"of_ideal", bench::median(runs) / best}})
                             .dump()
                             .c_str());
   };
   line("batched max_size 16", batched, ideal(16));
   line("unbatched", unbatched, ideal(1));
   line("batched max_size 1", single, ideal(1));
-  std::printf("%s\n", json({{"bench", "batching"},
-                            {"ratio", "batched16/unbatched"},
-                            {"value", median(batched) / median(unbatched)}})
-                          .dump()
-                          .c_str());
-  std::printf("%s\n", json({{"bench", "batching"},
-                            {"ratio", "batched1/unbatched"},
-                            {"value", median(single) / median(unbatched)},
-                            {"target", 0.95}})
-                          .dump()
-                          .c_str());
+  bench::print_line("batching", bench::ratio_line("batched16/unbatched", batched, unbatched));
+  bench::print_line("batching", bench::ratio_line("batched1/unbatched", single, unbatched, 0.95));
 }

@@ -3,14 +3,16 @@
 // against a bare cpp-httplib handler doing the same JSON parse and serialize (the reference),
 // in the same run, on loopback, and the same pipeline over KServe v2 gRPC (typed INT64 contents
 // in, raw contents out, a channel per client). Targets (issue 4): cellflow >= 0.7x the bare
-// handler's requests/s, and >= 10x PyPipeline's ~1,040 req/s (docs/benchmarks.md, "Peers");
-// (issue 10) gRPC >= 1.0x REST.
+// handler's requests/s; (issue 10) gRPC >= 1.0x REST. PyPipeline HTTP's ~1,040 req/s is printed
+// as a published figure with its source, never as a ratio: it did not run here.
 //
 // Load: `concurrency` threads, each with its own keep-alive httplib::Client, send requests back
 // to back for `seconds` after a short warm-up; every response is checked (status 200, y == x+1,
 // echoed id). Both servers get the same worker thread count and httplib defaults. Variants are
-// interleaved per repetition so machine drift hits both alike; the median run is reported and
-// latency percentiles pool every run. An unmeasured warm-up load precedes each server's runs.
+// interleaved per repetition (bench::run_interleaved: in order, then in reverse) so each pair runs
+// side by side; a ratio is the median of its per-repetition ratios, with their min and max. Each
+// variant's median run is reported; latency percentiles pool every run. An unmeasured warm-up
+// load precedes each server's runs.
 //
 // Usage: bench_http [seconds=2] [reps=5] [threads=0 (HttpServer's default)]
 // Prints one JSON object per line.
@@ -40,11 +42,11 @@
 namespace {
 
 using bench::Clock;
+using bench::median;
+using bench::round3;
 using nlohmann::json;
 
-constexpr double kPyPipelineRequestsPerSecond = 1040.0;  // docs/benchmarks.md, "Peers"
 constexpr double kTargetVsBare = 0.7;
-constexpr double kTargetVsPyPipeline = 10.0;
 constexpr double kTargetGrpcVsRest = 1.0;  // issue 10: gRPC not slower than REST
 constexpr int kWarmupRequests = 20;        // per client, before the timed window
 const char* const kModel = "trivial";
@@ -273,19 +275,11 @@ struct Variant {
   std::vector<double> latencies_ms;
 };
 
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  const std::size_t n = v.size();
-  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
-
 double percentile(std::vector<double> v, double p) {
   std::sort(v.begin(), v.end());
   const auto i = static_cast<std::size_t>(std::ceil(p / 100 * static_cast<double>(v.size())));
   return v[std::min(v.size() - 1, i == 0 ? 0 : i - 1)];
 }
-
-double round3(double v) { return std::round(v * 1000) / 1000; }
 
 void print_variant(const Variant& v, int concurrency, const Options& o) {
   json runs = json::array();
@@ -306,15 +300,28 @@ void print_variant(const Variant& v, int concurrency, const Options& o) {
             << std::endl;
 }
 
-void print_ratio(const std::string& name, int concurrency, double value, double target) {
-  std::cout << json{{"bench", "http"},        {"ratio", name},    {"concurrency", concurrency},
-                    {"value", round3(value)}, {"target", target}, {"met", value >= target}}
-                   .dump()
-            << std::endl;
+// The median of per-repetition ratios of requests/s, a / b, with their spread.
+void print_ratio(const std::string& name, const Variant& a, const Variant& b, int concurrency,
+                 double target) {
+  json line = bench::ratio_line(name, a.runs, b.runs, target);
+  line["concurrency"] = concurrency;
+  bench::print_line("http", std::move(line));
 }
 
-// Each repetition runs both servers, alternating which goes first (the run after a switch of
+// PyPipeline HTTP did not run here: its figure is printed as published, with its source.
+void print_published() {
+  bench::print_line(
+      "http",
+      bench::published_line(
+          "pypipeline_http",
+          "design.md section 11 / docs/benchmarks.md Peers: PyPipeline HTTP, trivial cell, /pull, "
+          "measured on another 2-core machine",
+          {{"requests_per_s", 1040}, {"p50_ms", 0.9}}));
+}
+
+// Each repetition runs every server, alternating which goes first (the run after a switch of
 // server or concurrency tends to be slower); a short unmeasured load warms each one up first.
+// REST sits between the bare server and gRPC, so both of its ratios compare neighbours.
 void run_concurrency(int concurrency, std::vector<Variant>& variants, const Options& o) {
   for (auto& v : variants) {
     v.runs.clear();
@@ -322,21 +329,16 @@ void run_concurrency(int concurrency, std::vector<Variant>& variants, const Opti
     v.transport_errors = 0;
     load(v.make, concurrency, std::min(0.3, o.seconds), v.name);
   }
-  for (int rep = 0; rep < o.reps; ++rep) {
-    for (std::size_t i = 0; i < variants.size(); ++i) {
-      Variant& v = variants[rep % 2 ? variants.size() - 1 - i : i];
-      Run run = load(v.make, concurrency, o.seconds, v.name);
-      v.runs.push_back(run.requests_per_s);
-      v.transport_errors += run.transport_errors;
-      v.latencies_ms.insert(v.latencies_ms.end(), run.latencies_ms.begin(), run.latencies_ms.end());
-    }
-  }
+  bench::run_interleaved(variants.size(), o.reps, [&](std::size_t i) {
+    Variant& v = variants[i];
+    Run run = load(v.make, concurrency, o.seconds, v.name);
+    v.runs.push_back(run.requests_per_s);
+    v.transport_errors += run.transport_errors;
+    v.latencies_ms.insert(v.latencies_ms.end(), run.latencies_ms.begin(), run.latencies_ms.end());
+  });
   for (const auto& v : variants) print_variant(v, concurrency, o);
-  const double cellflow = median(variants[1].runs);
-  print_ratio("cellflow/bare", concurrency, cellflow / median(variants[0].runs), kTargetVsBare);
-  print_ratio("cellflow/pypipeline", concurrency, cellflow / kPyPipelineRequestsPerSecond,
-              kTargetVsPyPipeline);
-  print_ratio("cellflow_grpc/cellflow_rest", concurrency, median(variants[2].runs) / cellflow,
+  print_ratio("cellflow/bare", variants[1], variants[0], concurrency, kTargetVsBare);
+  print_ratio("cellflow_grpc/cellflow_rest", variants[2], variants[1], concurrency,
               kTargetGrpcVsRest);
 }
 
@@ -385,6 +387,7 @@ void run_all(const Options& o) {
       {"cellflow_grpc", [&](Shared&) { return grpc_client(grpc_port); }, {}, 0, {}}};
   for (int concurrency : o.concurrency) run_concurrency(concurrency, variants, o);
   cellflow->stop();
+  print_published();
   print_machine("machine_after");
 }
 

@@ -1,15 +1,19 @@
 // bench_overhead: per-item cost of the runtime itself. Shape: source -> 3 no-op cells -> sink,
 // in order, with max_in_flight credits. Compared in the same run against a hand-written oneTBB
-// flow graph of the same shape (the reference), and against PyPipeline's 11.6k items/s
-// (docs/benchmarks.md, "Peers").
+// flow graph of the same shape (the reference). PyPipeline's figure for the same shape is printed
+// as a published figure, never as a ratio: it was measured elsewhere (docs/benchmarks.md, "Peers").
 //
-// Variants, each run `reps` times (interleaved, so drift hits all of them alike; median kept):
+// Variants, each run `reps` times, interleaved (each repetition runs them all, alternately in order
+// and in reverse; the variants a ratio compares are listed next to each other, so each pair runs
+// side by side). A ratio is the median of its per-repetition ratios, with their min and max.
+// Variants:
 //   raw_tbb         input_node -> limiter_node -> sequencer_node -> 3 serial multifunction_nodes
 //                   (forwarding inside the body, so order is kept) -> serial sink -> limiter
 //                   decrement. The sequencer mirrors cellflow's ingress: it restores order if the
 //                   input_node/limiter pair swaps neighbours when credits come back.
 //   cellflow_int    typed int source and 3 typed no-op int cells; run() sink checks the order.
 //   cellflow_json   built-in Counter -> 3 x Delay{sleep_ms: 0} on nlohmann::json.
+//   cellflow_int_traced  cellflow_int with a Chrome trace of every span (to /dev/null).
 //   request_*       request mode (information only): exposed x -> 3 no-op -> y, submit() from
 //                   1 or 4 threads, callback form and future form.
 //
@@ -42,9 +46,7 @@ namespace {
 using bench::Clock;
 using nlohmann::json;
 
-constexpr double kPyPipelineItemsPerSecond = 11600.0;  // docs/benchmarks.md, "Peers"
-constexpr double kTargetVsRaw = 0.95;                  // issue 12
-constexpr double kTargetVsPyPipeline = 100.0;
+constexpr double kTargetVsRaw = 0.95;  // issue 12
 
 struct Options {
   int items = 200000;
@@ -54,13 +56,8 @@ struct Options {
 
 using bench::IntSource;
 using bench::machine;
+using bench::median;
 using bench::seconds_since;
-
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  const std::size_t n = v.size();
-  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
 
 // Every variant verifies that all items arrived in order; a benchmark of a wrong result is void.
 void check_delivery(const std::string& variant, long delivered, long out_of_order, int items) {
@@ -248,21 +245,13 @@ double run_request_future(const Options& o, int threads) {
 struct Variant {
   std::string name;
   std::function<double(const Options&)> run;
-  std::vector<double> seconds;
+  std::vector<double> items_per_s = {};  // one per repetition
 };
-
-double items_per_second(const Variant& v, const Options& o) { return o.items / median(v.seconds); }
-
-// The best run is the least disturbed one on a shared machine: its ratio is the runtime's own
-// cost; the median's ratio is what a user sees under the same noise.
-double best_items_per_second(const Variant& v, const Options& o) {
-  return o.items / *std::min_element(v.seconds.begin(), v.seconds.end());
-}
 
 void print_variant(const Variant& v, const Options& o) {
   json runs = json::array();
-  for (double s : v.seconds) runs.push_back(std::round(o.items / s));
-  const double ips = items_per_second(v, o);
+  for (double r : v.items_per_s) runs.push_back(std::round(r));
+  const double ips = median(v.items_per_s);
   std::cout << json{{"bench", "overhead"},
                     {"variant", v.name},
                     {"items", o.items},
@@ -270,44 +259,40 @@ void print_variant(const Variant& v, const Options& o) {
                     {"max_in_flight", o.max_in_flight},
                     {"items_per_s", std::round(ips)},
                     {"us_per_item", std::round(1e7 / ips) / 10},
-                    {"best_items_per_s", std::round(best_items_per_second(v, o))},
+                    {"best_items_per_s",
+                     std::round(*std::max_element(v.items_per_s.begin(), v.items_per_s.end()))},
                     {"runs_items_per_s", runs}}
                    .dump()
             << std::endl;
 }
 
-// `value` is the ratio of medians (the one checked against the target), `best` of best runs.
-void print_ratio(const std::string& name, double value, double best, double target) {
-  std::cout << json{{"bench", "overhead"},
-                    {"ratio", name},
-                    {"value", std::round(value * 1000) / 1000},
-                    {"best", std::round(best * 1000) / 1000},
-                    {"target", target},
-                    {"met", value >= target}}
-                   .dump()
-            << std::endl;
+// The median of per-repetition ratios of items/s, a / b, with their spread.
+void print_ratio(const Variant& a, const Variant& b, double target) {
+  bench::print_line("overhead",
+                    bench::ratio_line(a.name + "/" + b.name, a.items_per_s, b.items_per_s, target));
 }
 
-void print_ratios(const std::vector<Variant>& variants, const Options& o) {
-  const Variant& raw = variants[0];
-  for (std::size_t i = 1; i < 3; ++i) {
-    const Variant& v = variants[i];
-    print_ratio(v.name + "/raw_tbb", items_per_second(v, o) / items_per_second(raw, o),
-                best_items_per_second(v, o) / best_items_per_second(raw, o), kTargetVsRaw);
-  }
-  // Submitting from 4 threads should be no slower than from 1 (no ingress lock).
-  print_ratio("request_callback_4threads/request_callback_1thread",
-              items_per_second(variants[4], o) / items_per_second(variants[3], o),
-              best_items_per_second(variants[4], o) / best_items_per_second(variants[3], o), 1.0);
+// PyPipeline did not run here: its figure is printed as published, with its source, not as a
+// ratio (machines of this type differ by up to 3x; compare only within one run).
+void print_published() {
+  bench::print_line(
+      "overhead",
+      bench::published_line("pypipeline",
+                            "design.md section 11 / docs/benchmarks.md Peers: PyPipeline "
+                            "(threads), source -> 3 no-op "
+                            "cells -> sink, measured on other 2-core machines",
+                            {{"items_per_s", 11600}, {"later_runs_items_per_s", {16300, 11100}}}));
+}
+
+// Variants by index in run_all's list.
+void print_ratios(const std::vector<Variant>& v) {
+  print_ratio(v[2], v[1], kTargetVsRaw);  // cellflow_int / raw_tbb
+  print_ratio(v[0], v[1], kTargetVsRaw);  // cellflow_json / raw_tbb
   // Tracing on (issue 14): what a span per item per cell costs; off, cellflow_int is the figure.
-  print_ratio("cellflow_int_traced/cellflow_int",
-              items_per_second(variants[6], o) / items_per_second(variants[1], o),
-              best_items_per_second(variants[6], o) / best_items_per_second(variants[1], o), 0.0);
-  for (std::size_t i = 1; i < 3; ++i) {
-    const Variant& v = variants[i];
-    print_ratio(v.name + "/pypipeline", items_per_second(v, o) / kPyPipelineItemsPerSecond,
-                best_items_per_second(v, o) / kPyPipelineItemsPerSecond, kTargetVsPyPipeline);
-  }
+  print_ratio(v[3], v[2], 0.0);
+  // Submitting from 4 threads should be no slower than from 1 (no ingress lock).
+  print_ratio(v[5], v[4], 1.0);
+  print_published();
 }
 
 Options parse(int argc, char** argv) {
@@ -327,22 +312,21 @@ void print_machine(const char* when) {
 
 void run_all(const Options& o) {
   print_machine("machine_before");
+  // Each ratio's two sides are neighbours in this list (print_ratios refers to it by index).
   std::vector<Variant> variants = {
-      {"raw_tbb", run_raw_tbb, {}},
-      {"cellflow_int", run_cellflow_int, {}},
-      {"cellflow_json", run_cellflow_json, {}},
-      {"request_callback_1thread", [](const Options& x) { return run_request_callback(x, 1); }, {}},
-      {"request_callback_4threads",
-       [](const Options& x) { return run_request_callback(x, 4); },
-       {}},
-      {"request_future_4threads", [](const Options& x) { return run_request_future(x, 4); }, {}},
-      {"cellflow_int_traced", run_cellflow_int_traced, {}},
+      {"cellflow_json", run_cellflow_json},
+      {"raw_tbb", run_raw_tbb},
+      {"cellflow_int", run_cellflow_int},
+      {"cellflow_int_traced", run_cellflow_int_traced},
+      {"request_callback_1thread", [](const Options& x) { return run_request_callback(x, 1); }},
+      {"request_callback_4threads", [](const Options& x) { return run_request_callback(x, 4); }},
+      {"request_future_4threads", [](const Options& x) { return run_request_future(x, 4); }},
   };
-  for (int rep = 0; rep < o.reps; ++rep) {
-    for (auto& v : variants) v.seconds.push_back(v.run(o));
-  }
+  bench::run_interleaved(variants.size(), o.reps, [&](std::size_t i) {
+    variants[i].items_per_s.push_back(o.items / variants[i].run(o));
+  });
   for (const auto& v : variants) print_variant(v, o);
-  print_ratios(variants, o);
+  print_ratios(variants);
   print_machine("machine_after");
 }
 

@@ -1,7 +1,8 @@
 // bench_streams: the cost and the effect of streams in time (docs/benchmarks.md, "Streams").
 //  1. Per-item cost of a 2-input exact synchroniser (two independent Ticker streams stamped
 //     alike -> Join with Sync::exact) against the per-item join of one stream (one Ticker -> two
-//     pass-through cells -> Join), same cells, in one run, alternately; items/s and the ratio.
+//     pass-through cells -> Join), same cells, in one run, interleaved (bench::run_interleaved);
+//     items/s and the ratio, the median of per-repetition ratios with their min and max.
 //  2. End-to-end latency of a paced source into a cell 10x slower than its period: behind the
 //     default blocking queue (nothing lost: latency grows with the backlog) vs behind a
 //     drop_oldest(1) queue (the cell starts on recent items): p50 / p99 of (output time - the
@@ -110,18 +111,16 @@ int main(int argc, char** argv) {
   std::printf("%s\n",
               json({{"bench", "streams"}, {"machine_before", bench::machine()}}).dump().c_str());
   std::vector<double> join, exact;
-  for (int r = 0; r < reps; ++r) {
-    join.push_back(one_stream_join(items));
-    exact.push_back(exact_synchroniser(items));
-  }
-  const double join_median = percentile(join, 0.5), exact_median = percentile(exact, 0.5);
-  std::printf("%s\n", json({{"bench", "streams"},
-                            {"one_stream_join_items_per_s", join},
-                            {"exact_sync_items_per_s", exact},
-                            {"ratio", "exact_sync/one_stream_join"},
-                            {"value", exact_median / join_median}})
-                          .dump()
-                          .c_str());
+  bench::run_interleaved(2, reps, [&](std::size_t i) {
+    if (i == 0)
+      join.push_back(one_stream_join(items));
+    else
+      exact.push_back(exact_synchroniser(items));
+  });
+  json line = bench::ratio_line("exact_sync/one_stream_join", exact, join);
+  line["one_stream_join_items_per_s"] = join;
+  line["exact_sync_items_per_s"] = exact;
+  bench::print_line("streams", std::move(line));
   for (const char* variant : {"block", "drop_oldest(1)"})
     std::printf("%s\n", latency(latency_items, 100, variant).dump().c_str());
   // A live 25 fps camera into a cell 10x slower than its frame period, live and not.

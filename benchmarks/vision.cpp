@@ -22,9 +22,11 @@
 // HTTP variants their clients' own share of it (client_cpu_ms_per_image): the load generator runs
 // in this process, on the same cores as the service.
 //
-// Variants are interleaved per repetition (the order alternates) so that machine drift hits every
-// side alike; the median repetition is reported. OpenCV's thread count is left at its default
-// unless `opencv_threads` > 0 (cv::setNumThreads for the whole process, both sides alike).
+// Variants are interleaved per repetition (bench::run_interleaved: in order, then in reverse), the
+// two sides of a ratio next to each other where they can be, so that machine drift hits every side
+// alike. Each variant's median repetition is reported; a ratio is the median of its per-repetition
+// ratios, with their min and max. OpenCV's thread count is left at its default unless
+// `opencv_threads` > 0 (cv::setNumThreads for the whole process, both sides alike).
 //
 // Usage: bench_vision [seconds=3] [reps=5] [frames=60] [opencv_threads=0 (OpenCV's default)]
 // Prints one JSON object per line (the server's own log lines go to stderr); about 4.5 minutes.
@@ -72,6 +74,8 @@
 namespace {
 
 using bench::Clock;
+using bench::median;
+using bench::round3;
 using bench::seconds_since;
 using nlohmann::json;
 
@@ -94,23 +98,12 @@ struct Options {
   int opencv_threads = 0;  // 0: OpenCV's default
 };
 
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  const std::size_t n = v.size();
-  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
+void print(json line) { bench::print_line("vision", std::move(line)); }
 
-double round3(double v) { return std::round(v * 1000) / 1000; }
-
-void print(json line) {
-  line["bench"] = "vision";
-  std::cout << line.dump() << std::endl;
-}
-
-void print_ratio(const std::string& name, double value, json target) {
-  json line = {{"ratio", name}, {"value", round3(value)}, {"target", target}};
-  if (!target.is_null()) line["met"] = value >= target.get<double>();
-  print(std::move(line));
+/// The median of per-repetition ratios a / b (images or frames per second), with their spread.
+void print_ratio(const std::string& name, const std::vector<double>& a,
+                 const std::vector<double>& b, json target) {
+  print(bench::ratio_line(name, a, b, target));
 }
 
 std::string read_file(const std::string& path) {
@@ -446,24 +439,26 @@ void bench_faces(const Options& o, const cellflow::Registry& registry) {
          {"image", kImageFiles[0]},
          {"faces_found_by_service", faces_found(port, requests[0])},
          {"images", kImageFiles}});
+  // Interleaving order: raw on 2 threads between its two HTTP peers, gRPC beside HTTP at K=4.
   std::vector<Variant> variants = {
       {"raw_opencv", 1, raw_faces(images)},
-      {"raw_opencv", 2, raw_faces(images)},
       {"cellflow_http", 2, http_faces(port, requests), port},
+      {"raw_opencv", 2, raw_faces(images)},
       {"cellflow_http", 4, http_faces(port, requests), port},
       {"cellflow_grpc", 4, grpc_faces(server->grpc_port(), images), port}};
   for (auto& v : variants) timed_window(v.workers, 0.5, v.make, v.name);  // warm-up
-  for (int rep = 0; rep < o.reps; ++rep) {
-    for (std::size_t i = 0; i < variants.size(); ++i)
-      run_variant(variants[rep % 2 ? variants.size() - 1 - i : i], o.seconds);
-  }
+  bench::run_interleaved(variants.size(), o.reps,
+                         [&](std::size_t i) { run_variant(variants[i], o.seconds); });
   server->stop();
   for (const auto& v : variants) print_variant(v);
-  const double raw2 = median(variants[1].runs);
-  print_ratio("faces_cellflow_k2/raw_2threads", median(variants[2].runs) / raw2, kTargetFaces);
-  print_ratio("faces_cellflow_k4/raw_2threads", median(variants[3].runs) / raw2, kTargetFaces);
-  print_ratio("faces_raw_2threads/raw_1thread", raw2 / median(variants[0].runs), nullptr);
-  print_ratio("faces_grpc_k4/http_k4", median(variants[4].runs) / median(variants[3].runs), 1.0);
+  const auto& raw1 = variants[0].runs;
+  const auto& k2 = variants[1].runs;
+  const auto& raw2 = variants[2].runs;
+  const auto& k4 = variants[3].runs;
+  print_ratio("faces_cellflow_k2/raw_2threads", k2, raw2, kTargetFaces);
+  print_ratio("faces_cellflow_k4/raw_2threads", k4, raw2, kTargetFaces);
+  print_ratio("faces_raw_2threads/raw_1thread", raw2, raw1, nullptr);
+  print_ratio("faces_grpc_k4/http_k4", variants[4].runs, k4, 1.0);
 }
 
 // ---- people: stream pipeline vs a sequential loop ----
@@ -584,15 +579,13 @@ void bench_people(const Options& o) {
       {"raw_threads", 2, [](int frames) { return people_threads(frames, 2); }},
       {"cellflow_stream", 2, [](int frames) { return people_pipeline(frames, 2); }}};
   for (auto& s : sides) s.run(8);  // warm-up
-  for (int rep = 0; rep < o.reps; ++rep) {
-    for (std::size_t i = 0; i < sides.size(); ++i) {
-      PeopleSide& s = sides[rep % 2 ? sides.size() - 1 - i : i];
-      s.last = s.run(o.frames);
-      s.runs.push_back(s.last.frames_per_s);
-      s.cpu += s.last.cpu;
-      s.frames += s.last.frames;
-    }
-  }
+  bench::run_interleaved(sides.size(), o.reps, [&](std::size_t i) {
+    PeopleSide& s = sides[i];
+    s.last = s.run(o.frames);
+    s.runs.push_back(s.last.frames_per_s);
+    s.cpu += s.last.cpu;
+    s.frames += s.last.frames;
+  });
   check_same_people(sides);
   for (const auto& s : sides) {
     json runs = json::array();
@@ -606,10 +599,12 @@ void bench_people(const Options& o) {
            {"cpu_ms_per_frame", round3(1000 * s.cpu / static_cast<double>(std::max(1L, s.frames)))},
            {"runs", runs}});
   }
-  const double sequential = median(sides[0].runs), cellflow = median(sides[2].runs);
-  print_ratio("people_cellflow_2clones/sequential", cellflow / sequential, nullptr);
-  print_ratio("people_raw_2threads/sequential", median(sides[1].runs) / sequential, nullptr);
-  print_ratio("people_cellflow_2clones/raw_2threads", cellflow / median(sides[1].runs), nullptr);
+  const auto& sequential = sides[0].runs;
+  const auto& raw = sides[1].runs;
+  const auto& cellflow = sides[2].runs;
+  print_ratio("people_cellflow_2clones/sequential", cellflow, sequential, nullptr);
+  print_ratio("people_raw_2threads/sequential", raw, sequential, nullptr);
+  print_ratio("people_cellflow_2clones/raw_2threads", cellflow, raw, nullptr);
 }
 
 // ---- driver ----

@@ -12,8 +12,9 @@
 //          (max_size 8, max_delay_ms 2): a photo's regions reach the recognizer together.
 //
 // Every variant's answers are checked against the unbatched ones (same face count, same text).
-// Variants alternate within each repetition; medians of `reps` are printed with the ratios
-// batched/unbatched. Usage: bench_vision_batching [seconds=3] [reps=3]
+// Variants alternate within each repetition (bench::run_interleaved); medians of `reps` are
+// printed, and the ratios batched/unbatched as the median of per-repetition ratios with their
+// min and max. Usage: bench_vision_batching [seconds=3] [reps=3]
 #include <algorithm>
 #include <atomic>
 #include <cstdio>
@@ -48,11 +49,6 @@ std::string read_file(const std::string& path) {
   std::ostringstream out;
   out << in.rdbuf();
   return out.str();
-}
-
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v[v.size() / 2];
 }
 
 void print(const json& line) { std::printf("%s\n", line.dump().c_str()); }
@@ -154,21 +150,17 @@ struct Variant {
 };
 
 void report(std::vector<Variant>& variants, int reps, const std::string& unit) {
-  for (int rep = 0; rep < reps; ++rep)
-    for (std::size_t i = 0; i < variants.size(); ++i) {
-      auto& v = variants[rep % 2 ? variants.size() - 1 - i : i];
-      v.runs.push_back(v.run());
-    }
+  bench::run_interleaved(variants.size(), reps,
+                         [&](std::size_t i) { variants[i].runs.push_back(variants[i].run()); });
   for (const auto& v : variants)
     print({{"bench", "vision_batching"},
            {"variant", v.name},
            {unit + "_per_s", v.runs},
-           {"median", median(v.runs)}});
+           {"median", bench::median(v.runs)}});
 }
 
 void ratio(const std::string& name, const Variant& a, const Variant& b) {
-  print(
-      {{"bench", "vision_batching"}, {"ratio", name}, {"value", median(a.runs) / median(b.runs)}});
+  bench::print_line("vision_batching", bench::ratio_line(name, a.runs, b.runs));
 }
 
 }  // namespace
