@@ -433,8 +433,8 @@ TEST(MissingCodecs, NamesPortAndType) {
   pipeline.expose(cell.out, "f");
   const auto problems = missing_codecs(pipeline, CodecRegistry::defaults());
   ASSERT_EQ(problems.size(), 1u);
-  EXPECT_EQ(problems[0].rfind("input 'pt' (", 0), 0u) << problems[0];
-  EXPECT_NE(problems[0].find("Point"), std::string::npos) << problems[0];
+  EXPECT_EQ(problems[0].first, "input 'pt'");
+  EXPECT_NE(problems[0].second.find("Point"), std::string::npos) << problems[0].second;
   EXPECT_EQ(missing_codecs(pipeline, CodecRegistry()).size(), 2u);
 }
 

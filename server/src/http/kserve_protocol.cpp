@@ -132,14 +132,14 @@ nlohmann::json model_metadata(const Pipeline& pipeline, const CodecRegistry& cod
           {"outputs", std::move(outputs)}};
 }
 
-std::vector<std::string> missing_codecs(const Pipeline& pipeline, const CodecRegistry& codecs) {
-  std::vector<std::string> problems;
+std::vector<std::pair<std::string, std::string>> missing_codecs(const Pipeline& pipeline,
+                                                                const CodecRegistry& codecs) {
+  std::vector<std::pair<std::string, std::string>> missing;
   for (const auto* ports : {&pipeline.inputs(), &pipeline.outputs()})
     for (const PortBase* port : *ports)
       if (codecs.find(port->type()) == nullptr)
-        problems.push_back(kind_of(*port) + " '" + port->name() + "' (" + type_name(port->type()) +
-                           ")");
-  return problems;
+        missing.emplace_back(kind_of(*port) + " '" + port->name() + "'", type_name(port->type()));
+  return missing;
 }
 
 }  // namespace cellflow::server

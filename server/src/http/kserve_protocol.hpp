@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "cellflow/codecs/codec.hpp"
@@ -63,7 +64,8 @@ HttpBody make_infer_response(const std::string& model, const std::string& id,
 /// each port's name, datatype and shape from its codec.
 nlohmann::json model_metadata(const Pipeline& pipeline, const CodecRegistry& codecs);
 
-/// Ports of `pipeline` whose type has no codec, as "input 'x' (Type)" problems.
-std::vector<std::string> missing_codecs(const Pipeline& pipeline, const CodecRegistry& codecs);
+/// Ports of `pipeline` whose type has no codec: {"input 'x'", its type's name}.
+std::vector<std::pair<std::string, std::string>> missing_codecs(const Pipeline& pipeline,
+                                                                const CodecRegistry& codecs);
 
 }  // namespace cellflow::server
