@@ -44,11 +44,13 @@ InferRequest parse_infer_request(std::shared_ptr<std::string> body,
 InputValues decode_inputs(const Pipeline& pipeline, const CodecRegistry& codecs,
                           const InferRequest& request);
 
-/// Response tensors for the requested outputs of one result. An output that emitted exactly one
-/// value is that value's tensor; 0 or several values are stacked along a new first dimension
-/// (shape [N, ...]). Throws HttpError(400) for an unknown requested output.
+/// Response tensors for the requested outputs of one result, with the shapes model_metadata
+/// declares: an output's N values stacked along a first dimension, [N, S...] (see stack_values;
+/// `batch_item`: the result is one item of a batched request, which stacks the items instead).
+/// Throws HttpError(400) for an unknown requested output.
 std::vector<Tensor> encode_outputs(const Pipeline& pipeline, const CodecRegistry& codecs,
-                                   Result& result, const InferRequest& request);
+                                   Result& result, const InferRequest& request,
+                                   bool batch_item = false);
 
 struct HttpBody {
   std::string content;
