@@ -14,15 +14,18 @@
 namespace cellflow::cli::detail {
 namespace {
 
-// `run` needs a stream pipeline: exposed inputs would never receive anything.
-void require_stream_pipeline(const Pipeline& pipeline) {
+// `run` needs a stream pipeline: exposed inputs would never receive anything. Such a pipeline
+// answers requests: `serve` is the command for it.
+void require_stream_pipeline(const Pipeline& pipeline, const std::string& config) {
   if (pipeline.inputs().empty()) return;
   std::string names;
   for (const PortBase* port : pipeline.inputs()) {
     names += (names.empty() ? "'" : ", '") + port->name() + "'";
   }
   throw Error("pipeline '" + pipeline.name() + "' exposes inputs (" + names +
-              "); 'cellflow run' needs a pipeline fed by sources only");
+              "); 'cellflow run' needs a pipeline fed by sources only. A pipeline with inputs "
+              "answers requests: serve it with 'cellflow serve --config " +
+              config + "'");
 }
 
 RunOptions run_options(const Pipeline& pipeline, const RunCommandOptions& options) {
@@ -37,7 +40,7 @@ RunOptions run_options(const Pipeline& pipeline, const RunCommandOptions& option
 int run_command(const RunCommandOptions& options, const Registry& registry,
                 const CodecRegistry& codecs) {
   auto pipeline = load_configured(options.pipeline, registry);
-  require_stream_pipeline(*pipeline);
+  require_stream_pipeline(*pipeline, options.pipeline.config);
   RunOptions run = run_options(*pipeline, options);
   std::unique_ptr<ChromeTrace> trace;
   if (!options.trace.empty()) {

@@ -103,8 +103,12 @@ function drawGraph(section, description) {
   return nodes;
 }
 
+// A clone group's count, or "plain" (the statistics route) or undefined (describe()) otherwise.
+const cloneCount = (clones) => (typeof clones === 'number' ? clones : 0);
+
 function clonesText(clones, busy) {
-  return clones ? `busy ${busy.toFixed(1)}/${clones} clones` : `busy ${busy.toFixed(1)} (plain)`;
+  return cloneCount(clones) ? `busy ${busy.toFixed(1)}/${clones} clones`
+                            : `busy ${busy.toFixed(1)} (plain)`;
 }
 
 const COLUMNS = ['cell', 'items/s', 'p50 ms', 'p99 ms', 'queue wait ms', 'queue depth', 'clones',
@@ -178,7 +182,7 @@ function figures(cell, previous, seconds) {
   const before = previous?.get(cell.path);
   const rate = before ? (cell.items - before.items) / seconds : 0;
   const busy = before ? (cell.compute_ns - before.compute_ns) / 1e9 / seconds : 0;
-  return {rate, busy, load: busy / Math.max(1, cell.clones)};
+  return {rate, busy, load: busy / Math.max(1, cloneCount(cell.clones))};
 }
 
 const ms = (value) => (value === null || value === undefined ? '–' : value.toFixed(1));
@@ -206,7 +210,7 @@ async function pollModel(name, model) {
     if (!row) continue;
     const values = {'items/s': rate.toFixed(1), 'p50 ms': ms(cell.compute_p50_ms),
                     'p99 ms': ms(cell.compute_p99_ms), 'queue wait ms': waitMs.toFixed(2),
-                    'queue depth': cell.queue_depth, clones: cell.clones || 'plain',
+                    'queue depth': cell.queue_depth, clones: cloneCount(cell.clones) || 'plain',
                     busy: busy.toFixed(2), failures: cell.failures, dropped: cell.dropped,
                     workers};
     for (const [column, value] of Object.entries(values)) row.cells[column].textContent = value;

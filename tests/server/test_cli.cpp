@@ -154,9 +154,15 @@ TEST_F(CellflowCli, Run_PipelineWithExposedInputs_IsRejected) {
                        {"cells", {{{"name", "delay"}, {"type", "Delay"}}}},
                        {"inputs", {{"x", "delay.in"}}},
                        {"outputs", {{"y", "delay.out"}}}};
-  const CliRun run = cli({"run", "--config", write_config("p.json", config)});
+  const std::string file = write_config("p.json", config);
+  const CliRun run = cli({"run", "--config", file});
   EXPECT_EQ(run.exit_code, 2);
-  EXPECT_TRUE(contains(run.err, "exposes inputs ('x')")) << run.err;
+  EXPECT_TRUE(contains(run.err,
+                       "pipeline 'request_only' exposes inputs ('x'); 'cellflow run' "
+                       "needs a pipeline fed by sources only. A pipeline with inputs "
+                       "answers requests: serve it with 'cellflow serve --config " +
+                           file + "'"))
+      << run.err;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -96,7 +96,9 @@ TEST_F(HttpAdmin, RefusalsHaveExactStatusesAndSayWhatToDo) {
   expect("/v2/models/echo/cells/nope/clones", R"({"clones": 2})", 404,
          {"model 'echo' has no cell 'nope' (cells: delay)"});
   expect("/v2/models/failing/cells/check/clones", R"({"clones": 2})", 409,
-         {"cell 'check' is not a clone group", "\"clones\""});
+         {"cell 'check' is not a clone group: to rescale it while running, add it with a "
+          "cellflow::ScaleUp in C++ (p.add<T>(name, params, cellflow::ScaleUp{1})) or give it "
+          "\"clones\" in the model's config"});
   expect("/v2/models/echo/cells/delay/clones", R"({"clones": 0})", 400,
          {"clones: expected an integer from 1 to", "got 0"});
   expect("/v2/models/echo/cells/delay/clones", R"({"clones": "many"})", 400, {"got \"many\""});

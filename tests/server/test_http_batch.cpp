@@ -50,6 +50,23 @@ class HttpBatch : public ::testing::Test {
     return http_->Post("/v2/models/add/infer", json{{"inputs", json::array({inputs})}}.dump(),
                        "application/json");
   }
+  // ModelInfer of "add" over gRPC with INT64 x of shape [values.size()] (typed contents).
+  grpc::Status grpc_infer(const std::vector<std::int64_t>& values,
+                          inference::ModelInferResponse& response) {
+    inference::ModelInferRequest request;
+    request.set_model_name("add");
+    auto* input = request.add_inputs();
+    input->set_name("x");
+    input->set_datatype("INT64");
+    input->add_shape(static_cast<std::int64_t>(values.size()));
+    for (const std::int64_t value : values) input->mutable_contents()->add_int64_contents(value);
+    grpc::ClientContext context;
+    return grpc_stub()->ModelInfer(&context, request, &response);
+  }
+  std::unique_ptr<inference::GRPCInferenceService::Stub> grpc_stub() {
+    return inference::GRPCInferenceService::NewStub(grpc::CreateChannel(
+        "127.0.0.1:" + std::to_string(server_->grpc_port()), grpc::InsecureChannelCredentials()));
+  }
 
   std::unique_ptr<HttpServer> server_;
   std::unique_ptr<httplib::Client> http_;
@@ -64,11 +81,48 @@ TEST_F(HttpBatch, ABatchOfScalarsComesBackStackedInOrder) {
   const auto explicit_dim = infer(int64_input("x", {3, 1}, {10, 20, 30}));
   EXPECT_EQ(body_json(explicit_dim)["outputs"][0]["data"], json::array({11, 21, 31}));
   const auto single = infer(int64_input("x", {1}, {41}));
-  EXPECT_EQ(body_json(single)["outputs"][0]["shape"], json::array({1})) << "one value: no batch";
+  EXPECT_EQ(body_json(single)["outputs"][0]["shape"], json::array({1, 1})) << "metadata [-1, 1]";
   const json stats = body_json(http_->Get("/v2/models/add/stats"))["model_stats"][0];
   EXPECT_EQ(stats["inference_count"], 12) << "items";
   EXPECT_EQ(stats["execution_count"], 3) << "requests";
   EXPECT_EQ(body_json(http_->Get("/v2/models/add"))["inputs"][0]["shape"], json::array({-1, 1}));
+}
+
+// A shape the metadata declares (-1: any size) and one a response carries agree.
+bool agrees(const json& declared, const json& shape) {
+  if (declared.size() != shape.size()) return false;
+  for (std::size_t i = 0; i < declared.size(); ++i)
+    if (declared[i] != -1 && declared[i] != shape[i]) return false;
+  return true;
+}
+
+// Batched or not, over REST or gRPC, a response has the shape the metadata declares ([-1, 1] for
+// a scalar: one value comes back as [1, 1], as from Triton for a model that batches).
+TEST_F(HttpBatch, ResponsesHaveTheShapesTheMetadataDeclares) {
+  const json metadata = body_json(http_->Get("/v2/models/add"));
+  const json declared = metadata["outputs"][0]["shape"];
+  EXPECT_EQ(declared, json::array({-1, 1}));
+  EXPECT_EQ(metadata["inputs"][0]["shape"], declared);
+  for (const json& shape : {json{1}, json{1, 1}, json{3}, json{3, 1}}) {
+    const json data = shape[0] == 1 ? json{5} : json{5, 6, 7};
+    const auto result = infer(int64_input("x", shape, data));
+    ASSERT_EQ(result->status, 200) << result->body;
+    const json output = body_json(result)["outputs"][0];
+    EXPECT_TRUE(agrees(declared, output["shape"])) << shape << " -> " << output["shape"];
+    EXPECT_EQ(output["shape"][0], shape[0]);
+  }
+  inference::ModelMetadataRequest asked;
+  asked.set_name("add");
+  inference::ModelMetadataResponse described;
+  grpc::ClientContext context;
+  ASSERT_TRUE(grpc_stub()->ModelMetadata(&context, asked, &described).ok());
+  ASSERT_EQ(described.outputs(0).shape_size(), 2);
+  EXPECT_EQ(described.outputs(0).shape(0), -1);
+  inference::ModelInferResponse response;
+  ASSERT_TRUE(grpc_infer({41}, response).ok());
+  ASSERT_EQ(response.outputs(0).shape_size(), 2);
+  EXPECT_EQ(response.outputs(0).shape(0), 1);
+  EXPECT_EQ(response.outputs(0).shape(1), 1);
 }
 
 TEST_F(HttpBatch, AFailingItemFailsTheRequestNamingIt) {
@@ -108,18 +162,8 @@ TEST_F(HttpBatch, WithTheBinaryExtension) {
 }
 
 TEST_F(HttpBatch, OverGrpc) {
-  auto stub = inference::GRPCInferenceService::NewStub(grpc::CreateChannel(
-      "127.0.0.1:" + std::to_string(server_->grpc_port()), grpc::InsecureChannelCredentials()));
-  inference::ModelInferRequest request;
-  request.set_model_name("add");
-  auto* input = request.add_inputs();
-  input->set_name("x");
-  input->set_datatype("INT64");
-  input->add_shape(5);
-  for (int i = 0; i < 5; ++i) input->mutable_contents()->add_int64_contents(100 + i);
   inference::ModelInferResponse response;
-  grpc::ClientContext context;
-  ASSERT_TRUE(stub->ModelInfer(&context, request, &response).ok());
+  ASSERT_TRUE(grpc_infer({100, 101, 102, 103, 104}, response).ok());
   ASSERT_EQ(response.outputs(0).shape_size(), 2);
   EXPECT_EQ(response.outputs(0).shape(0), 5);
   std::vector<std::int64_t> out(5);

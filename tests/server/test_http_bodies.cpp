@@ -1,7 +1,11 @@
 // What a first-time client sends: bodies without the JSON Content-Type (curl's default is
 // application/x-www-form-urlencoded), raw image bytes without the binary extension's header, and
 // data that disagrees with its declared datatype. Each gets the answer its body deserves.
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <fstream>
 #include <iterator>
@@ -101,6 +105,49 @@ TEST_F(HttpBodies, MultipartFormsAreRefusedWithTheExpectedForm) {
   ASSERT_TRUE(result);
   EXPECT_EQ(result->status, 415);
   EXPECT_NE(error_of(result).find("Inference-Header-Content-Length"), std::string::npos);
+}
+
+// Sends `request` as it is (what curl sends, which httplib's client would not) and returns the
+// response: its status line, headers and the Content-Length bytes of body after them.
+std::string raw_exchange(int port, const std::string& request) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(static_cast<std::uint16_t>(port));
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  std::string response;
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0 &&
+      ::send(fd, request.data(), request.size(), 0) == static_cast<ssize_t>(request.size())) {
+    char buffer[4096];
+    for (ssize_t n; (n = ::recv(fd, buffer, sizeof buffer, 0)) > 0;) {
+      response.append(buffer, static_cast<std::size_t>(n));
+      const auto end = response.find("\r\n\r\n");
+      const auto length = response.find("Content-Length: ");
+      if (end != std::string::npos && length != std::string::npos &&
+          response.size() >= end + 4 + std::stoul(response.substr(length + 16)))
+        break;
+    }
+  }
+  ::close(fd);
+  return response;
+}
+
+// A POST without Content-Length or Transfer-Encoding (`curl -X POST URL`) has no body: a route
+// that needs none answers it, one that needs a body says so.
+TEST_F(HttpBodies, APostWithoutContentLengthHasNoBody) {
+  const auto curl_post = [&](const std::string& path) {
+    return raw_exchange(server_->port(), "POST " + path +
+                                             " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                                             "User-Agent: curl/7.88.1\r\nAccept: */*\r\n\r\n");
+  };
+  const std::string stop = curl_post("/v2/trace/stop");
+  EXPECT_EQ(stop.rfind("HTTP/1.1 409", 0), 0u) << stop;
+  EXPECT_NE(stop.find(R"x({"error":"no trace is being written (POST /v2/trace/start)"})x"),
+            std::string::npos)
+      << stop;
+  const std::string infer = curl_post("/v2/models/failing/infer");
+  EXPECT_EQ(infer.rfind("HTTP/1.1 400", 0), 0u) << infer;
+  EXPECT_NE(infer.find("the body is empty"), std::string::npos) << infer;
 }
 
 TEST_F(HttpBodies, JsonValuedInputsCheckTheDatatypeAndShape) {

@@ -286,6 +286,36 @@ TEST(HttpServerLifecycle, AddRejectsDuplicateNamesAndStreamPipelines) {
   EXPECT_THROW(server.start(), Error);
 }
 
+struct Pt {
+  double x = 0, y = 0;
+};
+class MakePt final : public Cell {
+ public:
+  Input<std::int64_t> x{*this, "x"};
+  Output<Pt> pt{*this, "pt"};
+  void process(Context& ctx) override { ctx.emit(pt, Pt{double(ctx.get(x)), 0}); }
+};
+
+TEST(HttpServerLifecycle, AddWithoutACodecSaysHowToRegisterOne) {
+  HttpServer server(test_options());
+  auto points = std::make_unique<Pipeline>("points");
+  auto& make = points->add<MakePt>("make");
+  points->expose(make.x, "x");
+  points->expose(make.pt, "pt");
+  try {
+    server.add(std::move(points));
+    ADD_FAILURE() << "a port without a codec accepted";
+  } catch (const Error& error) {
+    const std::string pt = type_name<Pt>();
+    EXPECT_EQ(error.problems(),
+              std::vector<std::string>{
+                  "pipeline 'points': no codec for output 'pt' (" + pt +
+                  "): register one, codecs.add<" + pt +
+                  ">(std::make_shared<YourCodec>()) on a CodecRegistry::defaults() given to "
+                  "HttpServer(options, codecs) (cellflow/codecs/codec.hpp)"});
+  }
+}
+
 TEST(ModelOptions, FromConfigReadsMaxPendingAndTimeout) {
   const ModelOptions options = ModelOptions::from_config({{"max_pending", 3}, {"timeout_ms", 250}});
   EXPECT_EQ(options.max_pending, 3u);

@@ -62,7 +62,9 @@ TEST_F(HttpStatistics, CountsMatchTheRequestsDriven) {
   const json& cells = model["cellflow"]["cells"];
   ASSERT_EQ(cells.size(), 1u) << cells;
   EXPECT_EQ(cells[0]["path"], "check");
-  EXPECT_EQ(cells[0]["clones"], 0);
+  EXPECT_EQ(cells[0]["clones"], "plain") << "one instance, not a clone group";
+  ASSERT_EQ(cells[0]["per_clone"].size(), 1u);
+  EXPECT_EQ(cells[0]["per_clone"][0]["clone"], 0);
   EXPECT_EQ(cells[0]["queue_depth"], 0);
   EXPECT_EQ(cells[0]["items"], 11);
   EXPECT_EQ(cells[0]["failures"], 1);

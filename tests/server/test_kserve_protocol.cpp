@@ -302,7 +302,8 @@ Result full_result(std::vector<Value> y) {
                     {"m", {Value(test_image())}}});
 }
 
-TEST_F(ProtocolTest, OneValueIsItsTensorZeroOrManyAreStacked) {
+// The first dimension counts the values, also for one: the metadata's [-1, 1].
+TEST_F(ProtocolTest, AnOutputsValuesAreStackedAlongTheFirstDimension) {
   InferRequest request;
   request.outputs = {"y"};
   for (const std::size_t n : {0u, 1u, 3u}) {
@@ -313,9 +314,11 @@ TEST_F(ProtocolTest, OneValueIsItsTensorZeroOrManyAreStacked) {
     ASSERT_EQ(tensors.size(), 1u);
     EXPECT_EQ(tensors[0].name, "y");
     EXPECT_EQ(tensors[0].datatype, "INT64");
-    const std::vector<std::int64_t> shape =
-        n == 1 ? std::vector<std::int64_t>{1} : std::vector<std::int64_t>{std::int64_t(n), 1};
-    EXPECT_EQ(tensors[0].shape, shape) << n;
+    EXPECT_EQ(tensors[0].shape, (std::vector<std::int64_t>{std::int64_t(n), 1})) << n;
+    const auto in_batch = encode_outputs(pipeline_, codecs_, result, request, true);
+    if (n == 1) {
+      EXPECT_EQ(in_batch[0].shape, (std::vector<std::int64_t>{1})) << "the batch stacks";
+    }
     EXPECT_EQ(tensor_to_json(tensors[0]), n == 0   ? json::array()
                                           : n == 1 ? json::array({10})
                                                    : json::array({10, 11, 12}));
@@ -365,7 +368,8 @@ TEST_F(ProtocolTest, JsonResponseEchoesIdAndModel) {
   EXPECT_EQ(parsed["id"], "req-7");
   ASSERT_EQ(parsed["outputs"].size(), 4u);
   EXPECT_EQ(parsed["outputs"][0],
-            (json{{"name", "y"}, {"datatype", "INT64"}, {"shape", {1}}, {"data", {5}}}));
+            (json{{"name", "y"}, {"datatype", "INT64"}, {"shape", {1, 1}}, {"data", {5}}}));
+  EXPECT_EQ(parsed["outputs"][2]["shape"], json::array({2})) << "JSON [1, 2]: metadata [-1]";
   const std::string png = base64_decode(parsed["outputs"][3]["data"][0].get<std::string>());
   EXPECT_EQ(png.substr(1, 3), "PNG");  // images are base64 in JSON responses
   const json no_id = json::parse(make_infer_response("model", "", tensors, {}).content);
@@ -433,8 +437,8 @@ TEST(MissingCodecs, NamesPortAndType) {
   pipeline.expose(cell.out, "f");
   const auto problems = missing_codecs(pipeline, CodecRegistry::defaults());
   ASSERT_EQ(problems.size(), 1u);
-  EXPECT_EQ(problems[0].rfind("input 'pt' (", 0), 0u) << problems[0];
-  EXPECT_NE(problems[0].find("Point"), std::string::npos) << problems[0];
+  EXPECT_EQ(problems[0].first, "input 'pt'");
+  EXPECT_NE(problems[0].second.find("Point"), std::string::npos) << problems[0].second;
   EXPECT_EQ(missing_codecs(pipeline, CodecRegistry()).size(), 2u);
 }
 

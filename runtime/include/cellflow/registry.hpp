@@ -3,7 +3,7 @@
 //
 //   cellflow::Registry registry;
 //   registry.add<Doubler>("Doubler", "multiplies its input");
-//   cellflow::cells::register_builtin(registry);   // Delay, Fail, Counter, Repeat
+//   cellflow::cells::register_builtin(registry);   // Add, Delay, Fail, Counter, Repeat, ...
 #pragma once
 
 #include <memory>

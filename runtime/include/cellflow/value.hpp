@@ -28,13 +28,15 @@ class Value {
  public:
   Value() = default;
   /// Wraps any value (copied or moved in). Implicit, like std::any, but move-only types work.
+  /// A string literal (any char pointer) is held as the std::string it points to, never as the
+  /// pointer: `p.submit({{"text", "hi"}})` feeds an Input<std::string>.
   template <class T, class D = std::decay_t<T>, class = std::enable_if_t<!std::is_same_v<D, Value>>>
   Value(T&& value)  // NOLINT(google-explicit-constructor)
-      : type_(&typeid(D)) {
-    if constexpr (kHeldInline<D>)
+      : type_(&typeid(Held<D>)) {
+    if constexpr (kHeldInline<Held<D>>)
       ::new (static_cast<void*>(inline_)) D(std::forward<T>(value));
     else
-      box_ = std::make_shared<D>(std::forward<T>(value));
+      box_ = std::make_shared<Held<D>>(std::forward<T>(value));
   }
 
   bool has_value() const noexcept { return type_ != nullptr; }
@@ -71,6 +73,9 @@ class Value {
  private:
   // Inline storage: trivially copyable, so the implicit copy of the bytes is a copy of the value.
   static constexpr std::size_t kInlineSize = 16;
+  template <class D>
+  using Held = std::conditional_t<std::is_same_v<D, const char*> || std::is_same_v<D, char*>,
+                                  std::string, D>;
   template <class D>
   static constexpr bool kHeldInline = std::is_trivially_copyable_v<D> && sizeof(D) <= kInlineSize &&
                                       alignof(D) <= alignof(std::max_align_t);

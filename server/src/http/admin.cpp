@@ -74,8 +74,9 @@ json set_clones(Model& model, std::string_view path, std::string_view body) {
   const json cell = cell_of(model, path, model.pipeline().describe());
   if (!cell.contains("clones"))
     throw HttpError(409, "cell '" + std::string(path) +
-                             "' is not a clone group: give it \"clones\" in the model's config "
-                             "to rescale it while running");
+                             "' is not a clone group: to rescale it while running, add it with "
+                             "a cellflow::ScaleUp in C++ (p.add<T>(name, params, "
+                             "cellflow::ScaleUp{1})) or give it \"clones\" in the model's config");
   const json request = parse_object(body, "{\"clones\": 4}");
   const json& clones = request.contains("clones") ? request["clones"] : json();
   if (!clones.is_number_integer() || clones.get<long long>() < 1 ||

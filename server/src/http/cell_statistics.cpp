@@ -136,7 +136,10 @@ nlohmann::json unit_entry(const CellStats& unit, const Collected& c) {
                       {"failures", counts.failures},
                       {"compute_ns", counts.compute_ns}});
   }
-  nlohmann::json entry = {{"path", unit.path},           {"clones", unit.clones},
+  // A plain cell is one instance, not a clone group of 0: its per_clone lists that instance.
+  const nlohmann::json clone_count =
+      unit.clones == 0 ? nlohmann::json("plain") : nlohmann::json(unit.clones);
+  nlohmann::json entry = {{"path", unit.path},           {"clones", clone_count},
                           {"queue_depth", unit.queued},  {"items", total.items},
                           {"failures", total.failures},  {"compute_ns", total.compute_ns},
                           {"queue_wait_ns", queue_wait}, {"per_clone", clones}};

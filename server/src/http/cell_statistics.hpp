@@ -11,7 +11,8 @@
 
 namespace cellflow::server::detail {
 
-/// [{"path", "clones", "queue_depth", "items", "failures", "compute_ns", "queue_wait_ns",
+/// [{"path", "clones" (the count, or "plain"), "queue_depth", "items", "failures", "compute_ns",
+/// "queue_wait_ns",
 ///   "per_clone": [{"clone", "items", "failures", "compute_ns"}]}], in the order items reach
 /// the cells. A cloned nested pipeline is one entry whose counters sum its leaf cells'.
 nlohmann::json cell_statistics(const CellFamilies& families, const Pipeline& pipeline);

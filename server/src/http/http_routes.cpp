@@ -170,6 +170,16 @@ void install_models(httplib::Server& http, InferenceService& service, std::size_
   });
 }
 
+// A request with neither Content-Length nor Transfer-Encoding has no body (RFC 9112, 6.3), as
+// `curl -X POST URL` sends it. httplib 0.11 reads such a POST's body until the connection
+// closes instead, and answers 400 once its read times out: marking the body empty, before
+// httplib reads it, gives the route the request it was sent. (The Request is httplib's own
+// non-const object; only this handler's view of it is const.)
+void give_bodyless_requests_no_body(const httplib::Request& req) {
+  if (!req.has_header("Content-Length") && !req.has_header("Transfer-Encoding"))
+    const_cast<httplib::Request&>(req).set_header("Content-Length", "0");
+}
+
 // Turns httplib's own error statuses (no body yet) into JSON errors; a known route asked with
 // another method becomes 405 instead of httplib's 404.
 httplib::Server::HandlerResponse json_error(const RouteTable& routes, std::size_t max_body_bytes,
@@ -198,8 +208,9 @@ httplib::Server::HandlerResponse json_error(const RouteTable& routes, std::size_
 void install_handlers(httplib::Server& http, InferenceService& service,
                       std::size_t max_body_bytes) {
   auto routes = std::make_shared<const RouteTable>(RouteTable::kserve());
-  http.set_pre_routing_handler([](const httplib::Request&, httplib::Response&) {
+  http.set_pre_routing_handler([](const httplib::Request& req, httplib::Response&) {
     request_start = Clock::now();
+    give_bodyless_requests_no_body(req);
     return httplib::Server::HandlerResponse::Unhandled;
   });
   http.set_error_handler(httplib::Server::HandlerWithResponse(

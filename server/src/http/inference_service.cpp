@@ -103,8 +103,11 @@ void InferenceService::check_servable(const Pipeline& pipeline) const {
     problems.push_back("pipeline '" + pipeline.name() +
                        "' exposes no inputs: a stream pipeline cannot serve requests");
   }
-  for (std::string& problem : missing_codecs(pipeline, codecs_)) {
-    problems.push_back("pipeline '" + pipeline.name() + "': no codec for " + problem);
+  for (const auto& [port, type] : missing_codecs(pipeline, codecs_)) {
+    problems.push_back("pipeline '" + pipeline.name() + "': no codec for " + port + " (" + type +
+                       "): register one, codecs.add<" + type +
+                       ">(std::make_shared<YourCodec>()) on a CodecRegistry::defaults() given "
+                       "to HttpServer(options, codecs) (cellflow/codecs/codec.hpp)");
   }
   if (!problems.empty()) throw Error(std::move(problems));
 }

@@ -76,9 +76,10 @@ std::vector<const PortBase*> selected_outputs(const Pipeline& pipeline,
   return selected;
 }
 
-Tensor encode_output(const PortBase& port, const Codec& codec, const Result& result) {
+Tensor encode_output(const PortBase& port, const Codec& codec, const Result& result,
+                     bool batch_item) {
   try {
-    Tensor tensor = stack_values(codec, result.values(port.name()));
+    Tensor tensor = stack_values(codec, result.values(port.name()), batch_item);
     tensor.name = port.name();
     return tensor;
   } catch (const std::exception& e) {
@@ -86,7 +87,8 @@ Tensor encode_output(const PortBase& port, const Codec& codec, const Result& res
   }
 }
 
-// Triton's convention for models that take batches: -1 for the leading batch dimension.
+// Triton's convention for models that take batches: -1 for the leading batch dimension, which
+// every response carries (encode_outputs), also for one value.
 nlohmann::json port_metadata(const PortBase& port, const CodecRegistry& codecs) {
   const Codec& codec = codec_for(port, codecs);
   std::vector<std::int64_t> shape = codec.shape();
@@ -113,10 +115,10 @@ InputValues decode_inputs(const Pipeline& pipeline, const CodecRegistry& codecs,
 }
 
 std::vector<Tensor> encode_outputs(const Pipeline& pipeline, const CodecRegistry& codecs,
-                                   Result& result, const InferRequest& request) {
+                                   Result& result, const InferRequest& request, bool batch_item) {
   std::vector<Tensor> tensors;
   for (const PortBase* port : selected_outputs(pipeline, request))
-    tensors.push_back(encode_output(*port, codec_for(*port, codecs), result));
+    tensors.push_back(encode_output(*port, codec_for(*port, codecs), result, batch_item));
   return tensors;
 }
 
@@ -132,14 +134,14 @@ nlohmann::json model_metadata(const Pipeline& pipeline, const CodecRegistry& cod
           {"outputs", std::move(outputs)}};
 }
 
-std::vector<std::string> missing_codecs(const Pipeline& pipeline, const CodecRegistry& codecs) {
-  std::vector<std::string> problems;
+std::vector<std::pair<std::string, std::string>> missing_codecs(const Pipeline& pipeline,
+                                                                const CodecRegistry& codecs) {
+  std::vector<std::pair<std::string, std::string>> missing;
   for (const auto* ports : {&pipeline.inputs(), &pipeline.outputs()})
     for (const PortBase* port : *ports)
       if (codecs.find(port->type()) == nullptr)
-        problems.push_back(kind_of(*port) + " '" + port->name() + "' (" + type_name(port->type()) +
-                           ")");
-  return problems;
+        missing.emplace_back(kind_of(*port) + " '" + port->name() + "'", type_name(port->type()));
+  return missing;
 }
 
 }  // namespace cellflow::server

@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "cellflow/codecs/codec.hpp"
@@ -43,11 +44,13 @@ InferRequest parse_infer_request(std::shared_ptr<std::string> body,
 InputValues decode_inputs(const Pipeline& pipeline, const CodecRegistry& codecs,
                           const InferRequest& request);
 
-/// Response tensors for the requested outputs of one result. An output that emitted exactly one
-/// value is that value's tensor; 0 or several values are stacked along a new first dimension
-/// (shape [N, ...]). Throws HttpError(400) for an unknown requested output.
+/// Response tensors for the requested outputs of one result, with the shapes model_metadata
+/// declares: an output's N values stacked along a first dimension, [N, S...] (see stack_values;
+/// `batch_item`: the result is one item of a batched request, which stacks the items instead).
+/// Throws HttpError(400) for an unknown requested output.
 std::vector<Tensor> encode_outputs(const Pipeline& pipeline, const CodecRegistry& codecs,
-                                   Result& result, const InferRequest& request);
+                                   Result& result, const InferRequest& request,
+                                   bool batch_item = false);
 
 struct HttpBody {
   std::string content;
@@ -63,7 +66,8 @@ HttpBody make_infer_response(const std::string& model, const std::string& id,
 /// each port's name, datatype and shape from its codec.
 nlohmann::json model_metadata(const Pipeline& pipeline, const CodecRegistry& codecs);
 
-/// Ports of `pipeline` whose type has no codec, as "input 'x' (Type)" problems.
-std::vector<std::string> missing_codecs(const Pipeline& pipeline, const CodecRegistry& codecs);
+/// Ports of `pipeline` whose type has no codec: {"input 'x'", its type's name}.
+std::vector<std::pair<std::string, std::string>> missing_codecs(const Pipeline& pipeline,
+                                                                const CodecRegistry& codecs);
 
 }  // namespace cellflow::server

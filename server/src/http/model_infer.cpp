@@ -121,7 +121,7 @@ void Model::finish(Call& call) {
         const HttpError failed = failure_error(result.error());
         throw call.batch == 0 ? failed : for_item(failed, i);
       }
-      outputs.push_back(encode_outputs(*pipeline_, codecs_, result, call.request));
+      outputs.push_back(encode_outputs(*pipeline_, codecs_, result, call.request, call.batch != 0));
     }
     call.respond(call.request,
                  call.batch == 0 ? std::move(outputs.front()) : stack_items(std::move(outputs)));

@@ -51,8 +51,8 @@ Tensor concatenate(const std::vector<Tensor>& parts) {
 
 }  // namespace
 
-Tensor stack_values(const Codec& codec, const std::vector<Value>& values) {
-  if (values.size() == 1) return codec.encode(values.front());
+Tensor stack_values(const Codec& codec, const std::vector<Value>& values, bool batch_item) {
+  if (values.size() == 1 && (batch_item || !codec.batchable())) return codec.encode(values.front());
   if (values.empty()) return empty_stack(codec);
   std::vector<Tensor> parts;
   parts.reserve(values.size());

@@ -4,7 +4,7 @@
 
 namespace cellflow::cells {
 
-/// Registers the utility cells Delay, Fail, Counter and Repeat (JSON values, ports in/out).
+/// Registers the utility cells Add, Delay, Fail, Counter, Repeat, Ticker and Join (JSON values).
 void register_builtin(Registry& registry);
 
 /// A registry holding the built-in cells.
