@@ -99,6 +99,11 @@ class Pipeline : public Cell {
   explicit Pipeline(std::string name = "pipeline");
   ~Pipeline() override;  // stops a running pipeline: drains in-flight items, closes cells
 
+  /// The structure of a pipeline tree is fixed while its top-level pipeline runs: add, connect,
+  /// expose, set_queue, set_sync, set_batch and set_clones on any pipeline of it, in every form,
+  /// throw Error saying the pipeline runs. scale() and set_params() on the top-level pipeline
+  /// (with a cell's full path) are the changes a running tree takes.
+  ///
   /// Adds a child built by `new C()` and configured with `params`. The same factory builds
   /// clones. Config problems are recorded and reported by validate()/start(). With a ScaleUp
   /// (even ScaleUp{1}) the child runs as a clone group on dedicated threads and can be rescaled
