@@ -9,7 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 check=false
 [ "${1:-}" = "--check" ] && check=true
-bash scripts/install-deps.sh
+bash scripts/install-deps.sh --serve
 bash scripts/fetch-models.sh
 cmake -S . -B build-demo -DCMAKE_BUILD_TYPE=Release -DCELLFLOW_BUILD_TESTS=OFF \
   -DCELLFLOW_BUILD_BENCHMARKS=OFF -DCELLFLOW_BUILD_EXAMPLES=OFF >/dev/null

@@ -1,9 +1,10 @@
 #include "cellflow/vision/decode_image.hpp"
 
-#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgcodecs.hpp>  // the IMREAD_ flags only: the calls go through opencv_io
 #include <stdexcept>
 #include <string_view>
 
+#include "cellflow/codecs/opencv_io.hpp"
 #include "cellflow/error.hpp"
 #include "image_header.hpp"
 
@@ -27,11 +28,9 @@ void check_pixels(image_header::ImageSize size, std::int64_t max_pixels) {
 }
 
 cv::Mat decode(const std::string& data, int flags) {
-  // imdecode reads the buffer in place: a Mat header over the string, no copy.
-  const cv::Mat buffer(1, static_cast<int>(data.size()), CV_8UC1, const_cast<char*>(data.data()));
   cv::Mat decoded;
   try {
-    decoded = cv::imdecode(buffer, flags);
+    decoded = opencv_io::decode(data, flags);  // reads the string in place, no copy
   } catch (const cv::Exception&) {
     throw std::invalid_argument(undecodable(data));
   }

@@ -1,8 +1,9 @@
 #include "cellflow/vision/encode_image.hpp"
 
-#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgcodecs.hpp>  // the IMWRITE_ flags only: the calls go through opencv_io
 #include <stdexcept>
 
+#include "cellflow/codecs/opencv_io.hpp"
 #include "cellflow/error.hpp"
 
 namespace cellflow::vision {
@@ -24,7 +25,7 @@ void EncodeImage::process(Context& ctx) {
   std::vector<uchar> buffer;
   bool encoded = false;
   try {
-    encoded = cv::imencode(extension_, mat, buffer, options_);
+    encoded = opencv_io::encode(extension_, mat, buffer, options_);
   } catch (const cv::Exception& e) {
     throw std::invalid_argument("cannot encode a " + std::to_string(mat.cols) + "x" +
                                 std::to_string(mat.rows) + " " + cv::typeToString(mat.type()) +

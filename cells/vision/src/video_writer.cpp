@@ -2,9 +2,9 @@
 
 #include <chrono>
 #include <filesystem>
-#include <opencv2/videoio.hpp>
 #include <stdexcept>
 
+#include "cellflow/codecs/opencv_io.hpp"
 #include "cellflow/error.hpp"
 
 namespace cellflow::vision {
@@ -28,7 +28,7 @@ double rate_between(std::chrono::nanoseconds first, std::chrono::nanoseconds sec
 }  // namespace
 
 struct VideoWriter::Impl {
-  cv::VideoWriter writer;
+  std::unique_ptr<opencv_io::Writer> writer;
   cv::Size size;
   int type = -1;
   cv::Mat pending;  // the first frame, held until the second one's timestamp gives the rate
@@ -51,8 +51,8 @@ struct VideoWriter::Impl {
   }
 
   void open(const std::string& path, const std::string& fourcc, double fps) {
-    const int code = cv::VideoWriter::fourcc(fourcc[0], fourcc[1], fourcc[2], fourcc[3]);
-    if (!writer.open(path, code, fps, size, CV_MAT_CN(type) == 3))
+    writer = opencv_io::make_writer();
+    if (!writer->open(path, fourcc, fps, size, CV_MAT_CN(type) == 3))
       throw std::runtime_error("cannot open video file '" + path + "' for writing with fourcc '" +
                                fourcc + "'");
   }
@@ -60,7 +60,7 @@ struct VideoWriter::Impl {
   /// Opens the file at `fps` and writes the held first frame.
   void start(const std::string& path, const std::string& fourcc, double fps) {
     open(path, fourcc, fps);
-    if (!pending.empty()) writer.write(pending);
+    if (!pending.empty()) writer->write(pending);
     pending.release();
   }
 };
@@ -80,7 +80,7 @@ void VideoWriter::process(Context& ctx) {
   const cv::Mat& image = ctx.get(frame);
   Impl& s = *impl_;
   s.check(image, *path);
-  if (!s.writer.isOpened()) {
+  if (!s.writer || !s.writer->is_opened()) {
     if (*fps == 0 && s.pending.empty()) {  // wait for the second frame's timestamp
       s.pending = image.clone();           // a copy: others may still draw on the shared pixels
       s.pending_timestamp = ctx.item().timestamp;
@@ -89,12 +89,12 @@ void VideoWriter::process(Context& ctx) {
     s.start(*path, *fourcc,
             *fps > 0 ? *fps : rate_between(s.pending_timestamp, ctx.item().timestamp));
   }
-  s.writer.write(image);
+  s.writer->write(image);
 }
 
 void VideoWriter::close() {
   if (impl_ && !impl_->pending.empty()) impl_->start(*path, *fourcc, kFallbackFps);  // 1 frame
-  if (impl_) impl_->writer.release();
+  if (impl_ && impl_->writer) impl_->writer->release();
   impl_.reset();
 }
 

@@ -8,10 +8,11 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <opencv2/core.hpp>
-#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgcodecs.hpp>  // the IMREAD_ flags only: the calls go through opencv_io
 #include <stdexcept>
 
 #include "cellflow/codecs/codec.hpp"
+#include "cellflow/codecs/opencv_io.hpp"
 #include "default_codecs.hpp"
 #include "mat_view.hpp"
 
@@ -28,10 +29,7 @@ bool looks_like_base64(std::string_view bytes) {
 cv::Mat decode_image(std::string_view bytes) {
   cv::Mat image;
   try {
-    if (!bytes.empty())
-      image = cv::imdecode(cv::_InputArray(reinterpret_cast<const uchar*>(bytes.data()),
-                                           static_cast<int>(bytes.size())),
-                           cv::IMREAD_COLOR);
+    if (!bytes.empty()) image = opencv_io::decode(bytes, cv::IMREAD_COLOR);
   } catch (const cv::Exception& e) {
     throw std::invalid_argument("cannot decode image (" + std::to_string(bytes.size()) +
                                 " bytes): " + e.what());
@@ -84,7 +82,7 @@ class MatCodec final : public Codec {
     std::vector<uchar> png;
     bool encoded = false;
     try {
-      encoded = cv::imencode(".png", image, png);
+      encoded = opencv_io::encode(".png", image, png);
     } catch (const cv::Exception& e) {
       throw std::invalid_argument(std::string("cannot encode image as PNG: ") + e.what());
     }
