@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <httplib.h>
 #include <spawn.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <fstream>
@@ -128,16 +129,25 @@ TEST_F(RemoteClones, TwoThousandItemsThroughThreeWorkersComeBackOnceInOrder) {
   expect_in_order(run());
 }
 
-// Three workers, one SIGKILLed after 500 outputs: all 2,000 come back once, in order, and the
-// live workers report claiming the dead one's tasks.
+// Three workers, one SIGKILLed after 500 outputs while it holds tasks (read, not answered):
+// all 2,000 come back once, in order, and the live workers report claiming the dead one's tasks.
 void RemoteClones::expect_a_killed_worker_loses_nothing() {
   const pid_t victim = start_worker();
   start_worker();
   start_worker();
   await_workers(3);
   bool killed = false;
+  redis::RedisClient probe(server_.url());
+  const auto holds_tasks = [&](pid_t pid) {
+    char host[256] = {};
+    ::gethostname(host, sizeof host - 1);
+    const std::string consumer = std::string(host[0] ? host : "worker") + "-" + std::to_string(pid);
+    const auto pending =
+        probe.command({"XPENDING", "cellflow:queue:work", "workers", "-", "+", "1", consumer});
+    return redis::RedisClient::view(pending).size() > 0;
+  };
   expect_in_order(run([&](std::size_t done) {
-    if (done == 500 && !killed) {
+    if (done >= 500 && !killed && holds_tasks(victim)) {
       ::kill(victim, SIGKILL);
       killed = true;
     }
