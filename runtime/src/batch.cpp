@@ -28,9 +28,7 @@ Batch Batch::from_json(const nlohmann::json& config, const std::string& path,
     return batch;
   }
   static const std::vector<std::string> kKnown = {"max_size", "max_delay_ms", "preferred_sizes"};
-  for (const auto& [key, value] : config.items())
-    if (std::find(kKnown.begin(), kKnown.end(), key) == kKnown.end())
-      problems.push_back(path + "." + key + detail::unknown_key(key, kKnown));
+  detail::check_keys(config, path, kKnown, problems);
   const auto size_at = [&](const nlohmann::json& value, const std::string& where) -> std::size_t {
     if (value.is_number_integer() && value.get<long long>() >= 1) return value.get<std::size_t>();
     problems.push_back(where + ": expected an integer >= 1, got " + value.dump());

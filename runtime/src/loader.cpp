@@ -34,10 +34,6 @@ class Unbuilt final : public Cell {
   std::vector<std::unique_ptr<PortBase>> ports_;
 };
 
-bool known(const std::vector<std::string>& keys, const std::string& key) {
-  return std::find(keys.begin(), keys.end(), key) != keys.end();
-}
-
 std::string cell_of(const std::string& ref) { return ref.substr(0, ref.rfind('.')); }
 std::string port_of(const std::string& ref) { return ref.substr(ref.rfind('.') + 1); }
 
@@ -70,8 +66,7 @@ class Loader {
     static const std::vector<std::string> kKnown = {
         "name",          "cells",       "connections", "inputs",      "outputs",
         "max_in_flight", "max_pending", "timeout_ms",  "description", "zip_sources"};
-    for (const auto& [key, value] : config.items())
-      if (!known(kKnown, key)) problems_.push_back(at(key) + detail::unknown_key(key, kKnown));
+    detail::check_keys(config, where_, kKnown, problems_);
   }
 
   std::string string_at(const json& object, const std::string& key, std::string fallback) {
@@ -99,9 +94,7 @@ class Loader {
     static const std::vector<std::string> kKnown = {"name",   "type",         "pipeline", "params",
                                                     "clones", "clone_params", "threads",  "remote",
                                                     "sync",   "queue",        "queues",   "batch"};
-    for (const auto& [key, value] : entry.items())
-      if (!known(kKnown, key))
-        problems_.push_back(path + "." + key + detail::unknown_key(key, kKnown));
+    detail::check_keys(entry, path, kKnown, problems_);
     if (!named) return problems_.push_back(path + ".name: expected a string");
     const std::string name = entry["name"];
     CellFactory factory = factory_for(entry, path);
@@ -257,7 +250,7 @@ class Loader {
       }
       const auto from = entry[0].get<std::string>(), to = entry[1].get<std::string>();
       if (!stand_in_ports(pipeline, from, to)) continue;
-      if (!resolves(pipeline, from, PortKind::kOutput)) unfed_.insert(to);
+      if (resolved(pipeline, from, PortKind::kOutput) == nullptr) unfed_.insert(to);
       if (feedback)
         pipeline.connect(from, to, Feedback{entry[2]["feedback"]});
       else
@@ -267,25 +260,23 @@ class Loader {
 
   // A connection to a cell that could not be built: its stand-in takes a port of the other end's
   // type. False when both ends are such cells (nothing to check).
+  // An unresolved other end is left to connect(), which reports it.
   bool stand_in_ports(Pipeline& pipeline, const std::string& from, const std::string& to) {
     Unbuilt* producer = unbuilt(from);
     Unbuilt* consumer = unbuilt(to);
-    if (producer == nullptr && consumer == nullptr) return true;
     if (producer != nullptr && consumer != nullptr) return false;
-    std::string problem;  // an unresolved other end: connect() reports it
-    const bool out = producer != nullptr;
-    const auto* other = detail::resolve_port(pipeline, out ? to : from,
-                                             out ? PortKind::kInput : PortKind::kOutput, problem);
-    if (other != nullptr)
-      (out ? producer : consumer)
-          ->add_port_like(*other, port_of(out ? from : to),
-                          out ? PortKind::kOutput : PortKind::kInput);
+    if (producer != nullptr)
+      if (const auto* in = resolved(pipeline, to, PortKind::kInput))
+        producer->add_port_like(*in, port_of(from), PortKind::kOutput);
+    if (consumer != nullptr)
+      if (const auto* out = resolved(pipeline, from, PortKind::kOutput))
+        consumer->add_port_like(*out, port_of(to), PortKind::kInput);
     return true;
   }
 
-  static bool resolves(const Pipeline& pipeline, const std::string& ref, PortKind kind) {
+  static const PortBase* resolved(const Pipeline& pipeline, const std::string& ref, PortKind kind) {
     std::string problem;
-    return detail::resolve_port(pipeline, ref, kind, problem) != nullptr;
+    return detail::resolve_port(pipeline, ref, kind, problem);
   }
 
   Unbuilt* unbuilt(const std::string& ref) const {

@@ -32,9 +32,7 @@ Queue Queue::from_json(const nlohmann::json& config, const std::string& path,
     return queue;
   }
   static const std::vector<std::string> kKnown = {"capacity", "overflow"};
-  for (const auto& [key, value] : config.items())
-    if (std::find(kKnown.begin(), kKnown.end(), key) == kKnown.end())
-      problems.push_back(path + "." + key + detail::unknown_key(key, kKnown));
+  detail::check_keys(config, path, kKnown, problems);
   const auto capacity = config.value("capacity", nlohmann::json());
   if (!capacity.is_number_integer() || capacity.get<long long>() < 1)
     problems.push_back(path + ".capacity: expected an integer >= 1, got " + capacity.dump());

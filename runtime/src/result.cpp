@@ -7,6 +7,7 @@
 #include <optional>
 #include <sstream>
 #include <stdexcept>
+#include <type_traits>
 
 #include "cellflow/error.hpp"
 
@@ -20,11 +21,26 @@ struct Number {
   bool is_bool = false;
 };
 
-template <class... S>
+// The arithmetic types a Value may hold and get<T>() may ask for (bool apart), listed once.
+template <class... T>
+struct Types {};
+using Numbers = Types<char, signed char, unsigned char, short, unsigned short, int, unsigned, long,
+                      unsigned long, long long, unsigned long long, float, double, long double>;
+
+// Calls `f(std::type_identity<T>{})` for each T of `Numbers` until one returns true.
+template <class F, class... T>
+bool any_number_type(Types<T...>, F&& f) {
+  return (f(std::type_identity<T>{}) || ...);
+}
+
 std::optional<Number> held_number(const Value& value) {
   std::optional<Number> found;
-  ((value.holds<S>() ? (found = Number{static_cast<long double>(value.get<S>())}, true) : false) ||
-   ...);
+  any_number_type(Numbers{}, [&](auto type) {
+    using S = typename decltype(type)::type;
+    if (!value.holds<S>()) return false;
+    found = Number{static_cast<long double>(value.get<S>())};
+    return true;
+  });
   return found;
 }
 
@@ -38,9 +54,7 @@ std::optional<Number> number_of(const Value& value) {
     if (j.is_number_float()) return Number{static_cast<long double>(j.get<double>())};
     return std::nullopt;
   }
-  return held_number<char, signed char, unsigned char, short, unsigned short, int, unsigned, long,
-                     unsigned long, long long, unsigned long long, float, double, long double>(
-      value);
+  return held_number(value);
 }
 
 // Whether `n` (a bool exactly when T is bool) has a T that equals it (a floating T: one it
@@ -70,15 +84,9 @@ bool write_if(const std::type_info& wanted, const Number& n, void* out, bool& fi
 
 bool write(const std::type_info& wanted, const Number& n, void* out) {
   bool fitted = false;
-  (write_if<bool>(wanted, n, out, fitted) || write_if<char>(wanted, n, out, fitted) ||
-   write_if<signed char>(wanted, n, out, fitted) ||
-   write_if<unsigned char>(wanted, n, out, fitted) || write_if<short>(wanted, n, out, fitted) ||
-   write_if<unsigned short>(wanted, n, out, fitted) || write_if<int>(wanted, n, out, fitted) ||
-   write_if<unsigned>(wanted, n, out, fitted) || write_if<long>(wanted, n, out, fitted) ||
-   write_if<unsigned long>(wanted, n, out, fitted) || write_if<long long>(wanted, n, out, fitted) ||
-   write_if<unsigned long long>(wanted, n, out, fitted) ||
-   write_if<float>(wanted, n, out, fitted) || write_if<double>(wanted, n, out, fitted) ||
-   write_if<long double>(wanted, n, out, fitted));
+  write_if<bool>(wanted, n, out, fitted) || any_number_type(Numbers{}, [&](auto type) {
+    return write_if<typename decltype(type)::type>(wanted, n, out, fitted);
+  });
   return fitted;
 }
 

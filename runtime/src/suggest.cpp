@@ -41,10 +41,14 @@ std::string did_you_mean(std::string_view word, const std::vector<std::string>& 
   return best == nullptr ? "" : "; did you mean '" + *best + "'?";
 }
 
-std::string unknown_key(std::string_view key, const std::vector<std::string>& known) {
+void check_keys(const nlohmann::json& object, const std::string& path,
+                const std::vector<std::string>& known, std::vector<std::string>& problems) {
   std::string listed;
   for (const auto& name : known) listed += (listed.empty() ? "" : ", ") + name;
-  return ": unknown key (valid keys: " + listed + ")" + did_you_mean(key, known);
+  for (const auto& [key, value] : object.items())
+    if (std::find(known.begin(), known.end(), key) == known.end())
+      problems.push_back((path.empty() ? "" : path + ".") + key +
+                         ": unknown key (valid keys: " + listed + ")" + did_you_mean(key, known));
 }
 
 }  // namespace cellflow::detail

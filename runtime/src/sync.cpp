@@ -43,9 +43,7 @@ Sync Sync::from_json(const nlohmann::json& config, const std::string& path,
     return sync;
   }
   static const std::vector<std::string> kKnown = {"policy", "tolerance_ms", "wait_all", "driver"};
-  for (const auto& [key, value] : config.items())
-    if (std::find(kKnown.begin(), kKnown.end(), key) == kKnown.end())
-      problems.push_back(path + "." + key + detail::unknown_key(key, kKnown));
+  detail::check_keys(config, path, kKnown, problems);
   const auto policy = config.value("policy", nlohmann::json());
   bool known = false;
   for (const auto& [p, name] : kPolicyNames) {

@@ -1,6 +1,7 @@
 // Suggestions for misspelt names in error messages: the closest known name by edit distance.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -11,7 +12,9 @@ namespace cellflow::detail {
 /// enough (at most a third of its letters differ, and at least 1 edit); "" otherwise.
 std::string did_you_mean(std::string_view word, const std::vector<std::string>& known);
 
-/// ": unknown key (valid keys: a, b); did you mean 'x'?", to follow a config path.
-std::string unknown_key(std::string_view key, const std::vector<std::string>& known);
+/// Adds "PATH.key: unknown key (valid keys: a, b); did you mean 'x'?" to `problems` for every
+/// key of the JSON object `object` not in `known` (PATH empty: the key alone).
+void check_keys(const nlohmann::json& object, const std::string& path,
+                const std::vector<std::string>& known, std::vector<std::string>& problems);
 
 }  // namespace cellflow::detail
